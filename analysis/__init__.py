@@ -1,0 +1,1 @@
+"""Motivation model, scoring, comparison, agreement, fairness and reports."""

@@ -1,0 +1,1 @@
+"""Persistence: settings, the store, migrations, accounts and demo data."""

@@ -1,0 +1,192 @@
+"""Demo data: realistic positions, candidates and submitted interviews.
+
+    python -m data.demo [--candidates N] [--seed S]
+
+Each run adds N candidates (default 30) and never deletes anything, so it can be
+run again, or several times at once against the same database, as benchmark load.
+Rows go in with bulk inserts in batches, so 10,000 candidates take seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import sys
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from data.errors import StoreError
+from data.records import User
+from data.schema import answers, candidates, interviews, positions, ratings, recommendations
+from data.settings import Settings, SettingsError
+from data.store import Store, utcnow
+from rubric import Rubric, default_kit
+
+POSITIONS = [
+    ("Customer support agent", "Phone and chat support for a broadband provider."),
+    ("Hotel front desk associate", "Check-in, concierge and guest recovery at a city hotel."),
+    ("Retail sales associate", "Shop floor, fitting rooms and returns at a fashion store."),
+    ("Patient liaison officer", "Front desk and patient help at an outpatient clinic."),
+    ("SaaS support specialist", "Tier-2 support for a small-business accounting product."),
+]
+DEMO_INTERVIEWERS = ["demo.alex", "demo.bea", "demo.chen", "demo.dara"]
+FIRST = ["Amara", "Ben", "Carla", "Dmitri", "Elif", "Farah", "Gus", "Hana", "Ines", "Jonas", "Kwame", "Lena",
+         "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tomasz", "Uma", "Viktor", "Wen", "Yara", "Zoe"]
+LAST = ["Adeyemi", "Brennan", "Castillo", "Dubois", "Eriksen", "Fischer", "Gallagher", "Haddad", "Ivanova",
+        "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "O'Neill", "Petrov", "Quispe", "Rossi",
+        "Santos", "Tanaka", "Umar", "Varga", "Walsh", "Xu", "Yilmaz", "Zielinski"]
+CUSTOMERS = ["an elderly man", "a young mum with twins", "a nervous first-time buyer", "a tourist with little English",
+             "a small-business owner", "a student", "a regular who was having a bad week", "a nurse just off a night shift"]
+PROBLEMS = ["had been charged twice", "had lost a booking reference", "could not get the product to work",
+            "had missed the last connection", "had been passed between three departments",
+            "needed a replacement before a family event", "had been given the wrong information earlier"]
+ACTIONS = ["stayed after my shift to sort it out", "called the supplier myself and arranged a swap",
+           "walked them to the right department and waited with them", "set up a call-back and rang the next morning",
+           "found a workaround and wrote it down for them step by step", "drove the part over on my way home"]
+WHY = {
+    "intrinsic": ["I could see how worried they were and I just wanted them to be alright.",
+                  "Honestly it felt like the right thing to do; I'd want the same for my own family.",
+                  "I love that moment when a problem finally clicks for someone.",
+                  "Nobody asked me to. I would have felt terrible leaving them like that."],
+    "extrinsic": ["My manager was on the floor that day and I knew she was watching.",
+                  "It's in our targets: a complaint would have gone against my numbers.",
+                  "We get a bonus for good survey scores, so it made sense.",
+                  "Policy says we have to resolve it in one contact, so I did."],
+    "mixed": ["Partly the survey score, to be honest, but mostly I felt for them.",
+              "My supervisor asked me to handle it, and once I heard the story I really wanted to help."],
+    "unclear": ["It was just what happened that day.", "I'd have to think about that one."],
+}
+FEELING = {
+    "intrinsic": ["It felt really good, I went home smiling.", "Relieved for them, and proud of how it turned out."],
+    "extrinsic": ["Fine. It kept my stats green.", "Good, because it went on my record as a compliment."],
+    "mixed": ["Pleased on both counts: the numbers and seeing them happy.", "Good: the bonus helped, but their face was the best part."],
+    "unclear": ["Normal, really.", "It was fine."],
+}
+
+
+def _story(rng: random.Random) -> str:
+    return (f"A customer, {rng.choice(CUSTOMERS)}, {rng.choice(PROBLEMS)}. "
+            f"I listened first, checked what they actually needed, and {rng.choice(ACTIONS)}.")
+
+
+def _ensure_positions(store: Store) -> list[int]:
+    ids = []
+    for name, desc in POSITIONS:
+        with store.reading() as conn:
+            found = conn.execute(select(positions.c.id).where(positions.c.name == name)).scalar()
+        if found is None:
+            try:
+                with store.atomic() as conn:
+                    found = conn.execute(
+                        insert(positions).values(name=name, description=desc, created_at=utcnow())
+                    ).inserted_primary_key[0]
+            except IntegrityError:  # another demo run made it first
+                with store.reading() as conn:
+                    found = conn.execute(select(positions.c.id).where(positions.c.name == name)).scalar_one()
+        ids.append(found)
+    return ids
+
+
+def _ensure_interviewers(store: Store) -> list[User]:
+    out = []
+    for name in DEMO_INTERVIEWERS:
+        try:
+            out.append(store.find_user(name))
+        except StoreError:
+            try:  # random password: an administrator sets a real one to use these accounts
+                out.append(store.create_user(name, secrets.token_urlsafe(24), "interviewer", actor=None))
+            except StoreError:
+                out.append(store.find_user(name))
+    return out
+
+
+def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | None = None, batch: int = 500) -> int:
+    """Add `n` candidates with two to three submitted interviews each; returns the number of interviews."""
+    rng = random.Random(seed)
+    kit = kit or default_kit()
+    kit_version_id = store.register_kit(kit)
+    position_ids = _ensure_positions(store)
+    team = _ensure_interviewers(store)
+    made = 0
+    for start in range(0, n, batch):
+        size = min(batch, n - start)
+        now = utcnow()
+        with store.atomic() as conn:
+            cand_rows = []
+            for _ in range(size):
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                tag = secrets.token_hex(3)
+                cand_rows.append({
+                    "position_id": rng.choice(position_ids), "name": f"{first} {last}",
+                    "email": f"{first}.{last}.{tag}@example.com".lower().replace("'", ""),
+                    "status": rng.choices(["active", "hired", "rejected"], [8, 1, 1])[0],
+                    "created_at": now - timedelta(days=rng.randint(0, 90)),
+                })
+            cand_ids = conn.execute(
+                insert(candidates).returning(candidates.c.id, sort_by_parameter_order=True), cand_rows
+            ).scalars().all()
+            iv_rows, plans = [], []
+            for cid in cand_ids:
+                motive = rng.choices(list(WHY), [5, 2, 2, 1])[0]
+                quality = {"intrinsic": 4, "mixed": 3, "extrinsic": 2, "unclear": 2}[motive]
+                for who in rng.sample(team, rng.choice([2, 2, 3])):
+                    started = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 600))
+                    submitted = rng.random() < 0.9
+                    iv_rows.append({
+                        "candidate_id": cid, "interviewer_id": who.id, "kit_version_id": kit_version_id,
+                        "status": "submitted" if submitted else "in_progress", "current_question": kit.questions[0].id,
+                        "started_at": started, "updated_at": started + timedelta(minutes=45),
+                        "submitted_at": started + timedelta(minutes=45) if submitted else None,
+                    })
+                    plans.append((motive, quality))
+            iv_ids = conn.execute(
+                insert(interviews).returning(interviews.c.id, sort_by_parameter_order=True), iv_rows
+            ).scalars().all()
+            ans_rows, rating_rows, rec_rows = [], [], []
+            for iid, (motive, quality) in zip(iv_ids, plans):
+                scores = []
+                for q in kit.questions:
+                    said = rng.choices([motive, "intrinsic", "extrinsic", "unclear"], [6, 1, 1, 1])[0]
+                    ans_rows.append({
+                        "interview_id": iid, "question_id": q.id, "story": _story(rng),
+                        "why": rng.choice(WHY[said]), "feeling": rng.choice(FEELING[said]),
+                        "notes": rng.choice(["", "Good eye contact.", "Needed prompting for the why.", "Specific and concrete."]),
+                        "revision": 3, "updated_at": now,
+                    })
+                    score = max(1, min(5, quality + rng.choice([-1, 0, 0, 1])))
+                    scores.append(score)
+                    rating_rows.append({"interview_id": iid, "question_id": q.id, "score": score, "updated_at": now})
+                mean = sum(scores) / len(scores)
+                rec = "strong_yes" if mean >= 4.2 else "yes" if mean >= 3.2 else "no" if mean >= 2.2 else "strong_no"
+                rec_rows.append({"interview_id": iid, "value": rec, "note": "", "updated_at": now})
+            conn.execute(insert(answers), ans_rows)
+            conn.execute(insert(ratings), rating_rows)
+            conn.execute(insert(recommendations), rec_rows)
+            made += len(iv_ids)
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data.demo", description="Add demo candidates and interviews.")
+    parser.add_argument("--candidates", type=int, default=30, help="how many candidates to add (1-10000, default 30)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed, for repeatable data")
+    args = parser.parse_args(argv)
+    if not 1 <= args.candidates <= 10_000:
+        parser.error("--candidates must be between 1 and 10000")
+    try:
+        store = Store(Settings.from_env())
+        made = generate(store, args.candidates, seed=args.seed)
+    except (StoreError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Added {args.candidates} candidates and {made} interviews to {store.engine.url.render_as_string()}.")
+    print("Demo interviewers (" + ", ".join(DEMO_INTERVIEWERS) + ") have random passwords; "
+          "set one with `python -m data.users set-password NAME` to sign in as them.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

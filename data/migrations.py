@@ -1,0 +1,204 @@
+"""Schema versions and the path from any older database to the current one.
+
+Each step is frozen history: once released it is never edited, because
+databases in the field were made by it. A fresh database runs every step from
+the first, so the upgrade path is the path that is always exercised.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+
+from data.errors import StoreError
+from data.schema import SCHEMA_VERSION
+
+
+def _step1_baseline(conn: Connection) -> None:
+    """v1: accounts, positions, candidates, kits, interviews, answers, ratings, recommendations."""
+    md = MetaData()
+    Table("motive_meta", md, Column("key", String(64), primary_key=True), Column("value", String(256), nullable=False))
+    Table(
+        "users", md,
+        Column("id", Integer, primary_key=True),
+        Column("username", String(64), nullable=False, unique=True),
+        Column("password_hash", String(200)),
+        Column("role", String(16), nullable=False),
+        Column("active", Boolean, nullable=False),
+        Column("failed_logins", Integer, nullable=False),
+        Column("locked_until", DateTime),
+        Column("password_changed_at", DateTime),
+        Column("created_at", DateTime, nullable=False),
+    )
+    Table(
+        "positions", md,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(200), nullable=False, unique=True),
+        Column("description", Text, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+    )
+    Table(
+        "candidates", md,
+        Column("id", Integer, primary_key=True),
+        Column("position_id", Integer, ForeignKey("positions.id", ondelete="CASCADE"), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("email", String(320)),
+        Column("status", String(16), nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_candidates_position", "position_id"),
+    )
+    Table(
+        "kit_versions", md,
+        Column("id", Integer, primary_key=True),
+        Column("kit_id", String(64), nullable=False),
+        Column("version", String(32), nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("source", Text, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        UniqueConstraint("kit_id", "version", "sha256", name="uq_kit_versions"),
+    )
+    Table(
+        "interviews", md,
+        Column("id", Integer, primary_key=True),
+        Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+        Column("interviewer_id", Integer, ForeignKey("users.id"), nullable=False),
+        Column("kit_version_id", Integer, ForeignKey("kit_versions.id"), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("current_question", String(64)),
+        Column("started_at", DateTime, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+        Column("submitted_at", DateTime),
+        UniqueConstraint("candidate_id", "interviewer_id", name="uq_interview_candidate_interviewer"),
+        Index("ix_interviews_interviewer", "interviewer_id", "status"),
+    )
+    for name, extra in (
+        ("answers", [Column(c, Text, nullable=False) for c in ("story", "why", "feeling", "notes")]),
+        ("ratings", [Column("score", Integer), CheckConstraint("score IS NULL OR (score BETWEEN 1 AND 5)", name="ck_ratings_score")]),
+    ):
+        Table(
+            name, md,
+            Column("id", Integer, primary_key=True),
+            Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+            Column("question_id", String(64), nullable=False),
+            *extra,
+            Column("updated_at", DateTime, nullable=False),
+            UniqueConstraint("interview_id", "question_id", name=f"uq_{name}_interview_question"),
+        )
+    Table(
+        "recommendations", md,
+        Column("id", Integer, primary_key=True),
+        Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False, unique=True),
+        Column("value", String(16)),
+        Column("note", Text, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
+def _step2_sessions(conn: Connection) -> None:
+    """v2: server-side sign-in sessions (refresh keeps you signed in) and answer revisions."""
+    md = MetaData()
+    Table("users", md, Column("id", Integer, primary_key=True))
+    Table(
+        "sessions", md,
+        Column("id", Integer, primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Column("expires_at", DateTime, nullable=False),
+        Column("revoked_at", DateTime),
+    )
+    md.tables["sessions"].create(conn)
+    conn.execute(text("ALTER TABLE answers ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"))
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {
+    1: _step1_baseline,
+    2: _step2_sessions,
+}
+assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version a database is at; 0 for an empty database."""
+    if not inspect(conn).has_table("motive_meta"):
+        if inspect(conn).get_table_names():
+            raise StoreError("the database has tables but no Motive schema version: is it another application's?")
+        return 0
+    row = conn.execute(text("SELECT value FROM motive_meta WHERE key = :k"), {"k": "schema_version"}).first()
+    return int(row[0]) if row else 0
+
+
+def _backup_sqlite(engine: Engine, version: int) -> Path | None:
+    db = engine.url.database
+    if not db or db == ":memory:" or not Path(db).exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = Path(f"{db}.v{version}-{stamp}.bak")
+    import sqlite3
+
+    src = sqlite3.connect(db)
+    try:
+        dst = sqlite3.connect(target)
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, *, backup: bool = True) -> tuple[int, int]:
+    """Bring the database to SCHEMA_VERSION; returns (from_version, to_version).
+
+    SQLite files are copied aside before an upgrade from a non-empty version, so
+    a failed upgrade can never cost data. Steps run one transaction each.
+    """
+    with engine.connect() as conn:
+        start = current_version(conn)
+        conn.rollback()
+    if start > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database is at schema v{start}, newer than this Motive (v{SCHEMA_VERSION}); upgrade Motive first"
+        )
+    if start == SCHEMA_VERSION:
+        return start, start
+    if backup and start > 0 and engine.dialect.name == "sqlite":
+        _backup_sqlite(engine, start)
+    for version in range(start + 1, SCHEMA_VERSION + 1):
+        with engine.connect() as conn:
+            conn = conn.execution_options(motive_write=True)
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(7204611)"))
+                # Another process may have upgraded while we waited for the lock.
+                if current_version(conn) >= version:
+                    continue
+                STEPS[version](conn)
+                conn.execute(text("DELETE FROM motive_meta WHERE key = 'schema_version'"))
+                conn.execute(
+                    text("INSERT INTO motive_meta (key, value) VALUES ('schema_version', :v)"), {"v": str(version)}
+                )
+    return start, SCHEMA_VERSION

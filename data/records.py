@@ -1,0 +1,108 @@
+"""Frozen records the store hands out; pages and analysis read these, never rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ANSWER_FIELDS = ("story", "why", "feeling", "notes")
+RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
+RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
+CANDIDATE_STATUSES = ("active", "hired", "rejected", "withdrawn")
+
+# Documented length limits (characters). Widgets enforce them while typing, the store on every write.
+LIMITS = {
+    "story": 20_000,
+    "why": 5_000,
+    "feeling": 5_000,
+    "notes": 10_000,
+    "recommendation_note": 5_000,
+    "candidate_name": 200,
+    "email": 320,
+    "position_name": 200,
+    "position_description": 5_000,
+    "username": 64,
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-up account; role is one of data.access.Role."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Position:
+    """A role being hired for."""
+
+    id: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person applying for one position."""
+
+    id: int
+    position_id: int
+    position_name: str
+    name: str
+    email: str | None
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interviewer's scorecard for one candidate, pinned to one kit version."""
+
+    id: int
+    candidate_id: int
+    candidate_name: str
+    position_name: str
+    interviewer_id: int
+    interviewer_name: str
+    kit_version_id: int
+    kit_label: str
+    status: str
+    current_question: str | None
+    started_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the candidate said to one question, as the interviewer recorded it."""
+
+    question_id: str
+    story: str
+    why: str
+    feeling: str
+    notes: str
+    revision: int
+    updated_at: datetime
+
+    def text(self, field_name: str) -> str:
+        return getattr(self, field_name)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Everything recorded in one interview, keyed by question id."""
+
+    interview: Interview
+    answers: dict[str, Answer]
+    ratings: dict[str, int | None]
+    recommendation: str | None
+    recommendation_note: str
+    missing: tuple[str, ...] = field(default=())

@@ -1,0 +1,145 @@
+"""The current schema, as SQLAlchemy Core tables the store queries through.
+
+The tables here always describe the newest schema version. How an older database
+reaches it is the business of data/migrations.py, whose steps are frozen history.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 2
+
+metadata = MetaData()
+
+meta = Table(
+    "motive_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200)),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("password_changed_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("position_id", Integer, ForeignKey("positions.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320)),
+    Column("status", String(16), nullable=False, default="active"),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_candidates_position", "position_id"),
+)
+
+kit_versions = Table(
+    "kit_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kit_id", String(64), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("kit_id", "version", "sha256", name="uq_kit_versions"),
+)
+
+interviews = Table(
+    "interviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+    Column("interviewer_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("kit_version_id", Integer, ForeignKey("kit_versions.id"), nullable=False),
+    Column("status", String(16), nullable=False, default="in_progress"),
+    Column("current_question", String(64)),
+    Column("started_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("submitted_at", DateTime),
+    UniqueConstraint("candidate_id", "interviewer_id", name="uq_interview_candidate_interviewer"),
+    Index("ix_interviews_interviewer", "interviewer_id", "status"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("story", Text, nullable=False, default=""),
+    Column("why", Text, nullable=False, default=""),
+    Column("feeling", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("interview_id", "question_id", name="uq_answers_interview_question"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("score", Integer),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("interview_id", "question_id", name="uq_ratings_interview_question"),
+    CheckConstraint("score IS NULL OR (score BETWEEN 1 AND 5)", name="ck_ratings_score"),
+)
+
+recommendations = Table(
+    "recommendations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("value", String(16)),
+    Column("note", Text, nullable=False, default=""),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+)

@@ -1,0 +1,85 @@
+"""Accounts from the command line.
+
+    python -m data.users add USERNAME --role ROLE     (password from MOTIVE_PASSWORD or a prompt)
+    python -m data.users list
+    python -m data.users set-password USERNAME
+    python -m data.users set-role USERNAME ROLE
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from data.access import Role
+from data.errors import StoreError
+from data.settings import Settings, SettingsError
+from data.store import Store
+
+
+def _password(confirm: bool = True) -> str:
+    env = os.environ.get("MOTIVE_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise StoreError("No password: set MOTIVE_PASSWORD or run in a terminal to be prompted.")
+    first = getpass.getpass("Password: ")
+    if confirm and getpass.getpass("Repeat password: ") != first:
+        raise StoreError("The two passwords differ; nothing was changed.")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data.users", description="Manage Motive accounts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    sub.add_parser("list", help="list accounts")
+    pw = sub.add_parser("set-password", help="set a new password (ends the user's sessions)")
+    pw.add_argument("username")
+    role = sub.add_parser("set-role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=[r.value for r in Role])
+    args = parser.parse_args(argv)
+
+    try:
+        store = Store(Settings.from_env())
+        if args.command == "add":
+            user = store.create_user(args.username, _password(), args.role, actor=None)
+            print(f"Created {user.username} ({user.role}).")
+        elif args.command == "list":
+            with store.reading() as conn:
+                from sqlalchemy import select
+
+                from data.schema import users
+
+                for row in conn.execute(select(users).order_by(users.c.username)):
+                    state = "active" if row.active else "deactivated"
+                    print(f"{row.username}\t{row.role}\t{state}")
+        elif args.command == "set-password":
+            user = store.find_user(args.username)
+            store.reset_password(None, user.id, _password())
+            print(f"Password changed for {user.username}; their sessions have ended.")
+        elif args.command == "set-role":
+            user = store.find_user(args.username)
+            admin = _cli_admin(store)
+            store.set_role(admin, user.id, args.role)
+            print(f"{user.username} is now {args.role}.")
+    except (StoreError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cli_admin(store: Store):
+    """The command line acts with the server's own authority; it still goes through the role checks."""
+    from data.records import User
+
+    return User(id=0, username="command-line", role=Role.ADMIN.value, active=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

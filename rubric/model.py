@@ -1,0 +1,69 @@
+"""Value types for interview kits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RubricError(ValueError):
+    """A kit file is malformed or incomplete; the message names the file, question and problem."""
+
+
+RATING_LEVELS = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Principle:
+    """A service principle a kit probes, referred to by its short name."""
+
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A behavioural question with both motivation follow-ups and one anchor per rating level."""
+
+    id: str
+    title: str
+    prompt: str
+    why_prompt: str
+    feeling_prompt: str
+    principles: tuple[str, ...]
+    probes: tuple[str, ...]
+    anchors: tuple[str, ...]  # anchors[0] describes a 1, anchors[4] a 5
+    weight: float = 1.0
+
+    def anchor(self, level: int) -> str:
+        """The behavioural anchor for a 1-5 rating level."""
+        if level not in RATING_LEVELS:
+            raise RubricError(f"rating level must be 1-5, got {level!r}")
+        return self.anchors[level - 1]
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A whole kit; questions have unique ids and only cite principles the kit defines."""
+
+    id: str
+    name: str
+    version: str
+    description: str
+    principles: tuple[Principle, ...]
+    questions: tuple[Question, ...]
+    source: str  # the exact TOML text, kept so an interview can be re-read as it was
+
+    def question(self, question_id: str) -> Question:
+        """Look a question up by id; unknown ids are a RubricError, never None."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise RubricError(f"kit '{self.id}' v{self.version} has no question '{question_id}'")
+
+    @property
+    def principle_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.principles)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (v{self.version})"

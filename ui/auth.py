@@ -1,0 +1,129 @@
+"""Sign-in gate, first-administrator set-up, and the per-page role check.
+
+A sign-in creates a server-side session; the browser keeps only a random token in
+a cookie, so a refresh or a reconnect finds the same user without asking again.
+Every page calls `require()` itself: the menu hides pages, but only this refuses them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from data.access import allowed
+from data.errors import AuthError, StoreError
+from data.records import User
+from data.store import Store
+from ui import resources
+from ui.state import Keys
+
+COOKIE = "motive_session"
+
+
+def _store() -> Store:
+    return resources.store(resources.settings())
+
+
+def current_user(store: Store | None = None) -> User | None:
+    """The signed-in user for this run, or None; re-checked against the database every run."""
+    store = store or _store()
+    token = st.session_state.get(Keys.SESSION_TOKEN)
+    if token is None and not st.session_state.get(Keys.CLEAR_COOKIE):
+        token = st.context.cookies.get(COOKIE)
+    if not token:
+        return None
+    try:
+        user = store.user_for_session(token)
+    except AuthError:
+        st.session_state.pop(Keys.SESSION_TOKEN, None)
+        return None
+    st.session_state[Keys.SESSION_TOKEN] = token
+    return user
+
+
+def require(permission: str) -> User:
+    """Stop the page unless the signed-in user's role holds `permission`."""
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in.")
+        st.stop()
+    if not allowed(user.role, permission):
+        st.error(f"Your role ({user.role}) does not give access to this page.")
+        st.stop()
+    return user
+
+
+def sync_cookie(session_hours: int) -> None:
+    """Write or clear the browser's session cookie; runs at the top of every script run."""
+    token = st.session_state.pop(Keys.PENDING_COOKIE, None)
+    if token:
+        # The token is our own random URL-safe string, never user input.
+        st.html(
+            "<script>document.cookie = "
+            f"{json.dumps(COOKIE + '=' + token)} + '; path=/; SameSite=Strict; max-age=' + {int(session_hours * 3600)}"
+            " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+            unsafe_allow_javascript=True,
+        )
+    if st.session_state.get(Keys.CLEAR_COOKIE) == "pending":
+        st.html(
+            f"<script>document.cookie = '{COOKIE}=; path=/; SameSite=Strict; max-age=0';</script>",
+            unsafe_allow_javascript=True,
+        )
+        st.session_state[Keys.CLEAR_COOKIE] = "done"
+
+
+def _start_session(store: Store, user: User) -> None:
+    token = store.create_session(user)
+    st.session_state[Keys.SESSION_TOKEN] = token
+    st.session_state[Keys.PENDING_COOKIE] = token
+    st.session_state.pop(Keys.CLEAR_COOKIE, None)
+
+
+def sign_in_form(store: Store) -> None:
+    st.title("Motive")
+    st.caption("Structured interviews that hear why candidates help.")
+    with st.form("signin"):
+        username = st.text_input("Username", key=Keys.SIGNIN_USER, max_chars=64)
+        password = st.text_input("Password", type="password", key=Keys.SIGNIN_PASSWORD, max_chars=1024)
+        submitted = st.form_submit_button("Sign in", key=Keys.SIGNIN_SUBMIT, type="primary")
+    if submitted:
+        try:
+            user = store.authenticate(username, password)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        _start_session(store, user)
+        st.rerun()
+
+
+def first_admin_form(store: Store) -> None:
+    st.title("Welcome to Motive")
+    st.write("This database has no accounts yet. Create the first administrator to begin.")
+    with st.form("setup"):
+        username = st.text_input("Administrator username", key=Keys.SETUP_USER, max_chars=64)
+        password = st.text_input(
+            f"Password (at least {store.settings.min_password_length} characters)",
+            type="password",
+            key=Keys.SETUP_PASSWORD,
+            max_chars=1024,
+        )
+        repeat = st.text_input("Repeat password", type="password", key=Keys.SETUP_REPEAT, max_chars=1024)
+        submitted = st.form_submit_button("Create administrator", key=Keys.SETUP_SUBMIT, type="primary")
+    if submitted:
+        if password != repeat:
+            st.error("The two passwords differ.")
+            return
+        try:
+            user = store.bootstrap_admin(username, password)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        _start_session(store, user)
+        st.rerun()
+
+
+def sign_out(store: Store) -> None:
+    store.end_session(st.session_state.pop(Keys.SESSION_TOKEN, None) or st.context.cookies.get(COOKIE))
+    st.session_state[Keys.CLEAR_COOKIE] = "pending"
+    st.rerun()

@@ -1,0 +1,31 @@
+"""My account: change one's own password (other sessions end)."""
+
+import streamlit as st
+
+from data.errors import StoreError
+from ui import auth, resources
+from ui.state import Keys, flash, reset, show_flash
+
+user = auth.require("candidates.view")
+store = resources.store(resources.settings())
+
+st.title("My account")
+show_flash()
+st.write(f"Role: {user.role}")
+with st.form("change_password"):
+    old = st.text_input("Current password", type="password", key=Keys.ACC_OLD, max_chars=1024)
+    new = st.text_input(f"New password (at least {store.settings.min_password_length} characters)",
+                        type="password", key=Keys.ACC_NEW, max_chars=1024)
+    again = st.text_input("Repeat the new password", type="password", key=Keys.ACC_REPEAT, max_chars=1024)
+    if st.form_submit_button("Change password", key=Keys.ACC_SUBMIT):
+        if new != again:
+            st.error("The two new passwords differ.")
+        else:
+            try:
+                store.change_password(user, old, new, keep_token=st.session_state.get(Keys.SESSION_TOKEN))
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                flash("Password changed. Your other sign-ins have ended.")
+                reset(Keys.ACC_OLD, Keys.ACC_NEW, Keys.ACC_REPEAT)
+                st.rerun()

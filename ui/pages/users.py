@@ -1,0 +1,79 @@
+"""Users (administrators): accounts and roles."""
+
+import pandas as pd
+import streamlit as st
+
+from data.access import Role
+from data.errors import StoreError
+from ui import auth, resources
+from ui.render import md_escape
+from ui.state import Keys, flash, reset, show_flash
+
+user = auth.require("users.manage")
+store = resources.store(resources.settings())
+roles = [r.value for r in Role]
+
+st.title("Users")
+show_flash()
+accounts = store.list_users(user)
+st.dataframe(
+    pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active} for u in accounts]),
+    hide_index=True, width="stretch",
+)
+
+with st.form("new_user"):
+    st.subheader("Add an account")
+    name = st.text_input("Username", key=Keys.USR_NEW_NAME, max_chars=64)
+    role = st.selectbox("Role", roles, key=Keys.USR_NEW_ROLE, index=roles.index("interviewer"))
+    password = st.text_input(
+        f"Initial password (at least {store.settings.min_password_length} characters)",
+        type="password", key=Keys.USR_NEW_PASSWORD, max_chars=1024,
+    )
+    if st.form_submit_button("Add account", key=Keys.USR_NEW_SUBMIT):
+        try:
+            made = store.create_user(name, password, role, actor=user)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            flash(f"Created {md_escape(made.username)} ({made.role}).")
+            reset(Keys.USR_NEW_NAME, Keys.USR_NEW_PASSWORD)
+            st.rerun()
+
+st.subheader("Change an account")
+by_id = {u.id: u for u in accounts}
+target_id = st.selectbox("Account", list(by_id), format_func=lambda i: f"{by_id[i].username} ({by_id[i].role})",
+                         key=Keys.USR_PICK)
+target = by_id[target_id]
+role_col, active_col = st.columns(2)
+with role_col:
+    new_role = st.selectbox("New role", roles, index=roles.index(target.role), key=Keys.USR_ROLE)
+    if st.button("Change role", key=Keys.USR_ROLE_SUBMIT):
+        try:
+            store.set_role(user, target.id, new_role)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            flash(f"{md_escape(target.username)} is now {new_role}.")
+            st.rerun()
+with active_col:
+    label = "Deactivate account" if target.active else "Reactivate account"
+    if st.button(label, key=Keys.USR_TOGGLE_ACTIVE):
+        try:
+            store.set_active(user, target.id, not target.active)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            flash(f"{md_escape(target.username)} is now {'deactivated' if target.active else 'active'}.")
+            st.rerun()
+with st.form("reset_password"):
+    new_pw = st.text_input("Set a new password (ends their sessions)", type="password",
+                           key=Keys.USR_RESET_PASSWORD, max_chars=1024)
+    if st.form_submit_button("Set password", key=Keys.USR_RESET_SUBMIT):
+        try:
+            store.reset_password(user, target.id, new_pw)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            flash(f"New password set for {md_escape(target.username)}.")
+            reset(Keys.USR_RESET_PASSWORD)
+            st.rerun()

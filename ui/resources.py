@@ -1,0 +1,25 @@
+"""Every @st.cache_resource factory: configuration in, long-lived object out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data.settings import Settings
+from data.store import Store
+from rubric import Rubric, load_kits
+
+
+def settings() -> Settings:
+    """Read on every run (cheap), so a bad value fails on start-up, naming the key."""
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def store(config: Settings) -> Store:
+    """One store (and connection pool) per database for the whole server process."""
+    return Store(config)
+
+
+@st.cache_resource(show_spinner=False)
+def kits(config: Settings) -> dict[str, Rubric]:
+    return load_kits(config.kits_dir)

@@ -1,0 +1,80 @@
+"""Save-on-blur callbacks for the interview page.
+
+Streamlit commits a text area when it loses focus and then calls these before the
+script reruns. A save that fails because the database is unreachable is kept in
+session state and retried on every run until it lands, so a hiccup never costs
+what the interviewer typed; a save the store refuses (too long, read-only) shows
+its reason and leaves the saved text untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+from data.errors import StoreError
+from data.records import User
+from data.store import Store
+from ui.render import saved_mark
+from ui.state import Keys
+
+
+def _pending() -> dict[str, Callable[[], object]]:
+    return st.session_state.setdefault(Keys.PENDING_SAVES, {})
+
+
+def _attempt(key: str, write: Callable[[], object]) -> None:
+    try:
+        result = write()
+    except OperationalError:
+        _pending()[key] = write
+        st.session_state[Keys.failed(key)] = (
+            "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."
+        )
+        return
+    except StoreError as exc:
+        _pending().pop(key, None)
+        st.session_state[Keys.failed(key)] = f"Not saved: {exc}"
+        return
+    _pending().pop(key, None)
+    st.session_state.pop(Keys.failed(key), None)
+    st.session_state[Keys.saved(key)] = saved_mark(getattr(result, "updated_at", result))
+
+
+def retry_pending() -> None:
+    """Retry every save that could not reach the database earlier."""
+    for key, write in list(_pending().items()):
+        _attempt(key, write)
+
+
+def save_answer(store: Store, user: User, interview_id: int, question_id: str, field: str, key: str) -> None:
+    value = st.session_state.get(key, "")
+    _attempt(key, lambda: store.save_answer_field(user, interview_id, question_id, field, value))
+
+
+def save_rating(store: Store, user: User, interview_id: int, question_id: str, key: str) -> None:
+    value = st.session_state.get(key)
+    _attempt(key, lambda: store.save_rating(user, interview_id, question_id, value))
+
+
+def save_recommendation(store: Store, user: User, interview_id: int, key: str) -> None:
+    value = st.session_state.get(key)
+    _attempt(key, lambda: store.save_recommendation(user, interview_id, value))
+
+
+def save_recommendation_note(store: Store, user: User, interview_id: int, key: str) -> None:
+    value = st.session_state.get(key, "")
+    _attempt(key, lambda: store.save_recommendation_note(user, interview_id, value))
+
+
+def status_line(key: str, stored_text: str | None) -> None:
+    """The visible 'saved' mark (or the reason it is not saved) under a field."""
+    failed = st.session_state.get(Keys.failed(key))
+    if failed:
+        st.error(failed, icon=":material/error:")
+    elif Keys.saved(key) in st.session_state:
+        st.caption(st.session_state[Keys.saved(key)])
+    elif stored_text:
+        st.caption("✓ Saved")

@@ -1,0 +1,115 @@
+"""Session-state keys (one constants class), and typed accessors.
+
+Session state holds ids and in-progress values only; what matters is in the
+database the moment it is typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+
+class Keys:
+    SESSION_TOKEN = "motive.session_token"
+    PENDING_COOKIE = "motive.pending_cookie"
+    CLEAR_COOKIE = "motive.clear_cookie"
+    FLASH = "motive.flash"
+    PENDING_SAVES = "motive.pending_saves"
+
+    # sign-in and set-up forms
+    SIGNIN_USER = "signin.username"
+    SIGNIN_PASSWORD = "signin.password"
+    SIGNIN_SUBMIT = "signin.submit"
+    SETUP_USER = "setup.username"
+    SETUP_PASSWORD = "setup.password"
+    SETUP_REPEAT = "setup.repeat"
+    SETUP_SUBMIT = "setup.submit"
+    SIGN_OUT = "nav.sign_out"
+
+    # candidates page
+    CAND_POSITION_FILTER = "candidates.position_filter"
+    CAND_SEARCH = "candidates.search"
+    CAND_PICK = "candidates.pick"
+    CAND_KIT = "candidates.kit"
+    CAND_START = "candidates.start"
+    NEW_CAND_NAME = "candidates.new.name"
+    NEW_CAND_EMAIL = "candidates.new.email"
+    NEW_CAND_POSITION = "candidates.new.position"
+    NEW_CAND_SUBMIT = "candidates.new.submit"
+    NEW_POS_NAME = "positions.new.name"
+    NEW_POS_DESC = "positions.new.description"
+    NEW_POS_SUBMIT = "positions.new.submit"
+
+    # interview page
+    IV_QUESTION = "interview.question"
+    IV_PREV = "interview.prev"
+    IV_NEXT = "interview.next"
+    IV_RECOMMENDATION = "interview.recommendation"
+    IV_REC_NOTE = "interview.recommendation_note"
+    IV_ACCEPT_GAPS = "interview.accept_gaps"
+    IV_SUBMIT = "interview.submit"
+
+    # users page
+    USR_NEW_NAME = "users.new.name"
+    USR_NEW_ROLE = "users.new.role"
+    USR_NEW_PASSWORD = "users.new.password"
+    USR_NEW_SUBMIT = "users.new.submit"
+    USR_PICK = "users.pick"
+    USR_ROLE = "users.role"
+    USR_ROLE_SUBMIT = "users.role.submit"
+    USR_TOGGLE_ACTIVE = "users.toggle_active"
+    USR_RESET_PASSWORD = "users.reset.password"
+    USR_RESET_SUBMIT = "users.reset.submit"
+
+    # account page
+    ACC_OLD = "account.old"
+    ACC_NEW = "account.new"
+    ACC_REPEAT = "account.repeat"
+    ACC_SUBMIT = "account.submit"
+
+    @staticmethod
+    def answer(interview_id: int, question_id: str, field: str) -> str:
+        return f"interview.{interview_id}.{question_id}.{field}"
+
+    @staticmethod
+    def rating(interview_id: int, question_id: str) -> str:
+        return f"interview.{interview_id}.{question_id}.rating"
+
+    @staticmethod
+    def saved(widget_key: str) -> str:
+        return f"saved::{widget_key}"
+
+    @staticmethod
+    def failed(widget_key: str) -> str:
+        return f"failed::{widget_key}"
+
+
+def get(key: str, default: Any = None) -> Any:
+    return st.session_state.get(key, default)
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def pop(key: str, default: Any = None) -> Any:
+    return st.session_state.pop(key, default)
+
+
+def flash(message: str) -> None:
+    """A one-time success message shown after the next rerun."""
+    st.session_state[Keys.FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(Keys.FLASH, None)
+    if message:
+        st.success(message)
+
+
+def reset(*keys: str) -> None:
+    """Forget widget values so the widgets come back empty on the next run (after a successful submit)."""
+    for key in keys:
+        st.session_state.pop(key, None)
