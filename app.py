@@ -22,15 +22,6 @@ except (SettingsError, StoreError, RubricError) as exc:
 
 auth.sync_cookie(config.session_hours)
 
-if store.user_count() == 0:
-    auth.first_admin_form(store)
-    st.stop()
-
-user = auth.current_user(store)
-if user is None:
-    auth.sign_in_form(store)
-    st.stop()
-
 # (path, title, icon, permission, url path)
 PAGES = [
     ("ui/pages/home.py", "Home", ":material/home:", "candidates.view", "home"),
@@ -39,15 +30,29 @@ PAGES = [
     ("ui/pages/users.py", "Users", ":material/manage_accounts:", "users.manage", "users"),
     ("ui/pages/account.py", "My account", ":material/person:", "candidates.view", "account"),
 ]
-pages = [
-    st.Page(path, title=title, icon=icon, url_path=url, default=(url == "home"))
-    for path, title, icon, permission, url in PAGES
-    if allowed(user.role, permission)
-]
+
+
+def pages_for(role: str | None) -> list:
+    """The pages a role may open; with no role, all of them, hidden, so a deep link survives sign-in."""
+    return [
+        st.Page(path, title=title, icon=icon, url_path=url, default=(url == "home"))
+        for path, title, icon, permission, url in PAGES
+        if role is None or allowed(role, permission)
+    ]
+
+
+user = None if store.user_count() == 0 else auth.current_user(store)
+if user is None:
+    st.navigation(pages_for(None), position="hidden")  # resolves the URL; never runs a page
+    if store.user_count() == 0:
+        auth.first_admin_form(store)
+    else:
+        auth.sign_in_form(store)
+    st.stop()
 
 with st.sidebar:
     st.caption(f"Signed in as {md_escape(user.username)} · {user.role}")
     if st.button("Sign out", key=Keys.SIGN_OUT):
         auth.sign_out(store)
 
-st.navigation(pages).run()
+st.navigation(pages_for(user.role)).run()

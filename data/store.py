@@ -345,7 +345,7 @@ class Store:
 
     def user_for_session(self, token: str | None) -> User:
         """The user a session token belongs to; AuthError if it is unknown, expired, revoked or deactivated."""
-        if not token:
+        if not token or not isinstance(token, str):
             raise AuthError("Not signed in.")
         with self.reading() as conn:
             row = conn.execute(
@@ -362,7 +362,7 @@ class Store:
         return self._user(row)
 
     def end_session(self, token: str | None) -> None:
-        if not token:
+        if not token or not isinstance(token, str):
             return
         with self.atomic() as conn:
             conn.execute(

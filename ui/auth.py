@@ -31,7 +31,7 @@ def current_user(store: Store | None = None) -> User | None:
     token = st.session_state.get(Keys.SESSION_TOKEN)
     if token is None and not st.session_state.get(Keys.CLEAR_COOKIE):
         token = st.context.cookies.get(COOKIE)
-    if not token:
+    if not isinstance(token, str) or not token:
         return None
     try:
         user = store.user_for_session(token)

@@ -1,0 +1,1 @@
+"""Benchmarks that time Motive's real workloads; `python -m benchmarks` prints one table."""

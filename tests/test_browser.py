@@ -1,0 +1,63 @@
+"""Real-browser tests: Playwright driving Debian's Chromium against `streamlit run app.py`."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_server
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture
+def live(db_url, store, admin, kit):
+    interviewer = make_user(store, "ivan", "interviewer")
+    position = store.create_position(admin, "Customer support agent")
+    cand = store.add_candidate(admin, position.id, "Maya Okafor", "maya@example.com")
+    iid = store.start_interview(interviewer, cand.id, kit)
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_server(env) as url:
+        yield url, iid, interviewer
+
+
+def test_typed_answer_survives_a_reload(live, store):
+    url, iid, interviewer = live
+    with chromium_page() as page:
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        why = page.get_by_label("Why did you do it?")
+        why.fill("Because he had driven two hours and I pictured my dad in his place.")
+        why.blur()
+        page.get_by_text("✓ Saved", exact=False).first.wait_for()
+        assert store.sheet(interviewer, iid).answers["extra-mile"].why.startswith("Because he had driven")
+
+        page.reload()
+        page.get_by_text("Interview: Maya Okafor").wait_for()  # still signed in: the session cookie
+        assert page.get_by_label("Why did you do it?").input_value() == (
+            "Because he had driven two hours and I pictured my dad in his place."
+        )
+        if os.environ.get("SCREENSHOTS_DIR"):
+            page.get_by_label("How did it make you feel?").fill("Relieved, and honestly proud of the team.")
+            page.get_by_label("How did it make you feel?").blur()
+            page.get_by_text("✓ Saved", exact=False).nth(1).wait_for()
+            page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "interview.png"), full_page=True)
+
+
+def test_a_second_tab_opens_the_same_question(live, store):
+    url, iid, interviewer = live
+    with chromium_page() as page:
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_role("button", name="Next ▶").click()
+        page.get_by_text("Q2. A customer who did not fit").wait_for()
+        second = page.context.new_page()
+        second.goto(f"{url}/interview?interview={iid}")
+        second.get_by_text("Q2. A customer who did not fit").wait_for()

@@ -1,0 +1,75 @@
+"""Upgrading databases made by older schema versions, without losing rows."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data import migrations
+from data.errors import StoreError
+from data.schema import SCHEMA_VERSION
+from data.store import Store, make_engine
+
+
+def _v1_database(settings):
+    """A database exactly as schema v1 made it, with a submitted interview in it."""
+    engine = make_engine(settings)
+    with engine.connect() as conn:
+        with conn.begin():
+            migrations.STEPS[1](conn)
+            now = datetime(2026, 1, 5, 9, 30)
+            conn.execute(text("INSERT INTO motive_meta VALUES ('schema_version', '1')"))
+            conn.execute(text("INSERT INTO users (id, username, password_hash, role, active, failed_logins, created_at) "
+                              "VALUES (1, 'old.admin', 'x', 'admin', 1, 0, :t)"), {"t": now})
+            conn.execute(text("INSERT INTO positions VALUES (1, 'Agent', '', :t)"), {"t": now})
+            conn.execute(text("INSERT INTO candidates VALUES (1, 1, 'Zoë Old', 'zoe@example.com', 'active', :t)"), {"t": now})
+            conn.execute(text("INSERT INTO kit_versions VALUES (1, 'k', '1', 'sha', 'K', 'src', :t)"), {"t": now})
+            conn.execute(text("INSERT INTO interviews VALUES (1, 1, 1, 1, 'submitted', 'q1', :t, :t, :t)"), {"t": now})
+            conn.execute(text("INSERT INTO answers VALUES (1, 1, 'q1', 'story', 'because I cared', 'glad', '', :t)"),
+                         {"t": now})
+            conn.execute(text("INSERT INTO ratings VALUES (1, 1, 'q1', 4, :t)"), {"t": now})
+            conn.execute(text("INSERT INTO recommendations VALUES (1, 1, 'yes', 'fine', :t)"), {"t": now})
+    return engine
+
+
+def test_v1_database_upgrades_without_losing_rows(settings, tmp_path):
+    engine = _v1_database(settings)
+    with engine.connect() as conn:
+        before = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in
+                  ("users", "positions", "candidates", "interviews", "answers", "ratings", "recommendations")}
+    assert migrations.upgrade(engine) == (1, SCHEMA_VERSION)
+    with engine.connect() as conn:
+        after = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in before}
+        row = conn.execute(text("SELECT why, revision FROM answers WHERE id = 1")).one()
+    assert after == before
+    assert tuple(row) == ("because I cared", 0)
+    assert list(tmp_path.glob("motive.db.v1-*.bak")), "a copy of the old database is kept beside it"
+    engine.dispose()
+
+
+def test_upgraded_database_works_with_the_current_store(settings):
+    _v1_database(settings).dispose()
+    store = Store(settings)
+    user = store.get_user(1)
+    assert store.get_candidate(user, 1).name == "Zoë Old"
+    token = store.create_session(user)  # a table the upgrade added
+    assert store.user_for_session(token).username == "old.admin"
+
+
+def test_upgrade_is_idempotent(store):
+    assert migrations.upgrade(store.engine) == (SCHEMA_VERSION, SCHEMA_VERSION)
+
+
+def test_newer_database_than_the_code_is_refused(store):
+    with store.atomic() as conn:
+        conn.execute(text("UPDATE motive_meta SET value = '999' WHERE key = 'schema_version'"))
+    with pytest.raises(StoreError, match="newer than this Motive"):
+        migrations.upgrade(store.engine)
+
+
+def test_foreign_database_is_not_touched(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id INTEGER)"))
+    with pytest.raises(StoreError, match="another application"):
+        migrations.upgrade(engine)

@@ -1,0 +1,257 @@
+"""AppTest for every page: wiring, saving, and that each role is refused what it must not see."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PASSWORD, ROOT, app_as, make_user
+from ui.state import Keys
+
+PAGE_FILES = ["home", "candidates", "interview", "users", "account"]
+
+
+def titles(at):
+    return [t.value for t in at.title]
+
+
+def test_empty_database_asks_for_the_first_administrator(store):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert "Welcome to Motive" in titles(at)
+    at.text_input(key=Keys.SETUP_USER).input("founder")
+    at.text_input(key=Keys.SETUP_PASSWORD).input(PASSWORD)
+    at.text_input(key=Keys.SETUP_REPEAT).input(PASSWORD)
+    at.button(key=Keys.SETUP_SUBMIT).click().run()
+    assert not at.exception
+    assert "Motive" in titles(at) and store.find_user("founder").role == "admin"
+    assert at.session_state[Keys.SESSION_TOKEN]
+
+
+def test_first_administrator_passwords_must_match(store):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.text_input(key=Keys.SETUP_USER).input("founder")
+    at.text_input(key=Keys.SETUP_PASSWORD).input(PASSWORD)
+    at.text_input(key=Keys.SETUP_REPEAT).input(PASSWORD + "x")
+    at.button(key=Keys.SETUP_SUBMIT).click().run()
+    assert [e.value for e in at.error] == ["The two passwords differ."] and store.user_count() == 0
+
+
+def test_sign_in_with_wrong_then_right_password(store, admin):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.text_input(key=Keys.SIGNIN_USER).input("admin")
+    at.text_input(key=Keys.SIGNIN_PASSWORD).input("nope nope nope")
+    at.button(key=Keys.SIGNIN_SUBMIT).click().run()
+    assert "wrong password" in at.error[0].value
+    at.text_input(key=Keys.SIGNIN_PASSWORD).input(PASSWORD)
+    at.button(key=Keys.SIGNIN_SUBMIT).click().run()
+    assert not at.exception and "Motive" in titles(at)
+
+
+def test_sign_out_ends_the_session(store, admin):
+    at = app_as(store, admin)
+    token = at.session_state[Keys.SESSION_TOKEN]
+    at.button(key=Keys.SIGN_OUT).click().run()
+    assert not at.exception and at.text_input(key=Keys.SIGNIN_USER)
+    with pytest.raises(Exception):
+        store.user_for_session(token)
+
+
+@pytest.mark.parametrize(
+    "role, page, allowed",
+    [
+        ("interviewer", "users", False),
+        ("recruiter", "users", False),
+        ("hr", "users", False),
+        ("recruiter", "interview", False),
+        ("hr", "interview", False),
+        ("interviewer", "interview", True),
+        ("admin", "users", True),
+        ("recruiter", "candidates", True),
+    ],
+)
+def test_each_page_checks_the_role_itself(store, admin, role, page, allowed):
+    """Run the page file directly, as if the menu had been bypassed."""
+    user = admin if role == "admin" else make_user(store, f"u-{role}", role)
+    if allowed:  # through the router, so the page's links resolve
+        at = app_as(store, user, f"ui/pages/{page}.py")
+    else:
+        at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=30)
+        at.session_state[Keys.SESSION_TOKEN] = store.create_session(user)
+        at.run()
+    assert not at.exception
+    refused = any("does not give access" in e.value for e in at.error)
+    assert refused is (not allowed)
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_signed_out_visitor_is_refused_every_page(store, admin, page):
+    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=30).run()
+    assert not at.exception and [w.value for w in at.warning] == ["Please sign in."]
+
+
+@pytest.mark.parametrize("role", ["admin", "interviewer", "recruiter", "hr"])
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_runs_for_every_role_that_may_see_it(store, admin, candidate, role, page):
+    from data.access import allowed
+
+    user = admin if role == "admin" else make_user(store, f"u-{role}", role)
+    permission = {"users": "users.manage", "interview": "interviews.conduct"}.get(page, "candidates.view")
+    if not allowed(role, permission):
+        pytest.skip("refusal covered above")
+    at = app_as(store, user, f"ui/pages/{page}.py")
+    assert not at.exception
+
+
+def test_candidates_page_adds_a_position_and_a_candidate(store, admin):
+    at = app_as(store, admin, "ui/pages/candidates.py")
+    at.text_input(key=Keys.NEW_POS_NAME).input("Night concierge")
+    at.button(key=Keys.NEW_POS_SUBMIT).click().run()
+    assert not at.exception and [p.name for p in store.list_positions()] == ["Night concierge"]
+    at.text_input(key=Keys.NEW_CAND_NAME).input("**Bold** <b>Name</b>")
+    at.text_input(key=Keys.NEW_CAND_EMAIL).input("bold@example.com")
+    at.selectbox(key=Keys.NEW_CAND_POSITION).select_index(0)
+    at.button(key=Keys.NEW_CAND_SUBMIT).click().run()
+    assert not at.exception
+    assert [c.name for c in store.list_candidates(admin)] == ["**Bold** <b>Name</b>"]
+    assert at.text_input(key=Keys.NEW_CAND_NAME).value == ""
+
+
+def test_candidates_page_keeps_typed_values_when_input_is_rejected(store, admin, candidate):
+    at = app_as(store, admin, "ui/pages/candidates.py")
+    at.text_input(key=Keys.NEW_CAND_NAME).input("Second Maya")
+    at.text_input(key=Keys.NEW_CAND_EMAIL).input("not-an-email")
+    at.selectbox(key=Keys.NEW_CAND_POSITION).select_index(0)
+    at.button(key=Keys.NEW_CAND_SUBMIT).click().run()
+    assert "not a valid email" in at.error[0].value
+    assert at.text_input(key=Keys.NEW_CAND_NAME).value == "Second Maya"
+
+
+def test_starting_an_interview_opens_it_with_its_id_in_the_url(store, interviewer, candidate):
+    at = app_as(store, interviewer, "ui/pages/candidates.py")
+    at.button(key=Keys.CAND_START).click().run()
+    assert not at.exception
+    iid = store.list_interviews(interviewer)[0].id
+    assert at.query_params["interview"] == str(iid)
+    assert titles(at) == ["Interview: Maya Okafor"]
+
+
+def _interview_app(store, user, iid, q=None):
+    query = {"interview": str(iid)}
+    if q:
+        query["q"] = q
+    return app_as(store, user, "ui/pages/interview.py", query)
+
+
+def test_typed_answer_is_saved_on_change_and_shown_after_a_reload(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    key = Keys.answer(iid, "extra-mile", "why")
+    at.text_area(key=key).input("I pictured my own dad stuck there.").run()
+    assert not at.exception
+    assert any(c.value.startswith("✓ Saved") for c in at.caption)
+    assert store.sheet(interviewer, iid).answers["extra-mile"].why == "I pictured my own dad stuck there."
+    reloaded = _interview_app(store, interviewer, iid)  # a new browser session, same URL
+    assert reloaded.text_area(key=key).value == "I pictured my own dad stuck there."
+
+
+def test_rating_is_saved_with_anchors_in_view(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    radio = at.radio(key=Keys.rating(iid, "extra-mile"))
+    assert any(kit.question("extra-mile").anchor(5) in o for o in radio.options)
+    radio.set_value(4).run()
+    assert store.sheet(interviewer, iid).ratings["extra-mile"] == 4
+
+
+def test_next_moves_to_the_next_question_and_remembers_it(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    at.button(key=Keys.IV_NEXT).click().run()
+    assert not at.exception
+    second = kit.questions[1].id
+    assert at.query_params["q"] == second
+    assert store.get_interview(interviewer, iid).current_question == second
+    # a second tab without ?q= opens where the interviewer is
+    assert Keys.answer(iid, second, "story") in [t.key for t in _interview_app(store, interviewer, iid).text_area]
+
+
+def test_probes_follow_what_is_missing(store, interviewer, candidate, kit):
+    from analysis.probes import ASK_FEELING, ASK_WHY
+
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "story", "I stayed late.")
+    store.save_answer_field(interviewer, iid, "extra-mile", "feeling", "Great.")
+    infos = [i.value for i in _interview_app(store, interviewer, iid).info]
+    assert ASK_WHY in infos and ASK_FEELING not in infos
+
+
+def test_submit_flags_gaps_and_then_locks_the_interview(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "story", "Kept after submit.")
+    at = _interview_app(store, interviewer, iid, q="__finish__")
+    assert "Still unanswered" in at.warning[0].value
+    assert at.button(key=Keys.IV_SUBMIT).disabled
+    at.radio(key=f"{Keys.IV_RECOMMENDATION}.{iid}").set_value("yes").run()
+    at.checkbox(key=Keys.IV_ACCEPT_GAPS).check().run()
+    at.button(key=Keys.IV_SUBMIT).click().run()
+    assert not at.exception
+    assert store.get_interview(interviewer, iid).submitted
+    after = _interview_app(store, interviewer, iid)
+    assert "read-only" in after.info[0].value
+    field = after.text_area(key=Keys.answer(iid, "extra-mile", "story"))
+    assert field.disabled and field.value == "Kept after submit."
+
+
+def test_bad_interview_link_shows_a_clear_error(store, interviewer):
+    at = app_as(store, interviewer, "ui/pages/interview.py", {"interview": "abc"})
+    assert not at.exception and "not name a valid interview" in at.error[0].value
+    at = app_as(store, interviewer, "ui/pages/interview.py", {"interview": "424242"})
+    assert "No interview with id 424242" in at.error[0].value
+
+
+def test_answer_fields_carry_the_documented_length_limits(store, interviewer, candidate, kit):
+    from data.records import LIMITS
+
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    for field in ("story", "why", "feeling", "notes"):
+        assert at.text_area(key=Keys.answer(iid, "extra-mile", field)).max_chars == LIMITS[field]
+
+
+def test_candidate_text_is_never_rendered_as_markup(store, admin, interviewer, kit):
+    position = store.create_position(admin, "Agent")
+    cand = store.add_candidate(admin, position.id, "[click](http://evil.example) <img src=x onerror=alert(1)>")
+    iid = store.start_interview(interviewer, cand.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    assert not at.exception
+    assert "\\[click\\]\\(http\\:" in at.title[0].value and "\\<img" in at.title[0].value
+
+
+def test_users_page_creates_an_account_and_changes_a_role(store, admin):
+    at = app_as(store, admin, "ui/pages/users.py")
+    at.text_input(key=Keys.USR_NEW_NAME).input("rita")
+    at.selectbox(key=Keys.USR_NEW_ROLE).select("recruiter")
+    at.text_input(key=Keys.USR_NEW_PASSWORD).input(PASSWORD)
+    at.button(key=Keys.USR_NEW_SUBMIT).click().run()
+    assert not at.exception and store.find_user("rita").role == "recruiter"
+    rita = store.find_user("rita")
+    at.selectbox(key=Keys.USR_PICK).select(rita.id)
+    at.run()
+    at.selectbox(key=Keys.USR_ROLE).select("hr")
+    at.button(key=Keys.USR_ROLE_SUBMIT).click().run()
+    assert store.find_user("rita").role == "hr"
+
+
+def test_account_page_changes_the_password(store, interviewer):
+    at = app_as(store, interviewer, "ui/pages/account.py")
+    at.text_input(key=Keys.ACC_OLD).input(PASSWORD)
+    at.text_input(key=Keys.ACC_NEW).input("another long passphrase")
+    at.text_input(key=Keys.ACC_REPEAT).input("another long passphrase")
+    at.button(key=Keys.ACC_SUBMIT).click().run()
+    assert not at.exception
+    assert store.authenticate("ivan", "another long passphrase").id == interviewer.id
+
+
+def test_home_lists_interviews_to_resume(store, interviewer, candidate, kit):
+    store.start_interview(interviewer, candidate.id, kit)
+    at = app_as(store, interviewer)
+    assert not at.exception
+    assert any("Your interviews in progress" == s.value for s in at.subheader)

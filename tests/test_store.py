@@ -1,0 +1,204 @@
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from data.errors import AccessDenied, AuthError, ConflictError, NotFoundError, ValidationError
+from data.records import LIMITS
+from data.settings import Settings
+from data.store import Store
+from tests.conftest import PASSWORD, make_user
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
+    with store.reading() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_write_transactions_begin_immediate(store):
+    seen = []
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def spy(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with store.atomic() as conn:
+        conn.execute(text("SELECT 1"))
+    with store.reading() as conn:
+        conn.execute(text("SELECT 1"))
+    assert "BEGIN IMMEDIATE" in seen and "BEGIN DEFERRED" in seen
+
+
+def test_saved_field_is_there_after_reopening_the_database(settings, store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "why", "She reminded me of my gran.")
+    store.dispose()
+    reopened = Store(settings)
+    assert reopened.sheet(interviewer, iid).answers["extra-mile"].why == "She reminded me of my gran."
+
+
+def test_each_save_bumps_the_revision(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    a1 = store.save_answer_field(interviewer, iid, "extra-mile", "story", "one")
+    a2 = store.save_answer_field(interviewer, iid, "extra-mile", "story", "two")
+    assert (a1.revision, a2.revision) == (1, 2)
+
+
+def test_starting_twice_resumes_the_same_interview(store, interviewer, candidate, kit):
+    assert store.start_interview(interviewer, candidate.id, kit) == store.start_interview(interviewer, candidate.id, kit)
+
+
+def test_two_interviewers_of_one_candidate_keep_separate_answers(store, admin, interviewer, candidate, kit):
+    other = make_user(store, "olga", "interviewer")
+    a = store.start_interview(interviewer, candidate.id, kit)
+    b = store.start_interview(other, candidate.id, kit)
+    store.save_answer_field(interviewer, a, "extra-mile", "why", "ivan's note")
+    store.save_answer_field(other, b, "extra-mile", "why", "olga's note")
+    assert store.sheet(interviewer, a).answers["extra-mile"].why == "ivan's note"
+    assert store.sheet(other, b).answers["extra-mile"].why == "olga's note"
+
+
+def test_concurrent_savers_lose_nothing(store, admin, kit):
+    """Eight interviewers saving at once: every last value lands, none raises 'database is locked'."""
+    position = store.create_position(admin, "Concurrency")
+    team = [make_user(store, f"iv{i}", "interviewer") for i in range(8)]
+    plans = []
+    for i, user in enumerate(team):
+        cand = store.add_candidate(admin, position.id, f"Cand {i}")
+        plans.append((user, store.start_interview(user, cand.id, kit)))
+    errors = []
+
+    def work(user, iid):
+        try:
+            for n in range(25):
+                for q in kit.questions[:3]:
+                    store.save_answer_field(user, iid, q.id, "story", f"{user.username}-{q.id}-{n}")
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=p) for p in plans]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    for user, iid in plans:
+        sheet = store.sheet(user, iid)
+        for q in kit.questions[:3]:
+            assert sheet.answers[q.id].story == f"{user.username}-{q.id}-24"
+            assert sheet.answers[q.id].revision == 25
+
+
+def test_submitted_interview_is_read_only(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "story", "kept")
+    store.submit_interview(interviewer, iid, accept_gaps=True)
+    with pytest.raises(ConflictError, match="read-only"):
+        store.save_answer_field(interviewer, iid, "extra-mile", "story", "changed")
+    with pytest.raises(ConflictError):
+        store.save_rating(interviewer, iid, "extra-mile", 5)
+    assert store.sheet(interviewer, iid).answers["extra-mile"].story == "kept"
+
+
+def test_submit_with_gaps_is_refused_unless_accepted_and_loses_nothing(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "story", "half an answer")
+    with pytest.raises(ValidationError, match="Q1 Going out of your way: no why, no feeling, no rating"):
+        store.submit_interview(interviewer, iid)
+    assert store.get_interview(interviewer, iid).status == "in_progress"
+    flagged = store.submit_interview(interviewer, iid, accept_gaps=True)
+    assert "no overall recommendation" in flagged
+    assert store.sheet(interviewer, iid).answers["extra-mile"].story == "half an answer"
+
+
+def test_complete_interview_submits_without_gaps(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    for q in kit.questions:
+        for field in ("story", "why", "feeling"):
+            store.save_answer_field(interviewer, iid, q.id, field, f"{field} text")
+        store.save_rating(interviewer, iid, q.id, 4)
+    store.save_recommendation(interviewer, iid, "yes", "solid")
+    assert store.submit_interview(interviewer, iid) == ()
+    assert store.get_interview(interviewer, iid).submitted
+
+
+def test_other_interviewer_cannot_write_or_see_an_interview(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    other = make_user(store, "olga", "interviewer")
+    with pytest.raises(NotFoundError):
+        store.sheet(other, iid)
+    with pytest.raises(NotFoundError):
+        store.get_interview(other, iid)
+    with pytest.raises(AccessDenied):
+        store.save_answer_field(other, iid, "extra-mile", "why", "x")
+
+
+@pytest.mark.parametrize("role", ["recruiter", "hr"])
+def test_reviewing_roles_can_read_but_never_write_interviews(store, interviewer, candidate, kit, role):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    reviewer = make_user(store, f"r-{role}", role)
+    assert store.sheet(reviewer, iid).interview.id == iid
+    with pytest.raises(AccessDenied):
+        store.save_answer_field(reviewer, iid, "extra-mile", "why", "x")
+    with pytest.raises(AccessDenied):
+        store.start_interview(reviewer, candidate.id, kit)
+
+
+def test_too_long_text_is_refused_and_the_saved_text_kept(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "why", "short and saved")
+    with pytest.raises(ValidationError, match="limit is 5,000"):
+        store.save_answer_field(interviewer, iid, "extra-mile", "why", "x" * (LIMITS["why"] + 1))
+    assert store.sheet(interviewer, iid).answers["extra-mile"].why == "short and saved"
+
+
+def test_hostile_text_is_stored_verbatim_except_nul(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    nasty = "=HYPERLINK(\"x\")'; DROP TABLE answers; -- <script>alert(1)</script> שלום 🙂\x00end"
+    store.save_answer_field(interviewer, iid, "extra-mile", "notes", nasty)
+    assert store.sheet(interviewer, iid).answers["extra-mile"].notes == nasty.replace("\x00", "")
+
+
+def test_unknown_field_and_question_are_refused(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    with pytest.raises(ValidationError, match="Unknown answer field"):
+        store.save_answer_field(interviewer, iid, "extra-mile", "password", "x")
+    with pytest.raises(NotFoundError, match="not part of interview"):
+        store.save_answer_field(interviewer, iid, "no-such-question", "why", "x")
+    with pytest.raises(ValidationError, match="1 to 5"):
+        store.save_rating(interviewer, iid, "extra-mile", 6)
+
+
+def test_interview_keeps_its_kit_when_the_kit_file_changes(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    from rubric import load_kit_text
+
+    edited = load_kit_text(kit.source.replace("Going out of your way", "Renamed question"), "edited")
+    store.register_kit(edited)
+    stored = store.kit_for_version(store.get_interview(interviewer, iid).kit_version_id)
+    assert stored.question("extra-mile").title == "Going out of your way"
+
+
+def test_duplicate_email_for_a_position_is_refused(store, admin, candidate):
+    with pytest.raises(ValidationError, match="already applied"):
+        store.add_candidate(admin, candidate.position_id, "Someone Else", "MAYA@example.com")
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "x@y.z", "<a@b.com>"])
+def test_malformed_email_is_refused(store, admin, candidate, email):
+    with pytest.raises(ValidationError, match="not a valid email"):
+        store.add_candidate(admin, candidate.position_id, "X", email)
+
+
+def test_candidate_search_treats_wildcards_literally(store, admin, candidate):
+    store.add_candidate(admin, candidate.position_id, "100% Real", None)
+    assert [c.name for c in store.list_candidates(admin, search="%")] == ["100% Real"]
+    assert store.list_candidates(admin, search="_") == []
+
+
+def test_missing_records_raise_not_found(store, admin):
+    with pytest.raises(NotFoundError):
+        store.get_candidate(admin, 999)
+    with pytest.raises(NotFoundError):
+        store.get_position(999)
