@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_server
 from tests.conftest import PASSWORD, make_user
@@ -41,9 +42,12 @@ def test_typed_answer_survives_a_reload(live, store):
 
         page.reload()
         page.get_by_text("Interview: Maya Okafor").wait_for()  # still signed in: the session cookie
-        assert page.get_by_label("Why did you do it?").input_value() == (
+        expect(page.get_by_label("Why did you do it?")).to_have_value(
             "Because he had driven two hours and I pictured my dad in his place."
         )
+        # The reload itself must never write: the stored answer is untouched.
+        answer = store.sheet(interviewer, iid).answers["extra-mile"]
+        assert answer.why.startswith("Because he had driven") and answer.revision == 1
         if os.environ.get("SCREENSHOTS_DIR"):
             page.get_by_label("How did it make you feel?").fill("Relieved, and honestly proud of the team.")
             page.get_by_label("How did it make you feel?").blur()
