@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analysis.motivation import ModelError
 from data.access import allowed
 from data.errors import StoreError
 from data.settings import SettingsError
@@ -16,7 +17,8 @@ try:
     config = resources.settings()
     store = resources.store(config)
     resources.kits(config)
-except (SettingsError, StoreError, RubricError) as exc:
+    resources.motivation_model(config)  # ready before the first interview needs it
+except (SettingsError, StoreError, RubricError, ModelError) as exc:
     st.error(f"Motive cannot start: {exc}")
     st.stop()
 
@@ -28,6 +30,7 @@ PAGES = [
     ("ui/pages/candidates.py", "Candidates", ":material/group:", "candidates.view", "candidates"),
     ("ui/pages/interview.py", "Interview", ":material/record_voice_over:", "interviews.conduct", "interview"),
     ("ui/pages/users.py", "Users", ":material/manage_accounts:", "users.manage", "users"),
+    ("ui/pages/model.py", "Model", ":material/model_training:", "users.manage", "model"),
     ("ui/pages/account.py", "My account", ":material/person:", "candidates.view", "account"),
 ]
 

@@ -1,41 +1,48 @@
-"""What to ask next about an answer: the seam the motivation model plugs into.
+"""What to ask next about an answer, from what is missing and what the model read.
 
-The interview page asks an advisor for probes beside each answer. The plain
-advisor here looks only at which parts are empty; the motivation model (issue 3)
-is another advisor with the same method that also reads what was said.
+- no reason stated (the why is empty, or the model reads the answer as unclear) -> ask why;
+- no feeling (the feeling is empty, or no word of feeling anywhere) -> ask how it felt;
+- mixed -> ask which mattered more;
+- a low-confidence label -> ask the why again in other words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import re
 
+ASK_STORY = "Ask for one specific occasion: what happened, what did they do, how did it end?"
 ASK_WHY = "Ask why they did it: what made them act, or what would have happened if they had not?"
 ASK_FEELING = "Ask how it made them feel, then and afterwards."
 ASK_WHICH = "They gave more than one kind of reason: ask which mattered more to them at the time."
-ASK_STORY = "Ask for one specific occasion: what happened, what did they do, how did it end?"
+ASK_AGAIN = "The reading is uncertain: ask the why once more, in different words."
+LOW_CONFIDENCE = 0.5
+
+FEELING_WORDS = frozenset("""
+felt feel feeling feelings happy happier glad proud pride relieved relief good great amazing awesome wonderful warm
+satisfied satisfying satisfaction rewarding chuffed buzzing stoked thrilled excited delighted love loved lovely enjoy
+enjoyed enjoying fun sad sorry bad terrible awful horrible guilty worried nervous anxious scared afraid angry
+frustrated annoyed upset stressed tired exhausted pleased grateful thankful touched moved emotional heart smile
+smiled smiling cry cried tears nice brilliant fantastic bittersweet embarrassed ashamed calm content fulfilled
+accomplished lighter joy joyful overjoyed heartbroken gutted miserable elated ecstatic blessed honoured honored
+""".split())
 
 
-@dataclass(frozen=True)
-class Advice:
-    """Probes to suggest, most important first; `reasons` explains each in the same order."""
-
-    probes: tuple[str, ...]
+def has_feeling(text: str) -> bool:
+    return any(w in FEELING_WORDS for w in re.findall(r"[a-z]+", (text or "").lower()))
 
 
-class ProbeAdvisor(Protocol):
-    def advise(self, story: str, why: str, feeling: str) -> Advice: ...
-
-
-class EmptyFieldAdvisor:
-    """Suggests the follow-up for every part the interviewer has not filled in yet."""
-
-    def advise(self, story: str, why: str, feeling: str) -> Advice:
-        probes = []
-        if not story.strip():
-            probes.append(ASK_STORY)
-        if not why.strip():
-            probes.append(ASK_WHY)
-        if not feeling.strip():
-            probes.append(ASK_FEELING)
-        return Advice(probes=tuple(probes))
+def probes_for(story: str, why: str, feeling: str, label: str | None = None,
+               confidence: float | None = None) -> tuple[str, ...]:
+    """The follow-ups to suggest for one answer, most important first."""
+    out = []
+    if not (story or "").strip():
+        out.append(ASK_STORY)
+    if not (why or "").strip() or label == "unclear":
+        out.append(ASK_WHY)
+    if not (feeling or "").strip() or not has_feeling(" ".join((story or "", why or "", feeling or ""))):
+        out.append(ASK_FEELING)
+    if label == "mixed":
+        out.append(ASK_WHICH)
+    if label is not None and confidence is not None and confidence < LOW_CONFIDENCE and label != "unclear":
+        out.append(ASK_AGAIN)
+    return tuple(out)

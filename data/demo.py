@@ -10,6 +10,8 @@ Rows go in with bulk inserts in batches, so 10,000 candidates take seconds.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import secrets
 import sys
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.errors import StoreError
 from data.records import User
-from data.schema import answers, candidates, interviews, positions, ratings, recommendations
+from data.schema import answers, candidates, interviews, motivation_labels, positions, ratings, recommendations
 from data.settings import Settings, SettingsError
 from data.store import Store, utcnow
 from rubric import Rubric, default_kit
@@ -68,6 +70,7 @@ FEELING = {
 
 
 def _story(rng: random.Random) -> str:
+    """A short, concrete helping story."""
     return (f"A customer, {rng.choice(CUSTOMERS)}, {rng.choice(PROBLEMS)}. "
             f"I listened first, checked what they actually needed, and {rng.choice(ACTIONS)}.")
 
@@ -103,10 +106,34 @@ def _ensure_interviewers(store: Store) -> list[User]:
     return out
 
 
-def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | None = None, batch: int = 500) -> int:
-    """Add `n` candidates with two to three submitted interviews each; returns the number of interviews."""
+def _answer_pool(rng: random.Random, model, size: int = 60) -> dict[str, list[tuple[str, str, str, dict | None]]]:
+    """Answers to draw from, per stated motive, each labelled by the real model once."""
+    pool = {}
+    for said in WHY:
+        triples = [(_story(rng), rng.choice(WHY[said]), rng.choice(FEELING[said])) for _ in range(size)]
+        labels: list[dict | None] = [None] * len(triples)
+        if model is not None:
+            from analysis.motivation import compose
+
+            preds = model.predict([compose(*t) for t in triples])
+            labels = [{"label": p.label, "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
+                       "evidence": json.dumps([e.__dict__ for e in p.evidence]), "model_version": model.version,
+                       "input_sha": hashlib.sha256(f"{model.version}\n{compose(*t)}".encode()).hexdigest()}
+                      for p, t in zip(preds, triples)]
+        pool[said] = [(*t, lab) for t, lab in zip(triples, labels)]
+    return pool
+
+
+def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | None = None, batch: int = 500,
+             model=None) -> int:
+    """Add `n` candidates with two to three submitted interviews each; returns the number of interviews.
+
+    With a motivation `model`, every answer also gets the model's label, as if it had
+    been labelled while the interview was typed.
+    """
     rng = random.Random(seed)
     kit = kit or default_kit()
+    pool = _answer_pool(rng, model)
     kit_version_id = store.register_kit(kit)
     position_ids = _ensure_positions(store)
     team = _ensure_interviewers(store)
@@ -145,14 +172,15 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
             iv_ids = conn.execute(
                 insert(interviews).returning(interviews.c.id, sort_by_parameter_order=True), iv_rows
             ).scalars().all()
-            ans_rows, rating_rows, rec_rows = [], [], []
+            ans_rows, rating_rows, rec_rows, ans_labels = [], [], [], []
             for iid, (motive, quality) in zip(iv_ids, plans):
                 scores = []
                 for q in kit.questions:
                     said = rng.choices([motive, "intrinsic", "extrinsic", "unclear"], [6, 1, 1, 1])[0]
+                    story, why, feeling, label = rng.choice(pool[said])
+                    ans_labels.append(label)
                     ans_rows.append({
-                        "interview_id": iid, "question_id": q.id, "story": _story(rng),
-                        "why": rng.choice(WHY[said]), "feeling": rng.choice(FEELING[said]),
+                        "interview_id": iid, "question_id": q.id, "story": story, "why": why, "feeling": feeling,
                         "notes": rng.choice(["", "Good eye contact.", "Needed prompting for the why.", "Specific and concrete."]),
                         "revision": 3, "updated_at": now,
                     })
@@ -162,7 +190,13 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
                 mean = sum(scores) / len(scores)
                 rec = "strong_yes" if mean >= 4.2 else "yes" if mean >= 3.2 else "no" if mean >= 2.2 else "strong_no"
                 rec_rows.append({"interview_id": iid, "value": rec, "note": "", "updated_at": now})
-            conn.execute(insert(answers), ans_rows)
+            answer_ids = conn.execute(
+                insert(answers).returning(answers.c.id, sort_by_parameter_order=True), ans_rows
+            ).scalars().all()
+            label_rows = [{**lab, "answer_id": aid, "created_at": now}
+                          for aid, lab in zip(answer_ids, ans_labels) if lab is not None]
+            if label_rows:
+                conn.execute(insert(motivation_labels), label_rows)
             conn.execute(insert(ratings), rating_rows)
             conn.execute(insert(recommendations), rec_rows)
             made += len(iv_ids)
@@ -178,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--candidates must be between 1 and 10000")
     try:
         store = Store(Settings.from_env())
-        made = generate(store, args.candidates, seed=args.seed)
+        from analysis.registry import ModelCache
+
+        made = generate(store, args.candidates, seed=args.seed, model=ModelCache().active(store))
     except (StoreError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

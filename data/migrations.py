@@ -19,6 +19,8 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Float,
+    LargeBinary,
     ForeignKey,
     Index,
     Integer,
@@ -134,9 +136,56 @@ def _step2_sessions(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE answers ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"))
 
 
+def _step3_motivation(conn: Connection) -> None:
+    """v3: the motivation model's labels, the interviewers' confirmations and overrides, model versions."""
+    md = MetaData()
+    Table("users", md, Column("id", Integer, primary_key=True))
+    Table("answers", md, Column("id", Integer, primary_key=True))
+    Table(
+        "model_versions", md,
+        Column("id", Integer, primary_key=True),
+        Column("version", String(64), nullable=False, unique=True),
+        Column("status", String(16), nullable=False),
+        Column("artifact", LargeBinary, nullable=False),
+        Column("metrics", Text, nullable=False),
+        Column("notes", Text, nullable=False),
+        Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("created_at", DateTime, nullable=False),
+        Column("activated_at", DateTime),
+    )
+    Table(
+        "motivation_labels", md,
+        Column("id", Integer, primary_key=True),
+        Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+        Column("model_version", String(64), nullable=False),
+        Column("label", String(16), nullable=False),
+        Column("confidence", Float, nullable=False),
+        Column("probabilities", Text, nullable=False),
+        Column("evidence", Text, nullable=False),
+        Column("input_sha", String(64), nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_motivation_labels_answer", "answer_id", "id"),
+    )
+    Table(
+        "label_reviews", md,
+        Column("id", Integer, primary_key=True),
+        Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+        Column("motivation_label_id", Integer, ForeignKey("motivation_labels.id", ondelete="CASCADE"), nullable=False),
+        Column("action", String(16), nullable=False),
+        Column("label", String(16), nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("reviewer_id", Integer, ForeignKey("users.id"), nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index("ix_label_reviews_answer", "answer_id", "id"),
+    )
+    for name in ("model_versions", "motivation_labels", "label_reviews"):
+        md.tables[name].create(conn)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
+    3: _step3_motivation,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 

@@ -106,3 +106,51 @@ class Sheet:
     recommendation: str | None
     recommendation_note: str
     missing: tuple[str, ...] = field(default=())
+
+
+MOTIVE_LABELS = ("intrinsic", "extrinsic", "mixed", "unclear")
+
+
+@dataclass(frozen=True)
+class Review:
+    """An interviewer's confirmation or override of a model label; overrides carry a reason."""
+
+    action: str  # confirm | override
+    label: str
+    reason: str
+    reviewer: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    """The model's output for one answer as it was when the answer was saved, and its review."""
+
+    id: int
+    question_id: str
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+    evidence: tuple[dict, ...]
+    model_version: str
+    created_at: datetime
+    review: Review | None = None
+
+    @property
+    def final_label(self) -> str:
+        """The interviewer's label where there is one, else the model's."""
+        return self.review.label if self.review else self.label
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """A motivation model artifact the store keeps; exactly one is active at a time."""
+
+    id: int
+    version: str
+    status: str
+    metrics: dict
+    notes: str
+    created_by: str | None
+    created_at: datetime
+    activated_at: datetime | None

@@ -11,6 +11,8 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
+    LargeBinary,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -142,4 +144,47 @@ sessions = Table(
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", String(64), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),  # active | previous | candidate | retired
+    Column("artifact", LargeBinary, nullable=False),
+    Column("metrics", Text, nullable=False, default="{}"),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", DateTime, nullable=False),
+    Column("activated_at", DateTime),
+)
+
+motivation_labels = Table(
+    "motivation_labels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("probabilities", Text, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("input_sha", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_motivation_labels_answer", "answer_id", "id"),
+)
+
+label_reviews = Table(
+    "label_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("motivation_label_id", Integer, ForeignKey("motivation_labels.id", ondelete="CASCADE"), nullable=False),
+    Column("action", String(16), nullable=False),  # confirm | override
+    Column("label", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("reviewer_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_label_reviews_answer", "answer_id", "id"),
 )

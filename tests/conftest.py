@@ -76,3 +76,15 @@ def app_as(store: Store, user: User | None, page: str | None = None, query: dict
         at.switch_page(page)
         at.run()
     return at
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The shipped motivation model (the app's default)."""
+    from analysis.motivation import MotivationModel
+    from analysis.registry import DEFAULT_ARTIFACT
+
+    return MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes())
+
+
+DEV_SET = ROOT.parent / "shared" / "motivation-dev.tsv"

@@ -6,6 +6,8 @@ import streamlit as st
 
 from data.settings import Settings
 from data.store import Store
+from analysis.motivation import MotivationModel
+from analysis.registry import ModelCache
 from rubric import Rubric, load_kits
 
 
@@ -23,3 +25,13 @@ def store(config: Settings) -> Store:
 @st.cache_resource(show_spinner=False)
 def kits(config: Settings) -> dict[str, Rubric]:
     return load_kits(config.kits_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def model_cache(config: Settings) -> ModelCache:
+    return ModelCache()
+
+
+def motivation_model(config: Settings) -> MotivationModel:
+    """The active model (loaded once per process, per version)."""
+    return model_cache(config).active(store(config))

@@ -14,6 +14,8 @@ from typing import Callable
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from analysis.labelling import label_answer
+from analysis.motivation import ModelError
 from data.errors import StoreError
 from data.records import User
 from data.store import Store
@@ -49,9 +51,17 @@ def retry_pending() -> None:
         _attempt(key, write)
 
 
-def save_answer(store: Store, user: User, interview_id: int, question_id: str, field: str, key: str) -> None:
+def save_answer(store: Store, user: User, interview_id: int, question_id: str, field: str, key: str,
+                model=None) -> None:
+    """Save the field; then, for the story, why and feeling, label the answer with the model."""
     value = st.session_state.get(key, "")
     _attempt(key, lambda: store.save_answer_field(user, interview_id, question_id, field, value))
+    if model is not None and field != "notes" and Keys.failed(key) not in st.session_state:
+        try:
+            label_answer(store, model, user, interview_id, question_id)
+        except (StoreError, ModelError, OperationalError) as exc:
+            # The answer is saved; only the advisory label is missing, and the next save retries it.
+            st.session_state[Keys.failed(key)] = f"Saved, but not labelled: {exc}"
 
 
 def save_rating(store: Store, user: User, interview_id: int, question_id: str, key: str) -> None:
@@ -78,3 +88,19 @@ def status_line(key: str, stored_text: str | None) -> None:
         st.caption(st.session_state[Keys.saved(key)])
     elif stored_text:
         st.caption("✓ Saved")
+
+
+def review(store: Store, user: User, interview_id: int, question_id: str, action: str,
+           label_key: str | None = None, reason_key: str | None = None) -> None:
+    """Confirm or override the model's label; the store keeps who, when, why and the original output."""
+    key = Keys.review(interview_id, question_id)
+    label = st.session_state.get(label_key) if label_key else None
+    reason = st.session_state.get(reason_key, "") if reason_key else ""
+    try:
+        store.review_label(user, interview_id, question_id, action=action, label=label, reason=reason)
+    except StoreError as exc:
+        st.session_state[Keys.failed(key)] = str(exc)
+    else:
+        st.session_state.pop(Keys.failed(key), None)
+        if reason_key:
+            st.session_state.pop(reason_key, None)

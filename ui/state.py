@@ -34,6 +34,7 @@ class Keys:
     CAND_PICK = "candidates.pick"
     CAND_KIT = "candidates.kit"
     CAND_START = "candidates.start"
+    CAND_PROFILE = "candidates.profile"
     NEW_CAND_NAME = "candidates.new.name"
     NEW_CAND_EMAIL = "candidates.new.email"
     NEW_CAND_POSITION = "candidates.new.position"
@@ -76,6 +77,10 @@ class Keys:
     @staticmethod
     def rating(interview_id: int, question_id: str) -> str:
         return f"interview.{interview_id}.{question_id}.rating"
+
+    @staticmethod
+    def review(interview_id: int, question_id: str) -> str:
+        return f"interview.{interview_id}.{question_id}.review"
 
     @staticmethod
     def saved(widget_key: str) -> str:

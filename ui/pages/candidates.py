@@ -42,6 +42,21 @@ if found:
 else:
     st.info("No candidates match. Add one below." if positions else "Add a position first, then its candidates.")
 
+if allowed(user.role, "interviews.review") and found:
+    st.subheader("Motivation profile")
+    shown = {c.id: c for c in found}
+    who = st.selectbox("Candidate", list(shown), key=Keys.CAND_PROFILE,
+                       format_func=lambda cid: f"{shown[cid].name} · {shown[cid].position_name}")
+    profile = store.motivation_profile(user, who)
+    if not any(profile["total"].values()):
+        st.info("No labelled answers yet for this candidate.")
+    else:
+        rows = [{"Interviewer": name, **counts} for name, counts in sorted(profile["by_interviewer"].items())]
+        rows.append({"Interviewer": "All interviewers", **profile["total"]})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.caption("Answers per stated-motive label, using the interviewer's confirmed or overridden label where "
+                   "there is one. Advisory: read the answers, not only the counts.")
+
 if allowed(user.role, "interviews.conduct") and found:
     st.subheader("Interview a candidate")
     cands = {c.id: c for c in found}

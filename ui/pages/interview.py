@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from analysis.probes import EmptyFieldAdvisor
+from analysis.probes import probes_for
 from data.errors import StoreError
 from data.progress import gaps, progress, question_done
 from data.records import LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS
-from ui import auth, resources, saving
+from ui import auth, motive_panel, resources, saving
 from ui.render import md_escape
 from ui.state import Keys
 
@@ -15,7 +15,9 @@ FIELDS = (("story", "What happened: the story", 170), ("why", None, 110), ("feel
           ("notes", "Your notes (not shown to the candidate)", 90))
 
 user = auth.require("interviews.conduct")
-store = resources.store(resources.settings())
+config = resources.settings()
+store = resources.store(config)
+model = resources.motivation_model(config)
 saving.retry_pending()
 
 raw_id = st.query_params.get("interview")
@@ -80,14 +82,17 @@ if current != FINISH:
             st.text_area(
                 md_escape(label or (q.why_prompt if field == "why" else q.feeling_prompt)),
                 key=key, height=height, max_chars=LIMITS[field], disabled=read_only,
-                on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key),
+                on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
             )
             saving.status_line(key, answer.text(field))
     with side:
-        advice = EmptyFieldAdvisor().advise(answer.story, answer.why, answer.feeling)
+        record = store.labels(user, interview_id).get(q.id)
+        probes = probes_for(answer.story, answer.why, answer.feeling,
+                            record.label if record else None, record.confidence if record else None)
         st.markdown("**Probe next**")
-        for probe in advice.probes or ("Nothing missing: the story, the why and the feeling are all there.",):
+        for probe in probes or ("Nothing missing: the story, the why and the feeling are all there.",):
             st.info(probe, icon=":material/help:")
+        motive_panel.render(store, user, interview_id, answer, record, read_only)
         if q.probes:
             with st.expander("More probes from the kit"):
                 for probe in q.probes:

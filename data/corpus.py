@@ -1,0 +1,171 @@
+"""The labelled motivation corpus: loading, integrity checks, and assembling it from review batches.
+
+The corpus file is ``data/corpus/motivation.tsv``: a header line, then
+``label<TAB>text<TAB>note<TAB>source`` rows. It was written for this project by the
+labelling guide's rules, in several voices, and second-read by a separate labeller;
+lines the second labeller found ambiguous were dropped. It never contains anything
+from the development set, which stays held out for evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+CORPUS_FILE = Path(__file__).resolve().parent / "corpus" / "motivation.tsv"
+LABELS = ("intrinsic", "extrinsic", "mixed", "unclear")
+HEADER = ("label", "text", "note", "source")
+
+
+class CorpusError(ValueError):
+    """A corpus or labelled file is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled answer; `note` explains the label for hard cases."""
+
+    label: str
+    text: str
+    note: str = ""
+    source: str = ""
+
+
+def load_corpus(path: Path = CORPUS_FILE) -> list[Example]:
+    out = []
+    with open(path, encoding="utf-8", newline="") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        if tuple(header) != HEADER:
+            raise CorpusError(f"{path}: first line must be the header {'<TAB>'.join(HEADER)}")
+        for n, line in enumerate(f, start=2):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                raise CorpusError(f"{path}:{n}: expected 4 tab-separated columns, found {len(parts)}")
+            label, text, note, source = parts
+            if label not in LABELS:
+                raise CorpusError(f"{path}:{n}: unknown label {label!r}")
+            if not text.strip():
+                raise CorpusError(f"{path}:{n}: empty text")
+            out.append(Example(label, text, note, source))
+    return out
+
+
+def load_labelled(path: str | Path) -> list[Example]:
+    """A ``label<TAB>text`` file (the evaluation format); a clear error names any bad line."""
+    path = Path(path)
+    out = []
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not UTF-8 text") from None
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            raise CorpusError(f"{path}:{n}: expected label<TAB>text")
+        label, body = line.split("\t", 1)
+        label = label.strip().lower()
+        if label not in LABELS:
+            raise CorpusError(f"{path}:{n}: unknown label {label!r}; expected one of {', '.join(LABELS)}")
+        out.append(Example(label, body))
+    if not out:
+        raise CorpusError(f"{path}: no labelled lines")
+    return out
+
+
+def corpus_sha(examples: list[Example]) -> str:
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(f"{e.label}\t{e.text}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def _shingles(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
+    words = re.sub(r"[^a-z0-9 ]", " ", text.lower()).split()
+    if len(words) < n:
+        return frozenset({tuple(words)})
+    return frozenset(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+
+def near_duplicates(texts_a: list[str], texts_b: list[str] | None = None, threshold: float = 0.5) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, jaccard) whose word-trigram overlap exceeds `threshold`.
+
+    With one list, pairs within it (i < j); with two, pairs across them.
+    """
+    A = [_shingles(t) for t in texts_a]
+    B = A if texts_b is None else [_shingles(t) for t in texts_b]
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j, s in enumerate(B):
+        for g in s:
+            index[g].append(j)
+    out = []
+    for i, s in enumerate(A):
+        shared: Counter[int] = Counter()
+        for g in s:
+            for j in index[g]:
+                if texts_b is not None or j > i:
+                    shared[j] += 1
+        for j, k in shared.items():
+            jac = k / len(s | B[j])
+            if jac > threshold:
+                out.append((i, j, jac))
+    return out
+
+
+def assemble(parts_dir: Path, out: Path = CORPUS_FILE) -> tuple[int, int]:
+    """Merge part files, apply the second labeller's review (relabel / drop), drop near-duplicates.
+
+    Returns (kept, dropped). Used once per batch of new writing; the result is reviewed in git.
+    """
+    rows: list[Example] = []
+    dropped = 0
+    for part in sorted(parts_dir.glob("part*.tsv")):
+        review_file = parts_dir.parent / "reviews" / f"{part.stem}.review.tsv"
+        review = {}
+        if review_file.exists():
+            for line in review_file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    num, action, new_label, *_ = line.split("\t")
+                    review[int(num)] = (action, new_label)
+        for n, line in enumerate(part.read_text(encoding="utf-8").splitlines(), start=1):
+            label, text, note = (line.split("\t") + ["", ""])[:3]
+            action, new_label = review.get(n, ("keep", label))
+            if action == "drop":
+                dropped += 1
+                continue
+            if action == "relabel":
+                note = f"relabelled on review ({label} -> {new_label}); {note}".strip("; ")
+                label = new_label
+            rows.append(Example(label.strip(), " ".join(text.split()), note.strip(), part.stem))
+    seen: set[str] = set()
+    unique = []
+    for r in rows:
+        key = r.text.lower()
+        if key in seen:
+            dropped += 1
+            continue
+        seen.add(key)
+        unique.append(r)
+    duplicate_of = {j for _, j, _ in near_duplicates([r.text for r in unique])}
+    dropped += len(duplicate_of)
+    kept = [r for k, r in enumerate(unique) if k not in duplicate_of]
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write("\t".join(HEADER) + "\n")
+        for r in kept:
+            fields = (r.label, r.text, " ".join(r.note.split()), r.source)
+            f.write("\t".join(fields) + "\n")
+    return len(kept), dropped
+
+
+if __name__ == "__main__":  # python -m data.corpus assemble PARTS_DIR
+    if len(sys.argv) == 3 and sys.argv[1] == "assemble":
+        print("kept %d, dropped %d" % assemble(Path(sys.argv[2])))
+    else:
+        print("usage: python -m data.corpus assemble PARTS_DIR", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,189 @@
+"""The motivation model: the guide's hard cases, evidence, persistence, quality and the command line."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analysis.features import analyse, tokens
+from analysis.motivation import LABELS, ModelError, MotivationModel, compose, evaluate, scores, wrong_side_rate
+from analysis.probes import ASK_FEELING, ASK_WHICH, ASK_WHY, probes_for
+from analysis.registry import DEFAULT_ARTIFACT
+from data.corpus import load_corpus, load_labelled
+from tests.conftest import DEV_SET, ROOT
+
+# Fresh sentences written for these tests (not from the corpus, the guide or the development set).
+HARD_CASES = [
+    ("intrinsic", "There was no bonus on warranty claims, I just couldn't stand watching him get more stressed."),
+    ("intrinsic", "Nobody from management was in that evening. She was shaking, and I wanted her to feel safe."),
+    ("extrinsic", "I was over the moon, that save pushed me to the top of the monthly leaderboard."),
+    ("extrinsic", "Honestly I was mostly relieved the complaint didn't end up on my file."),
+    # Known limitation (MODEL_CARD.md): "my supervisor told me to stop, but I went on because..." can read as
+    # mixed; the app then suggests asking which reason mattered more (test_mixed_reading_prompts_which_mattered).
+    ("intrinsic", "If I'd sent him away I would have felt rotten all night."),
+    ("extrinsic", "If I hadn't sorted it I'd have been given a written warning."),
+    ("intrinsic", "I believe everyone deserves to be treated with respect, whoever they are."),
+    ("intrinsic", "They gave me a gift card afterwards, but that's not why I did it, I just liked helping the old fellow."),
+    ("mixed", "The commission was definitely on my mind, but I also genuinely wanted him to get the right laptop for "
+              "his studies."),
+    ("unclear", "I checked the order, refunded the delivery fee and sent a new one out the same day."),
+    ("unclear", "Could we skip this one and come back to it later?"),
+    ("extrinsic", "Our store manager checks the feedback scores every Monday, so I made sure to get it right."),
+]
+
+
+@pytest.mark.parametrize("label, text", HARD_CASES, ids=[t[:40] for _, t in HARD_CASES])
+def test_hard_cases_get_the_guides_label(model, label, text):
+    assert model.predict_one(text).label == label
+
+
+def test_mixed_reading_prompts_which_mattered(model):
+    p = model.predict_one("My supervisor told me to close the case, but I kept going because of her kids.")
+    if p.label == "mixed":
+        assert ASK_WHICH in probes_for("story", "why", "Felt good.", p.label, p.confidence)
+    else:
+        assert p.label == "intrinsic"
+
+
+def test_negated_bonus_is_not_extrinsic(model):
+    assert model.predict_one("It wasn't for the bonus at all, I just felt awful for the lady.").label != "extrinsic"
+
+
+def test_negation_marks_the_words_it_reaches_and_stops_at_a_new_clause():
+    assert analyse("It wasn't about the tips") == ["it", "wasnt", "NOT_about", "NOT_the", "NOT_tips"]
+    marked = {t.text: t.negated for t in tokens("If I hadn't sorted it I'd have got a warning")}
+    assert marked["sorted"] and not marked["warning"]
+
+
+def test_contrast_copies_what_follows_but():
+    assert "BUT_cared" in analyse("Not for the tips but because I cared")
+
+
+def test_stop_words_that_carry_meaning_are_kept():
+    assert {"not", "because", "would", "never"} <= set(analyse("not because I would never"))
+
+
+def test_probabilities_cover_the_four_labels_and_confidence_is_the_top_one(model):
+    p = model.predict_one("I love a puzzle, and her booking was a proper mess.")
+    assert set(p.probabilities) == set(LABELS)
+    assert abs(sum(p.probabilities.values()) - 1) < 1e-6
+    assert p.confidence == max(p.probabilities.values()) == p.probabilities[p.label]
+
+
+def test_evidence_points_at_real_phrases_on_both_sides(model):
+    text = "Partly the overtime money, but mostly I just felt sorry for the family."
+    p = model.predict_one(text)
+    assert p.label == "mixed"
+    assert {e.side for e in p.evidence} == {"intrinsic", "extrinsic"}
+    for e in p.evidence:
+        assert text[e.start:e.end] == e.phrase
+        assert (e.weight > 0) == (e.side == "intrinsic")
+
+
+def test_empty_answer_has_no_evidence(model):
+    assert model.predict_one("").evidence == ()
+
+
+def test_fields_are_closed_as_sentences_so_negation_stays_inside_one():
+    assert compose("I didn't get paid extra", "my boss", "") == "I didn't get paid extra. my boss."
+    assert compose("", "", "") == ""
+
+
+def test_probes_follow_the_label_and_what_is_missing():
+    assert ASK_WHY in probes_for("I fixed it.", "", "Great.", "unclear", 0.9)
+    assert ASK_FEELING in probes_for("I fixed it.", "She was crying.", "", "intrinsic", 0.9)
+    assert ASK_WHICH in probes_for("Story.", "Bonus and I liked her.", "Good.", "mixed", 0.8)
+    assert probes_for("Story.", "I felt for her.", "Proud of it.", "intrinsic", 0.9) == ()
+
+
+def test_artifact_round_trips_with_identical_predictions(model):
+    again = MotivationModel.from_bytes(model.to_bytes())
+    text = "My team lead was watching, so I did it by the book."
+    assert again.predict_one(text) == model.predict_one(text)
+
+
+def test_artifact_with_an_untrusted_type_is_refused():
+    import skops.io as sio
+    from collections import OrderedDict  # noqa: F401 - any non-scikit-learn type stands in for a hostile one
+
+    data = sio.dumps({"pipeline": __import__("fractions").Fraction(1, 3), "meta": "{}"})
+    with pytest.raises(ModelError, match="not trusted"):
+        MotivationModel.from_bytes(data)
+
+
+def test_garbage_artifact_is_refused_clearly():
+    with pytest.raises(ModelError, match="not a Motive model artifact"):
+        MotivationModel.from_bytes(b"definitely not a zip file")
+
+
+def test_shipped_artifact_is_what_the_corpus_and_code_train_today(model):
+    """A stale artifact (corpus or features changed, model not retrained) fails here."""
+    from data.corpus import corpus_sha
+
+    corpus = load_corpus()
+    assert model.meta["corpus_sha"] == corpus_sha(corpus)
+    fresh = MotivationModel.train(corpus)
+    probe = [text for _, text in HARD_CASES] + ["I reset the router.", "Target week, innit."]
+    for a, b in zip(model.predict(probe, evidence=False), fresh.predict(probe, evidence=False)):
+        assert a.label == b.label and abs(a.confidence - b.confidence) < 1e-6
+
+
+def test_development_set_meets_the_quality_targets(model):
+    """The target in the issue: macro-F1 >= 0.85 and under 5% of clear answers on the wrong side."""
+    if not DEV_SET.exists():
+        pytest.skip("the development set is not beside the repository")
+    s = evaluate(model, load_labelled(DEV_SET))
+    assert s["macro_f1"] >= 0.85
+    assert s["wrong_side_rate"] < 0.05
+
+
+def test_scores_by_hand():
+    truth = ["intrinsic", "intrinsic", "extrinsic", "extrinsic", "mixed", "unclear"]
+    pred = ["intrinsic", "extrinsic", "extrinsic", "mixed", "mixed", "unclear"]
+    s = scores(truth, pred)
+    assert s["accuracy"] == pytest.approx(4 / 6)
+    assert wrong_side_rate(truth, pred) == pytest.approx(1 / 4)
+    assert s["confusion"][0] == [1, 1, 0, 0]
+
+
+def _cli(*args, stdin=""):
+    return subprocess.run([sys.executable, "-m", "analysis.motivation", "--model", str(DEFAULT_ARTIFACT), *args],
+                          cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_labels_plain_lines_in_input_order(tmp_path):
+    f = tmp_path / "answers.txt"
+    f.write_text("My manager was watching.\n\nI felt for her, she was alone.\n")
+    done = _cli("label", str(f))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["label"] for r in rows] == ["extrinsic", "intrinsic"]
+    assert {"label", "confidence", "probabilities", "evidence"} <= set(rows[0])
+    assert 0 <= rows[0]["confidence"] <= 1
+
+
+def test_cli_reads_csv_jsonl_and_standard_input(tmp_path):
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text('id,Text\n1,"Policy says so, so I did it."\n2,"Loved it, honestly."\n')
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(json.dumps({"text": "For the commission."}) + "\n")
+    assert len(_cli("label", str(csv_file)).stdout.splitlines()) == 2
+    assert json.loads(_cli("label", str(jsonl)).stdout)["label"] == "extrinsic"
+    assert len(_cli("label", "-", stdin="one answer\nanother answer\n").stdout.splitlines()) == 2
+
+
+def test_cli_csv_without_text_column_fails_clearly(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("answer\nhello\n")
+    done = _cli("label", str(f))
+    assert done.returncode == 1 and "needs a 'text' column" in done.stderr
+
+
+def test_cli_evaluate_prints_the_figures(tmp_path):
+    f = tmp_path / "gold.tsv"
+    f.write_text("extrinsic\tMy manager was watching.\nintrinsic\tI felt for her, she was alone.\n")
+    done = _cli("evaluate", str(f))
+    assert done.returncode == 0
+    for word in ("accuracy", "macro-F1", "Cohen kappa", "per-label F1", "confusion"):
+        assert word in done.stdout
