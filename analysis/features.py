@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Bump whenever tokens() or analyse*() change: artifacts built with another version are refused.
 FEATURES_VERSION = 2
@@ -59,7 +60,13 @@ def _norm(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Tokenise, keeping offsets for evidence highlighting, and mark negation and contrast scope."""
-    text = (text or "").translate(_APOS)
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """Cached: one answer is tokenised for words, characters and evidence alike."""
+    text = text.translate(_APOS)
     out: list[Token] = []
     negating = 0  # words of negation scope left
     contrast = False
@@ -78,7 +85,7 @@ def tokens(text: str) -> list[Token]:
                                                                                     "should", "had", "has", "have"}
         out.append(Token(word, m.start(), m.end(), negating > 0 and not is_negator, contrast))
         negating = _MAX_SCOPE if is_negator else max(0, negating - 1)
-    return out
+    return tuple(out)
 
 
 def analyse(text: str) -> list[str]:

@@ -26,7 +26,6 @@ _KNOWN = {
     "MOTIVE_PASSWORD_ROUNDS": "bcrypt cost factor (4-15, default 12; below 10 only for tests)",
     "MOTIVE_MIN_PASSWORD_LENGTH": "minimum password length (8-128, default 12)",
     "MOTIVE_SQLITE_SYNCHRONOUS": "SQLite synchronous mode: FULL (default) or NORMAL",
-    "MOTIVE_MODEL_DIR": "folder for trained model artifacts (default data/models)",
     "MOTIVE_PASSWORD": "password for `python -m data.users add` (read once, never stored)",
     "MOTIVE_MAX_LOGIN_FAILURES": "failed sign-ins before an account locks (3-20, default 5)",
     "MOTIVE_LOCKOUT_MINUTES": "minutes an account stays locked (1-1440, default 15)",
@@ -56,7 +55,6 @@ class Settings:
     password_rounds: int
     min_password_length: int
     sqlite_synchronous: str
-    model_dir: Path
     max_login_failures: int
     lockout_minutes: int
 
@@ -90,7 +88,6 @@ class Settings:
             password_rounds=_int(env, "MOTIVE_PASSWORD_ROUNDS", 12, 4, 15),
             min_password_length=_int(env, "MOTIVE_MIN_PASSWORD_LENGTH", 12, 8, 128),
             sqlite_synchronous=sync,
-            model_dir=Path(env.get("MOTIVE_MODEL_DIR") or ROOT / "data" / "models"),
             max_login_failures=_int(env, "MOTIVE_MAX_LOGIN_FAILURES", 5, 3, 20),
             lockout_minutes=_int(env, "MOTIVE_LOCKOUT_MINUTES", 15, 1, 1440),
         )

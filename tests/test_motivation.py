@@ -187,3 +187,12 @@ def test_cli_evaluate_prints_the_figures(tmp_path):
     assert done.returncode == 0
     for word in ("accuracy", "macro-F1", "Cohen kappa", "per-label F1", "confusion"):
         assert word in done.stdout
+
+
+def test_fast_path_matches_the_pipeline(model):
+    texts = [text for _, text in HARD_CASES]
+    fast = [p.probabilities for p in model.predict(texts, evidence=False)]
+    slow = model.pipeline.predict_proba(texts)
+    for f, row in zip(fast, slow):
+        by_class = dict(zip(model.classes, row))
+        assert all(abs(f[k] - by_class[k]) < 1e-9 for k in f)

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSWORD, ROOT, app_as, make_user
 from ui.state import Keys
 
-PAGE_FILES = ["home", "candidates", "interview", "users", "account"]
+PAGE_FILES = ["home", "candidates", "interview", "users", "model", "account"]
 
 
 def titles(at):
@@ -58,6 +58,8 @@ def test_sign_out_ends_the_session(store, admin):
     "role, page, allowed",
     [
         ("interviewer", "users", False),
+        ("interviewer", "model", False),
+        ("hr", "model", False),
         ("recruiter", "users", False),
         ("hr", "users", False),
         ("recruiter", "interview", False),
@@ -93,7 +95,8 @@ def test_every_page_runs_for_every_role_that_may_see_it(store, admin, candidate,
     from data.access import allowed
 
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    permission = {"users": "users.manage", "interview": "interviews.conduct"}.get(page, "candidates.view")
+    permission = {"users": "users.manage", "model": "users.manage",
+                  "interview": "interviews.conduct"}.get(page, "candidates.view")
     if not allowed(role, permission):
         pytest.skip("refusal covered above")
     at = app_as(store, user, f"ui/pages/{page}.py")
@@ -255,3 +258,49 @@ def test_home_lists_interviews_to_resume(store, interviewer, candidate, kit):
     at = app_as(store, interviewer)
     assert not at.exception
     assert any("Your interviews in progress" == s.value for s in at.subheader)
+
+
+def test_saving_the_why_shows_the_advisory_label_and_evidence(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    at.text_area(key=Keys.answer(iid, "extra-mile", "why")).input("Target week, and my manager was watching.").run()
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert any("extrinsic" in t and "confident" in t for t in texts)
+    assert any("-background[" in t for t in texts)  # highlighted evidence
+    assert store.labels(interviewer, iid)["extra-mile"].label == "extrinsic"
+
+
+def test_interviewer_overrides_the_label_with_a_reason(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    at.text_area(key=Keys.answer(iid, "extra-mile", "why")).input("Target week, and my manager was watching.").run()
+    base = Keys.review(iid, "extra-mile")
+    at.selectbox(key=f"{base}.label").select("mixed")
+    at.button(key=f"{base}.override").click().run()
+    assert "needs a reason" in at.error[0].value  # refused, nothing recorded
+    assert store.labels(interviewer, iid)["extra-mile"].review is None
+    at.text_input(key=f"{base}.reason").input("Later she said she stayed because the man was frightened.")
+    at.button(key=f"{base}.override").click().run()
+    assert not at.exception
+    rec = store.labels(interviewer, iid)["extra-mile"]
+    assert rec.final_label == "mixed" and rec.label == "extrinsic"
+
+
+def test_model_page_shows_the_active_model_to_admins(store, admin):
+    at = app_as(store, admin, "ui/pages/model.py")
+    assert not at.exception and "Active:" in at.markdown[0].value
+    assert at.button(key="model.train").disabled  # too few reviewed answers yet
+
+
+def test_candidates_page_shows_the_motivation_profile_to_recruiters(store, admin, interviewer, candidate, kit, model):
+    from analysis.labelling import label_answer
+
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    store.save_answer_field(interviewer, iid, "extra-mile", "why", "I just felt for him.")
+    label_answer(store, model, interviewer, iid, "extra-mile")
+    recruiter = make_user(store, "rita", "recruiter")
+    at = app_as(store, recruiter, "ui/pages/candidates.py")
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert list(table["Interviewer"]) == ["ivan", "All interviewers"] and table["intrinsic"].tolist() == [1, 1]

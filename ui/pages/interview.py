@@ -11,7 +11,7 @@ from ui.render import md_escape
 from ui.state import Keys
 
 FINISH = "__finish__"
-FIELDS = (("story", "What happened: the story", 170), ("why", None, 110), ("feeling", None, 110),
+FIELDS = (("story", "What happened", 170), ("why", None, 110), ("feeling", None, 110),
           ("notes", "Your notes (not shown to the candidate)", 90))
 
 user = auth.require("interviews.conduct")

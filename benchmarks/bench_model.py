@@ -1,0 +1,48 @@
+"""The motivation model: ready after a cold start, and the time to label one answer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.harness import Result, median, p95, timings_ms
+
+ROOT = Path(__file__).resolve().parent.parent
+COLD_START = """
+import time
+t0 = time.perf_counter()
+from analysis.motivation import MotivationModel
+from analysis.registry import DEFAULT_ARTIFACT
+model = MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes())
+model.predict_one("warm-up")
+print(time.perf_counter() - t0)
+"""
+ANSWERS = [
+    "Honestly I just hate seeing people stuck, so I stayed until her booking was sorted.",
+    "My team leader was sat right next to me, so I followed the script to the letter.",
+    "Partly the commission if I'm honest, but he was a student and I wanted him to get the right laptop.",
+    "I checked the order, refunded the delivery and sent a new one out.",
+    "So um, the situation was, a man came in, his card had been swallowed by the machine outside, and he had "
+    "a train in forty minutes. My task was the counter, really, but I rang the card team, got it cancelled, and "
+    "lent him the fare from the float with my supervisor's OK. Why? I'd have felt awful watching him miss it. "
+    "He came back the next day with a box of biscuits for the whole branch.",
+]
+
+
+def run() -> list[Result]:
+    cold = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", COLD_START], cwd=ROOT, capture_output=True, text=True, check=True)
+        cold.append(float(out.stdout.strip().splitlines()[-1]) * 1000)
+    from analysis.motivation import MotivationModel
+    from analysis.registry import DEFAULT_ARTIFACT
+
+    model = MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes())
+    n = iter(range(10**9))
+    label = timings_ms(lambda: model.predict_one(ANSWERS[next(n) % len(ANSWERS)]), repeat=500)
+    return [
+        Result("model ready from a cold start (imports + load, median of 5)", median(cold) / 1000, 3, "s"),
+        Result("label one answer with evidence (median)", median(label), 5, "ms"),
+        Result("label one answer with evidence (p95)", p95(label), 5, "ms"),
+    ]
