@@ -105,7 +105,8 @@ def analyse_ngrams(text: str) -> list[str]:
     return grams
 
 
-def word_char_grams(text: str, lo: int = 2, hi: int = 5) -> list[tuple[int, int, list[str]]]:
+@lru_cache(maxsize=512)
+def word_char_grams(text: str, lo: int = 2, hi: int = 5) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     """(start, end, n-grams) for each whitespace-separated word, as scikit-learn's ``char_wb``
     pads and slices it. A word inside a negation's scope also yields every n-gram with an
     ``N:`` prefix, so "commission" in "wasn't about the commission" can count the other way.
@@ -118,8 +119,8 @@ def word_char_grams(text: str, lo: int = 2, hi: int = 5) -> list[tuple[int, int,
         grams = [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
         if any(m.start() <= s < m.end() for s in negated_starts):
             grams += ["N:" + g for g in grams]
-        out.append((m.start(), m.end(), grams))
-    return out
+        out.append((m.start(), m.end(), tuple(grams)))
+    return tuple(out)
 
 
 def analyse_chars(text: str) -> list[str]:

@@ -35,7 +35,9 @@ import zipfile
 from zipfile import ZIP_DEFLATED
 
 import numpy as np
+import sklearn
 from scipy import sparse
+from scipy.special import expit
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.calibration import CalibratedClassifierCV
@@ -187,8 +189,14 @@ class MotivationModel:
         sides = dict(features.named_steps["with_sides"].transformer_list)["sides"]
         # Evidence: what pushes the "inner reason" detector up, minus what pushes the "outer reason" one.
         self._side = sides.inner_.coef_[0] - sides.outer_.coef_[0]
-        self._sides = sides
-        self._calibrated = pipeline.named_steps["classify"]
+        # The linear algebra of the fitted steps, for labelling one answer without scikit-learn's
+        # per-call validation (about a millisecond per call). Pinned to the pipeline by a test.
+        self._inner = (sides.inner_.coef_[0], sides.inner_.intercept_[0])
+        self._outer = (sides.outer_.coef_[0], sides.outer_.intercept_[0])
+        calibrated = pipeline.named_steps["classify"].calibrated_classifiers_[0]
+        linear = calibrated.estimator
+        self._linear = (linear.coef_, linear.intercept_, [str(c) for c in linear.classes_])
+        self._calibration = [(cal.a_, cal.b_) for cal in calibrated.calibrators]
         self._words = union.transformer_list[0][1]
         self._chars = union.transformer_list[1][1]
         self._n_words = len(self._words.vocabulary_)
@@ -275,9 +283,9 @@ class MotivationModel:
         # The fitted parts, called directly: FeatureUnion.transform goes through joblib on
         # every call, which cost more than the model itself for one answer. Same maths
         # (test_fast_path_matches_the_pipeline).
-        T = sparse.hstack([self._words.transform(texts), self._chars.transform(texts)], format="csr")
-        X = sparse.hstack([T, self._sides.transform(T)], format="csr")
-        P = self._calibrated.predict_proba(X)
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            T = sparse.hstack([self._words.transform(texts), self._chars.transform(texts)], format="csr")
+        P = self._probabilities(T)
         out = []
         for k, text in enumerate(texts):
             probs = {c: float(P[k, j]) for j, c in enumerate(self.classes)}
@@ -286,6 +294,19 @@ class MotivationModel:
             ev = self._evidence(text, T[k]) if evidence and text.strip() else ()
             out.append(Prediction(label, probs[label], probs, ev))
         return out
+
+    def _probabilities(self, T) -> np.ndarray:
+        """Side detectors, then the calibrated classifier, as plain sparse algebra (columns: self.classes)."""
+        inner = expit(T @ self._inner[0] + self._inner[1])
+        outer = expit(T @ self._outer[0] + self._outer[1])
+        sides = SideDetectors._combine(inner, outer)
+        coef, intercept, order = self._linear
+        n = len(self._words.vocabulary_) + len(self._chars.vocabulary_)
+        decision = T @ coef[:, :n].T + sides @ coef[:, n:].T + intercept
+        proba = np.column_stack([expit(-(a * decision[:, k] + b)) for k, (a, b) in enumerate(self._calibration)])
+        total = proba.sum(axis=1, keepdims=True)
+        proba = np.divide(proba, total, out=np.full_like(proba, 1 / proba.shape[1]), where=total != 0)
+        return proba[:, [order.index(c) for c in self.classes]]
 
     def predict_one(self, text: str) -> Prediction:
         return self.predict([text])[0]
@@ -321,16 +342,27 @@ class MotivationModel:
 
         # character features: spread each word's n-gram pushes over the tokens inside that word
         cvocab = self._chars.vocabulary_
-        words = [(s, e, [cvocab[g] + self._n_words for g in grams if g in cvocab]) for s, e, grams in word_char_grams(text)]
-        counts: dict[int, int] = {}
-        for _, _, ids in words:
-            for j in ids:
-                counts[j] = counts.get(j, 0) + 1
-        starts = np.array([t.start for t in toks])
-        for s, e, ids in words:
-            inside = np.nonzero((starts >= s) & (starts < e))[0]
-            if len(inside):
-                score[inside] += sum(values.get(j, 0.0) * self._side[j] / counts[j] for j in ids) / len(inside)
+        spans, word_of, gram_ids = [], [], []
+        for w, (s, e, grams) in enumerate(word_char_grams(text)):
+            spans.append((s, e))
+            for g in grams:
+                j = cvocab.get(g)
+                if j is not None:
+                    word_of.append(w)
+                    gram_ids.append(j + self._n_words)
+        if gram_ids:
+            ids = np.asarray(gram_ids)
+            dense = np.zeros(len(self._side))
+            dense[row.indices] = row.data
+            uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+            push = dense[ids] * self._side[ids] / counts[inverse]
+            per_word = np.bincount(np.asarray(word_of), weights=push, minlength=len(spans))
+            starts = np.array([t.start for t in toks])
+            for (s, e), value in zip(spans, per_word):
+                if value:
+                    inside = np.nonzero((starts >= s) & (starts < e))[0]
+                    if len(inside):
+                        score[inside] += value / len(inside)
 
         peak = float(np.max(np.abs(score)))
         if peak <= 0:
