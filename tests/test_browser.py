@@ -72,3 +72,44 @@ def test_a_second_tab_opens_the_same_question(live, store):
         second = page.context.new_page()
         second.goto(f"{url}/interview?interview={iid}")
         second.get_by_text("Q2. A customer who did not fit").wait_for()
+
+
+def test_newcomer_makes_the_first_admin_and_submits_an_interview(db_url, tmp_path):
+    """Issue 2's acceptance, as a person would do it, on an empty database."""
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_server(env) as url, chromium_page() as page:
+        page.goto(url)
+        page.get_by_text("Welcome to Motive").wait_for()
+        page.get_by_role("textbox", name="Administrator username").fill("founder")
+        page.get_by_role("textbox", name="Password (at least 12 characters)").fill(PASSWORD)
+        page.get_by_role("textbox", name="Repeat password").fill(PASSWORD)
+        page.get_by_role("button", name="Create administrator").click()
+        page.get_by_text("Hello, founder.").wait_for()
+
+        page.get_by_role("link", name="Candidates", exact=True).click()
+        page.get_by_role("textbox", name="Position name").fill("Night desk agent")
+        page.get_by_role("button", name="Add position").click()
+        page.get_by_text("Added the position Night desk agent.").wait_for()
+        page.get_by_role("textbox", name="Full name").fill("Ana Lopez")
+        page.get_by_placeholder("Choose a position").click()
+        page.get_by_role("option", name="Night desk agent").click()
+        page.get_by_role("button", name="Add candidate").click()
+        page.get_by_text("Added Ana Lopez for Night desk agent.").wait_for()
+        page.get_by_role("button", name="Start or resume interview").click()
+
+        page.get_by_text("Interview: Ana Lopez").wait_for()
+        why = page.get_by_label("Why did you do it?")
+        why.fill("I could not leave her standing in the rain with a sick child.")
+        why.blur()
+        page.get_by_text("✓ Saved", exact=False).first.wait_for()
+        page.reload()
+        expect(page.get_by_label("Why did you do it?")).to_have_value(
+            "I could not leave her standing in the rain with a sick child.")
+
+        page.get_by_role("combobox", name="Question").click()
+        page.get_by_role("option", name="Recommendation and submit").click()
+        page.get_by_text("Yes", exact=True).click()
+        page.get_by_text("✓ Saved", exact=False).first.wait_for()
+        page.get_by_text("flagged as unanswered").click()
+        page.get_by_role("button", name="Submit interview").click()
+        page.get_by_text("Submitted: this interview is read-only.").wait_for()
