@@ -645,16 +645,17 @@ class Store:
             rec = conn.execute(select(recommendations).where(recommendations.c.interview_id == interview_id)).first()
         return Sheet(
             interview=interview,
-            answers={
-                a.question_id: Answer(
-                    question_id=a.question_id, story=a.story, why=a.why, feeling=a.feeling, notes=a.notes,
-                    revision=a.revision, updated_at=a.updated_at,
-                )
-                for a in answer_rows
-            },
+            answers={a.question_id: self._answer(a) for a in answer_rows},
             ratings={r.question_id: r.score for r in rating_rows},
             recommendation=rec.value if rec else None,
             recommendation_note=rec.note if rec else "",
+        )
+
+    @staticmethod
+    def _answer(a) -> Answer:
+        return Answer(
+            question_id=a.question_id, story=a.story, why=a.why, feeling=a.feeling, notes=a.notes,
+            revision=a.revision, updated_at=a.updated_at,
         )
 
     def _writable(self, conn: Connection, actor: User, interview_id: int) -> None:
@@ -689,10 +690,7 @@ class Store:
             a = conn.execute(
                 select(answers).where(answers.c.interview_id == interview_id, answers.c.question_id == question_id)
             ).one()
-        return Answer(
-            question_id=a.question_id, story=a.story, why=a.why, feeling=a.feeling, notes=a.notes,
-            revision=a.revision, updated_at=a.updated_at,
-        )
+        return self._answer(a)
 
     def save_rating(self, actor: User, interview_id: int, question_id: str, score: int | None) -> datetime:
         if score is not None and (isinstance(score, bool) or score not in (1, 2, 3, 4, 5)):

@@ -304,3 +304,20 @@ def test_candidates_page_shows_the_motivation_profile_to_recruiters(store, admin
     assert not at.exception
     table = at.dataframe[-1].value
     assert list(table["Interviewer"]) == ["ivan", "All interviewers"] and table["intrinsic"].tolist() == [1, 1]
+
+
+def test_model_page_shows_before_and_after_then_accepts_and_rolls_back(store, admin, model):
+    from analysis.registry import ensure_active_model
+
+    shipped = ensure_active_model(store)
+    figures = {"macro_f1": 0.8, "accuracy": 0.8, "kappa": 0.7, "wrong_side_rate": 0.0}
+    store.add_model_version(admin, "org-candidate", model.to_bytes(), metrics={
+        "held_out_before": figures, "held_out_after": {**figures, "macro_f1": 0.9}, "n_held_out": 12,
+        "compared_with": shipped})
+    at = app_as(store, admin, "ui/pages/model.py")
+    table = at.dataframe[-1].value
+    assert list(table["Candidate"])[0] == 0.9 and list(table[f"Active ({shipped})"])[0] == 0.8
+    at.button(key="model.accept.org-candidate").click().run()
+    assert not at.exception and store.active_model_version() == "org-candidate"
+    at.button(key="model.rollback").click().run()
+    assert not at.exception and store.active_model_version() == shipped
