@@ -28,6 +28,7 @@ auth.sync_cookie(config.session_hours)
 PAGES = [
     ("ui/pages/home.py", "Home", ":material/home:", "candidates.view", "home"),
     ("ui/pages/candidates.py", "Candidates", ":material/group:", "candidates.view", "candidates"),
+    ("ui/pages/compare.py", "Compare", ":material/compare_arrows:", "interviews.review", "compare"),
     ("ui/pages/interview.py", "Interview", ":material/record_voice_over:", "interviews.conduct", "interview"),
     ("ui/pages/users.py", "Users", ":material/manage_accounts:", "users.manage", "users"),
     ("ui/pages/model.py", "Model", ":material/model_training:", "users.manage", "model"),

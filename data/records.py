@@ -154,3 +154,20 @@ class ModelVersion:
     created_by: str | None
     created_at: datetime
     activated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """Submitted interviews and what they recorded, as plain rows for scoring and agreement.
+
+    interviews:      (interview_id, candidate_id, candidate_name, candidate_status, interviewer, kit_version_id,
+                      submitted_at)
+    ratings:         (interview_id, question_id, score or None)
+    recommendations: (interview_id, value or None)
+    labels:          (interview_id, question_id, model_label, final_label, reviewed)
+    """
+
+    interviews: tuple[tuple, ...]
+    ratings: tuple[tuple, ...]
+    recommendations: tuple[tuple, ...]
+    labels: tuple[tuple, ...]

@@ -29,6 +29,7 @@ from data.records import (
     ANSWER_FIELDS,
     MOTIVE_LABELS,
     LabelRecord,
+    PanelData,
     ModelVersion,
     Review,
     CANDIDATE_STATUSES,
@@ -637,12 +638,15 @@ class Store:
             return [self._interview(r) for r in conn.execute(q.order_by(interviews.c.updated_at.desc()).limit(500))]
 
     def sheet(self, actor: User, interview_id: int) -> Sheet:
-        """Everything recorded in one interview, in one read snapshot."""
-        interview = self.get_interview(actor, interview_id)
+        """Everything recorded in one interview the actor may see, in one read snapshot."""
+        return self._sheet(self.get_interview(actor, interview_id))
+
+    def _sheet(self, interview: Interview) -> Sheet:
+        """Read an interview's records; callers have already decided the reader may see them."""
         with self.reading() as conn:
-            answer_rows = conn.execute(select(answers).where(answers.c.interview_id == interview_id)).all()
-            rating_rows = conn.execute(select(ratings).where(ratings.c.interview_id == interview_id)).all()
-            rec = conn.execute(select(recommendations).where(recommendations.c.interview_id == interview_id)).first()
+            answer_rows = conn.execute(select(answers).where(answers.c.interview_id == interview.id)).all()
+            rating_rows = conn.execute(select(ratings).where(ratings.c.interview_id == interview.id)).all()
+            rec = conn.execute(select(recommendations).where(recommendations.c.interview_id == interview.id)).first()
         return Sheet(
             interview=interview,
             answers={a.question_id: self._answer(a) for a in answer_rows},
@@ -992,3 +996,71 @@ class Store:
             if status == "active":
                 raise ConflictError("The active model cannot be discarded; activate or roll back to another first.")
             conn.execute(update(model_versions).where(model_versions.c.version == version).values(status="retired"))
+
+    # -- panels: what scoring and agreement read ---------------------------------------------------
+
+    def panel_data(self, actor: User, *, position_id: int | None = None,
+                   candidate_ids: list[int] | None = None) -> PanelData:
+        """Every submitted interview (of a position, or of some candidates) and what it recorded."""
+        require(actor, "interviews.review")
+        q = (
+            select(interviews.c.id, interviews.c.candidate_id, candidates.c.name, candidates.c.status,
+                   users.c.username, interviews.c.kit_version_id, interviews.c.submitted_at)
+            .join(candidates, candidates.c.id == interviews.c.candidate_id)
+            .join(users, users.c.id == interviews.c.interviewer_id)
+            .where(interviews.c.status == "submitted")
+        )
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
+        if candidate_ids is not None:
+            q = q.where(interviews.c.candidate_id.in_(candidate_ids or [-1]))
+        with self.reading() as conn:
+            ivs = conn.execute(q.order_by(interviews.c.id)).all()
+            ids = select(q.subquery().c.id)
+            rts = conn.execute(select(ratings.c.interview_id, ratings.c.question_id, ratings.c.score)
+                               .where(ratings.c.interview_id.in_(ids))).all()
+            recs = conn.execute(select(recommendations.c.interview_id, recommendations.c.value)
+                                .where(recommendations.c.interview_id.in_(ids))).all()
+            newest = select(func.max(motivation_labels.c.id)).group_by(motivation_labels.c.answer_id)
+            labs = conn.execute(
+                select(motivation_labels.c.id, answers.c.interview_id, answers.c.question_id, motivation_labels.c.label)
+                .join(answers, answers.c.id == motivation_labels.c.answer_id)
+                .where(answers.c.interview_id.in_(ids), motivation_labels.c.id.in_(newest))
+            ).all()
+            latest_review = select(func.max(label_reviews.c.id)).group_by(label_reviews.c.motivation_label_id)
+            reviewed = dict(conn.execute(
+                select(label_reviews.c.motivation_label_id, label_reviews.c.label)
+                .where(label_reviews.c.id.in_(latest_review))
+            ).all()) if labs else {}
+        return PanelData(
+            interviews=tuple(tuple(r) for r in ivs),
+            ratings=tuple(tuple(r) for r in rts),
+            recommendations=tuple(tuple(r) for r in recs),
+            labels=tuple((r.interview_id, r.question_id, r.label, reviewed.get(r.id, r.label), r.id in reviewed)
+                         for r in labs),
+        )
+
+    def kits_by_version(self, kit_version_ids) -> dict[int, Rubric]:
+        return {k: self.kit_for_version(k) for k in set(kit_version_ids)}
+
+    def panel_for(self, actor: User, candidate_id: int) -> list[Sheet]:
+        """The other interviewers' submitted interviews of a candidate.
+
+        An interviewer sees them only once their own interview of that candidate is
+        submitted, so nobody's ratings are anchored by a colleague's; reviewing roles
+        see them always.
+        """
+        try:
+            require(actor, "interviews.review")
+        except AccessDenied:
+            own = self._interview_id_for(actor.id, candidate_id)
+            if own is None or self.get_interview(actor, own).status != "submitted":
+                raise AccessDenied("Other interviewers' ratings and notes appear once you submit your own.") from None
+        with self.reading() as conn:
+            rows = conn.execute(
+                self._interview_query().where(interviews.c.candidate_id == candidate_id,
+                                              interviews.c.status == "submitted",
+                                              interviews.c.interviewer_id != actor.id)
+                .order_by(interviews.c.id)
+            ).all()
+        return [self._sheet(self._interview(r)) for r in rows]

@@ -19,7 +19,8 @@ KITS_DIR = Path(__file__).resolve().parent / "kits"
 DEFAULT_KIT_FILE = KITS_DIR / "customer_service.toml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_TOP_KEYS = {"id", "name", "version", "description", "principles", "questions"}
+_TOP_KEYS = {"id", "name", "version", "description", "principles", "questions", "scoring"}
+MAX_MOTIVATION_WEIGHT = 0.5  # the model's labels never weigh more than the interviewers' ratings
 _REQUIRED_TOP = {"id", "name", "version", "principles", "questions"}
 _Q_KEYS = {"id", "title", "prompt", "why", "feeling", "principles", "probes", "anchors", "weight"}
 _Q_REQUIRED = {"id", "title", "prompt", "why", "feeling", "principles", "anchors"}
@@ -131,6 +132,16 @@ def load_kit_text(text: str, origin: str = "<kit>") -> Rubric:
             raise RubricError(f"{origin}: question '{q.id}': the id is used twice")
         seen.add(q.id)
 
+    scoring = raw.get("scoring", {})
+    if not isinstance(scoring, dict) or set(scoring) - {"motivation_weight"}:
+        raise RubricError(f"{origin}: [scoring] takes only 'motivation_weight'")
+    weight = scoring.get("motivation_weight", 0.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= MAX_MOTIVATION_WEIGHT:
+        raise RubricError(
+            f"{origin}: [scoring] motivation_weight must be between 0 and {MAX_MOTIVATION_WEIGHT}: the motivation "
+            "label advises and may never weigh more than the interviewers' own ratings"
+        )
+
     return Rubric(
         id=kit_id,
         name=_text(raw["name"], origin, "name", max_len=200),
@@ -139,6 +150,7 @@ def load_kit_text(text: str, origin: str = "<kit>") -> Rubric:
         principles=tuple(principles),
         questions=questions,
         source=text,
+        motivation_weight=float(weight),
     )
 
 

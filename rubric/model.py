@@ -52,6 +52,7 @@ class Rubric:
     principles: tuple[Principle, ...]
     questions: tuple[Question, ...]
     source: str  # the exact TOML text, kept so an interview can be re-read as it was
+    motivation_weight: float = 0.0  # share of the composite score from the autonomy index, at most 0.5
 
     def question(self, question_id: str) -> Question:
         """Look a question up by id; unknown ids are a RubricError, never None."""

@@ -73,6 +73,8 @@ def test_good_kit_loads_into_frozen_dataclasses():
         (lambda t: t.replace('title = "Listening"', 'title = "Listening"\nweight = -1'), "'weight' must be a number"),
         (lambda t: t.replace("[[questions]]", "[[questions]"), "not valid TOML"),
         (lambda t: t + t[t.index("[[questions]]"):], "question 'q1': the id is used twice"),
+        (lambda t: t.replace("[principles]", "[scoring]\nmotivation_weight = 0.7\n[principles]", 1),
+         "never weigh more than the interviewers' own ratings"),
     ],
 )
 def test_broken_kit_names_file_question_and_problem(mutation, message):

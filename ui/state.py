@@ -43,6 +43,13 @@ class Keys:
     NEW_POS_DESC = "positions.new.description"
     NEW_POS_SUBMIT = "positions.new.submit"
 
+    # compare page
+    CMP_POSITION = "compare.position"
+    CMP_STATUS = "compare.status"
+    CMP_INTERVIEWER = "compare.interviewer"
+    CMP_DATES = "compare.dates"
+    CMP_PICK = "compare.pick"
+
     # interview page
     IV_QUESTION = "interview.question"
     IV_PREV = "interview.prev"

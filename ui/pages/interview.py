@@ -6,7 +6,7 @@ from analysis.probes import probes_for
 from data.errors import StoreError
 from data.progress import gaps, progress, question_done
 from data.records import LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS
-from ui import auth, motive_panel, resources, saving
+from ui import auth, motive_panel, panel, resources, saving
 from ui.render import md_escape
 from ui.state import Keys
 
@@ -54,6 +54,8 @@ st.title(f"Interview: {md_escape(iv.candidate_name)}")
 st.caption(f"{md_escape(iv.position_name)} · {md_escape(iv.kit_label)} · interviewer {md_escape(iv.interviewer_name)}")
 if read_only:
     st.info("Submitted: this interview is read-only." if iv.submitted else "This is another interviewer's interview: read-only.")
+if iv.interviewer_id == user.id:
+    panel.render(store, user, iv, kit)
 
 done, total = progress(sheet, kit)
 idx = steps.index(current)

@@ -1,0 +1,37 @@
+"""Altair charts for the compare page. Vega draws names as text, never as HTML."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+LABEL_ORDER = ["intrinsic", "mixed", "unclear", "extrinsic"]
+LABEL_COLOURS = ["#2e7d32", "#7e57c2", "#9e9e9e", "#ef6c00"]
+
+
+def principles(scores: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: each principle, one bar per candidate, 1-5."""
+    cols = [c for c in scores.columns if c.startswith("principle:")]
+    long = scores[["name", *cols]].melt(id_vars=["name"], var_name="principle", value_name="rating")
+    long["principle"] = long["principle"].str.removeprefix("principle:")
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("principle:N", title=None, axis=alt.Axis(labelAngle=-35, labelOverlap=False)),
+        xOffset="name:N",
+        y=alt.Y("rating:Q", scale=alt.Scale(domain=[0, 5]), title="mean rating (1-5)"),
+        color=alt.Color("name:N", title="candidate"),
+        tooltip=["name:N", "principle:N", alt.Tooltip("rating:Q", format=".2f")],
+    ).properties(height=320)
+
+
+def motivation(scores: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: each candidate's share of answers per stated-motive label."""
+    long = scores[["name", *LABEL_ORDER]].melt(id_vars=["name"], var_name="label", value_name="share").fillna(0)
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("name:N", title=None),
+        x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share of labelled answers"),
+        color=alt.Color("label:N", scale=alt.Scale(domain=LABEL_ORDER, range=LABEL_COLOURS), title="stated motive"),
+        order=alt.Order("label_order:Q"),
+        tooltip=["name:N", "label:N", alt.Tooltip("share:Q", format=".0%")],
+    ).transform_calculate(
+        label_order=f"indexof({LABEL_ORDER}, datum.label)"
+    ).properties(height=40 + 30 * scores["name"].nunique())
