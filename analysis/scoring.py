@@ -82,9 +82,10 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
                                      "autonomy", "composite", "ranking_score", "single_interviewer"])
     base = f.interviews.groupby("candidate_id").agg(
         name=("name", "first"), status=("status", "first"), n_interviewers=("interviewer", "nunique"),
-        interviewers=("interviewer", lambda s: ", ".join(sorted(set(s)))),
         last_submitted=("submitted_at", "max"),
     )
+    names = f.interviews.drop_duplicates(["candidate_id", "interviewer"]).sort_values("interviewer")
+    base["interviewers"] = names.groupby("candidate_id")["interviewer"].agg(", ".join)
     ov = interviewer_overalls(f)
     by = ov.groupby("candidate_id")["overall"]
     base["rating"] = by.mean()
@@ -94,7 +95,8 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
         per_q = f.ratings.merge(f.principles, on=["kit_version_id", "question_id"])
         principle = per_q.pivot_table(index="candidate_id", columns="principle", values="score", aggfunc="mean")
         base = base.join(principle.add_prefix("principle:"))
-        rng = f.ratings.groupby(["candidate_id", "question_id"])["score"].agg(lambda s: s.max() - s.min())
+        by_q = f.ratings.groupby(["candidate_id", "question_id"])["score"]
+        rng = by_q.max() - by_q.min()
         base["disagreements"] = (rng >= 2).groupby(level=0).sum()
     base["disagreements"] = base.get("disagreements", pd.Series(dtype=float)).reindex(base.index).fillna(0).astype(int)
 

@@ -75,9 +75,9 @@ def _story(rng: random.Random) -> str:
             f"I listened first, checked what they actually needed, and {rng.choice(ACTIONS)}.")
 
 
-def _ensure_positions(store: Store) -> list[int]:
+def _ensure_positions(store: Store, wanted: list[tuple[str, str]]) -> list[int]:
     ids = []
-    for name, desc in POSITIONS:
+    for name, desc in wanted:
         with store.reading() as conn:
             found = conn.execute(select(positions.c.id).where(positions.c.name == name)).scalar()
         if found is None:
@@ -125,7 +125,7 @@ def _answer_pool(rng: random.Random, model, size: int = 60) -> dict[str, list[tu
 
 
 def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | None = None, batch: int = 500,
-             model=None) -> int:
+             model=None, position: str | None = None) -> int:
     """Add `n` candidates with two to three submitted interviews each; returns the number of interviews.
 
     With a motivation `model`, every answer also gets the model's label, as if it had
@@ -135,7 +135,7 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
     kit = kit or default_kit()
     pool = _answer_pool(rng, model)
     kit_version_id = store.register_kit(kit)
-    position_ids = _ensure_positions(store)
+    position_ids = _ensure_positions(store, [(position, "Demo position.")] if position else POSITIONS)
     team = _ensure_interviewers(store)
     made = 0
     for start in range(0, n, batch):
@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data.demo", description="Add demo candidates and interviews.")
     parser.add_argument("--candidates", type=int, default=30, help="how many candidates to add (1-10000, default 30)")
     parser.add_argument("--seed", type=int, default=None, help="random seed, for repeatable data")
+    parser.add_argument("--position", help="put every candidate in this position (made if missing)")
     args = parser.parse_args(argv)
     if not 1 <= args.candidates <= 10_000:
         parser.error("--candidates must be between 1 and 10000")
@@ -214,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(Settings.from_env())
         from analysis.registry import ModelCache
 
-        made = generate(store, args.candidates, seed=args.seed, model=ModelCache().active(store))
+        made = generate(store, args.candidates, seed=args.seed, model=ModelCache().active(store),
+                        position=args.position)
     except (StoreError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

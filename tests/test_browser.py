@@ -113,3 +113,24 @@ def test_newcomer_makes_the_first_admin_and_submits_an_interview(db_url, tmp_pat
         page.get_by_text("flagged as unanswered").click()
         page.get_by_role("button", name="Submit interview").click()
         page.get_by_text("Submitted: this interview is read-only.").wait_for()
+
+
+def test_compare_page_shows_candidates_side_by_side(db_url, store, admin, model):
+    from data.demo import generate
+
+    generate(store, 40, seed=4, model=model)
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_server(env) as url, chromium_page(1400, 2600) as page:
+        page.goto(f"{url}/compare")
+        sign_in(page, "admin", PASSWORD)
+        page.get_by_text("Compare candidates").first.wait_for()
+        pick = page.get_by_role("combobox", name="Compare side by side (2 to 4)")
+        for _ in range(3):
+            pick.click()
+            page.get_by_role("option").first.click()
+        page.keyboard.press("Escape")
+        page.get_by_text("What they said, question by question").wait_for()
+        expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(2)
+        if os.environ.get("SCREENSHOTS_DIR"):
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "compare.png"))
