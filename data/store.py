@@ -950,8 +950,7 @@ class Store:
         try:
             with self.atomic() as conn:
                 if activate:
-                    conn.execute(update(model_versions).where(model_versions.c.status == "previous").values(status="retired"))
-                    conn.execute(update(model_versions).where(model_versions.c.status == "active").values(status="previous"))
+                    self._demote_active(conn)
                 conn.execute(insert(model_versions).values(
                     version=version, status="active" if activate else "candidate", artifact=artifact,
                     metrics=json.dumps(metrics), notes=notes, created_by=actor.id if actor else None,
@@ -960,17 +959,27 @@ class Store:
         except IntegrityError:
             raise ConflictError(f"A model version {version!r} already exists.") from None
 
+    @staticmethod
+    def _model_status(conn: Connection, version: str) -> str:
+        status = conn.execute(select(model_versions.c.status).where(model_versions.c.version == version)).scalar()
+        if status is None:
+            raise NotFoundError(f"No model version {version!r}.")
+        return status
+
+    @staticmethod
+    def _demote_active(conn: Connection) -> None:
+        """The active model becomes the roll-back target; the old roll-back target retires."""
+        conn.execute(update(model_versions).where(model_versions.c.status == "previous").values(status="retired"))
+        conn.execute(update(model_versions).where(model_versions.c.status == "active").values(status="previous"))
+
     def activate_model(self, actor: User, version: str) -> None:
         """Make a candidate (or an older) version active; the active one becomes the rollback target."""
         require(actor, "users.manage")
         with self.atomic() as conn:
-            status = conn.execute(select(model_versions.c.status).where(model_versions.c.version == version)).scalar()
-            if status is None:
-                raise NotFoundError(f"No model version {version!r}.")
+            status = self._model_status(conn, version)
             if status == "active":
                 return
-            conn.execute(update(model_versions).where(model_versions.c.status == "previous").values(status="retired"))
-            conn.execute(update(model_versions).where(model_versions.c.status == "active").values(status="previous"))
+            self._demote_active(conn)
             conn.execute(update(model_versions).where(model_versions.c.version == version)
                          .values(status="active", activated_at=utcnow()))
 
@@ -990,9 +999,7 @@ class Store:
         """Set a candidate aside without deleting it; the active model cannot be retired this way."""
         require(actor, "users.manage")
         with self.atomic() as conn:
-            status = conn.execute(select(model_versions.c.status).where(model_versions.c.version == version)).scalar()
-            if status is None:
-                raise NotFoundError(f"No model version {version!r}.")
+            status = self._model_status(conn, version)
             if status == "active":
                 raise ConflictError("The active model cannot be discarded; activate or roll back to another first.")
             conn.execute(update(model_versions).where(model_versions.c.version == version).values(status="retired"))
