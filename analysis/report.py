@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
 import sys
 from datetime import datetime, timezone
@@ -103,7 +104,15 @@ class _Sheet:
 
     def append(self, values: list, formats: dict[int, str] | None = None, wrap: set[int] = frozenset()) -> None:
         formats = formats or {}
-        self.ws.append([self._cell(v, fmt=formats.get(i), wrap=i in wrap) for i, v in enumerate(values)])
+        out = []
+        for i, v in enumerate(values):
+            if i in formats or i in wrap or not isinstance(v, (str, int)) or isinstance(v, bool):
+                out.append(self._cell(v, fmt=formats.get(i), wrap=i in wrap))
+            elif isinstance(v, str) and (v.startswith(_FORMULA_START) or _ILLEGAL.search(v) or len(v) > EXCEL_CELL_LIMIT):
+                out.append(self._cell(v))
+            else:
+                out.append(v)  # plain text or a whole number: written as is, nothing to style or defuse
+        self.ws.append(out)
         self.rows += 1
 
     def finish(self) -> None:
@@ -159,10 +168,11 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     summary.finish()
 
     f = frames(data, kits)
-    cand_ids = [int(c) for c in scores["candidate_id"]]
+    people = store.candidates_of(actor, (int(c) for c in scores["candidate_id"]))
     candidates = _Sheet(wb, "Candidates", taken, ["Candidate", "Email", "Position", "Status", "Added"],
                         [28, 32, 26, 11, 12])
-    for c in (store.get_candidate(actor, cid) for cid in cand_ids):
+    for cid in scores["candidate_id"]:
+        c = people[int(cid)]
         candidates.append([c.name, c.email or "", c.position_name, c.status, c.created_at], formats={4: "yyyy-mm-dd"})
     candidates.finish()
 
@@ -171,17 +181,15 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
                       "Confidence", "Evidence", "Interviewer's label", "Review", "Reason", "Rating"],
                      [24, 14, 28, 50, 40, 30, 30, 12, 11, 40, 16, 10, 30, 8])
     titles = {(k, q.id): f"Q{i}. {q.title}" for k, kit in kits.items() for i, q in enumerate(kit.questions, 1)}
-    for iv in f.interviews.itertuples():
-        sheet = store.sheet(actor, int(iv.interview_id))
-        labels = store.labels(actor, int(iv.interview_id))
-        for qid, a in sheet.answers.items():
-            rec = labels.get(qid)
-            evidence = "; ".join(f"{e['side']}: {e['phrase']}" for e in rec.evidence) if rec else ""
-            answers.append([iv.name, iv.interviewer, titles.get((iv.kit_version_id, qid), qid), a.story, a.why,
-                            a.feeling, a.notes, rec.label if rec else "", rec.confidence if rec else None, evidence,
-                            rec.final_label if rec else "", rec.review.action if rec and rec.review else "",
-                            rec.review.reason if rec and rec.review else "", sheet.ratings.get(qid)],
-                           formats={8: "0%"}, wrap={3, 4, 5, 6, 9, 12})
+    who = {r.interview_id: r for r in f.interviews.itertuples()}
+    rated = {(r.interview_id, r.question_id): int(r.score) for r in f.ratings.itertuples()}
+    for (iid, qid, story, why, feeling, notes, model_label, confidence, evidence_json, final, action,
+         reason) in store.iter_report_rows(actor, position_id=position_id, candidate_ids=candidate_ids):
+        iv = who[iid]
+        evidence = "; ".join(f"{e['side']}: {e['phrase']}" for e in json.loads(evidence_json)) if evidence_json else ""
+        answers.append([iv.name, iv.interviewer, titles.get((iv.kit_version_id, qid), qid), story, why, feeling,
+                        notes, model_label or "", confidence, evidence, final or "", action or "", reason or "",
+                        rated.get((iid, qid))], formats={8: "0%"})
     answers.finish()
 
     ratings = _Sheet(wb, "Ratings", taken, ["Candidate", "Interviewer", "Question", "Rating", "Recommendation"],

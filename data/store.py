@@ -1010,17 +1010,7 @@ class Store:
                    candidate_ids: list[int] | None = None) -> PanelData:
         """Every submitted interview (of a position, or of some candidates) and what it recorded."""
         require(actor, "interviews.review")
-        q = (
-            select(interviews.c.id, interviews.c.candidate_id, candidates.c.name, candidates.c.status,
-                   users.c.username, interviews.c.kit_version_id, interviews.c.submitted_at)
-            .join(candidates, candidates.c.id == interviews.c.candidate_id)
-            .join(users, users.c.id == interviews.c.interviewer_id)
-            .where(interviews.c.status == "submitted")
-        )
-        if position_id is not None:
-            q = q.where(candidates.c.position_id == position_id)
-        if candidate_ids is not None:
-            q = q.where(interviews.c.candidate_id.in_(candidate_ids or [-1]))
+        q = self._submitted(position_id, candidate_ids)
         with self.reading() as conn:
             ivs = conn.execute(q.order_by(interviews.c.id)).all()
             ids = select(q.subquery().c.id)
@@ -1046,6 +1036,62 @@ class Store:
             labels=tuple((r.interview_id, r.question_id, r.label, reviewed.get(r.id, r.label), r.id in reviewed)
                          for r in labs),
         )
+
+    @staticmethod
+    def _submitted(position_id: int | None, candidate_ids: list[int] | None):
+        """The submitted interviews a panel view or report covers."""
+        q = (
+            select(interviews.c.id, interviews.c.candidate_id, candidates.c.name, candidates.c.status,
+                   users.c.username, interviews.c.kit_version_id, interviews.c.submitted_at)
+            .join(candidates, candidates.c.id == interviews.c.candidate_id)
+            .join(users, users.c.id == interviews.c.interviewer_id)
+            .where(interviews.c.status == "submitted")
+        )
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
+        if candidate_ids is not None:
+            q = q.where(interviews.c.candidate_id.in_(candidate_ids or [-1]))
+        return q
+
+    def iter_report_rows(self, actor: User, *, position_id: int | None = None,
+                         candidate_ids: list[int] | None = None, batch: int = 2000) -> Iterator[tuple]:
+        """Every answer of the selected submitted interviews with its latest label and review, streamed.
+
+        Yields (interview_id, question_id, story, why, feeling, notes, model_label, confidence,
+        evidence_json, final_label, review_action, review_reason); label fields are None when
+        the answer was never labelled. One query, read `batch` rows at a time, so a report's
+        memory stays flat however many candidates it covers.
+        """
+        require(actor, "interviews.review")
+        ids = select(self._submitted(position_id, candidate_ids).subquery().c.id)
+        latest = (select(motivation_labels.c.answer_id, func.max(motivation_labels.c.id).label("lid"))
+                  .group_by(motivation_labels.c.answer_id).subquery())
+        reviewed = (select(label_reviews.c.motivation_label_id, func.max(label_reviews.c.id).label("rid"))
+                    .group_by(label_reviews.c.motivation_label_id).subquery())
+        q = (
+            select(answers.c.interview_id, answers.c.question_id, answers.c.story, answers.c.why, answers.c.feeling,
+                   answers.c.notes, motivation_labels.c.label, motivation_labels.c.confidence,
+                   motivation_labels.c.evidence, label_reviews.c.label, label_reviews.c.action, label_reviews.c.reason)
+            .outerjoin(latest, latest.c.answer_id == answers.c.id)
+            .outerjoin(motivation_labels, motivation_labels.c.id == latest.c.lid)
+            .outerjoin(reviewed, reviewed.c.motivation_label_id == motivation_labels.c.id)
+            .outerjoin(label_reviews, label_reviews.c.id == reviewed.c.rid)
+            .where(answers.c.interview_id.in_(ids))
+            .order_by(answers.c.interview_id, answers.c.id)
+        )
+        with self.reading() as conn:
+            for r in conn.execution_options(yield_per=batch).execute(q):
+                yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or r[6], r[10], r[11])
+
+    def candidates_of(self, actor: User, candidate_ids) -> dict[int, Candidate]:
+        require(actor, "candidates.view")
+        ids = list(candidate_ids)
+        out: dict[int, Candidate] = {}
+        with self.reading() as conn:
+            for start in range(0, len(ids), 500):
+                for c in conn.execute(self._candidate_query().where(candidates.c.id.in_(ids[start:start + 500]))):
+                    out[c.id] = self._candidate(c)
+        return out
 
     def kits_by_version(self, kit_version_ids) -> dict[int, Rubric]:
         return {k: self.kit_for_version(k) for k in set(kit_version_ids)}
