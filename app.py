@@ -30,6 +30,8 @@ PAGES = [
     ("ui/pages/candidates.py", "Candidates", ":material/group:", "candidates.view", "candidates"),
     ("ui/pages/compare.py", "Compare", ":material/compare_arrows:", "interviews.review", "compare"),
     ("ui/pages/interview.py", "Interview", ":material/record_voice_over:", "interviews.conduct", "interview"),
+    ("ui/pages/reports.py", "Reports", ":material/table_view:", "reports.export", "reports"),
+    ("ui/pages/imports.py", "Import", ":material/upload_file:", "candidates.import", "import"),
     ("ui/pages/users.py", "Users", ":material/manage_accounts:", "users.manage", "users"),
     ("ui/pages/model.py", "Model", ":material/model_training:", "users.manage", "model"),
     ("ui/pages/account.py", "My account", ":material/person:", "candidates.view", "account"),

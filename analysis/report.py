@@ -121,9 +121,9 @@ class _Sheet:
 
 
 def build_report(store: Store, actor: User, *, position_id: int | None = None,
-                 candidate_ids: list[int] | None = None, filters: str = "") -> bytes:
+                 candidate_ids: list[int] | None = None, statuses=None, filters: str = "") -> bytes:
     """The whole report for what the filters select, as .xlsx bytes."""
-    data = store.panel_data(actor, position_id=position_id, candidate_ids=candidate_ids)
+    data = store.panel_data(actor, position_id=position_id, candidate_ids=candidate_ids, statuses=statuses)
     kits = store.kits_by_version({row[5] for row in data.interviews})
     scores = score(data, kits)
     wb = Workbook(write_only=True)
@@ -184,7 +184,8 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     who = {r.interview_id: r for r in f.interviews.itertuples()}
     rated = {(r.interview_id, r.question_id): int(r.score) for r in f.ratings.itertuples()}
     for (iid, qid, story, why, feeling, notes, model_label, confidence, evidence_json, final, action,
-         reason) in store.iter_report_rows(actor, position_id=position_id, candidate_ids=candidate_ids):
+         reason) in store.iter_report_rows(actor, position_id=position_id, candidate_ids=candidate_ids,
+                                                      statuses=statuses):
         iv = who[iid]
         evidence = "; ".join(f"{e['side']}: {e['phrase']}" for e in json.loads(evidence_json)) if evidence_json else ""
         answers.append([iv.name, iv.interviewer, titles.get((iv.kit_version_id, qid), qid), story, why, feeling,

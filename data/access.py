@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidates.write": frozenset({Role.ADMIN, Role.INTERVIEWER, Role.RECRUITER, Role.HR}),
     "interviews.conduct": frozenset({Role.ADMIN, Role.INTERVIEWER}),
     "interviews.review": frozenset({Role.ADMIN, Role.RECRUITER, Role.HR}),
+    "candidates.import": frozenset({Role.ADMIN, Role.HR}),
+    "reports.export": frozenset({Role.ADMIN, Role.HR}),
 }
 
 

@@ -1007,10 +1007,10 @@ class Store:
     # -- panels: what scoring and agreement read ---------------------------------------------------
 
     def panel_data(self, actor: User, *, position_id: int | None = None,
-                   candidate_ids: list[int] | None = None) -> PanelData:
+                   candidate_ids: list[int] | None = None, statuses=None) -> PanelData:
         """Every submitted interview (of a position, or of some candidates) and what it recorded."""
         require(actor, "interviews.review")
-        q = self._submitted(position_id, candidate_ids)
+        q = self._submitted(position_id, candidate_ids, statuses)
         with self.reading() as conn:
             ivs = conn.execute(q.order_by(interviews.c.id)).all()
             ids = select(q.subquery().c.id)
@@ -1038,7 +1038,7 @@ class Store:
         )
 
     @staticmethod
-    def _submitted(position_id: int | None, candidate_ids: list[int] | None):
+    def _submitted(position_id: int | None, candidate_ids: list[int] | None, statuses=None):
         """The submitted interviews a panel view or report covers."""
         q = (
             select(interviews.c.id, interviews.c.candidate_id, candidates.c.name, candidates.c.status,
@@ -1051,10 +1051,12 @@ class Store:
             q = q.where(candidates.c.position_id == position_id)
         if candidate_ids is not None:
             q = q.where(interviews.c.candidate_id.in_(candidate_ids or [-1]))
+        if statuses is not None:
+            q = q.where(candidates.c.status.in_(list(statuses) or ["-"]))
         return q
 
     def iter_report_rows(self, actor: User, *, position_id: int | None = None,
-                         candidate_ids: list[int] | None = None, batch: int = 2000) -> Iterator[tuple]:
+                         candidate_ids: list[int] | None = None, statuses=None, batch: int = 2000) -> Iterator[tuple]:
         """Every answer of the selected submitted interviews with its latest label and review, streamed.
 
         Yields (interview_id, question_id, story, why, feeling, notes, model_label, confidence,
@@ -1063,7 +1065,7 @@ class Store:
         memory stays flat however many candidates it covers.
         """
         require(actor, "interviews.review")
-        ids = select(self._submitted(position_id, candidate_ids).subquery().c.id)
+        ids = select(self._submitted(position_id, candidate_ids, statuses).subquery().c.id)
         latest = (select(motivation_labels.c.answer_id, func.max(motivation_labels.c.id).label("lid"))
                   .group_by(motivation_labels.c.answer_id).subquery())
         reviewed = (select(label_reviews.c.motivation_label_id, func.max(label_reviews.c.id).label("rid"))
@@ -1117,3 +1119,49 @@ class Store:
                 .order_by(interviews.c.id)
             ).all()
         return [self._sheet(self._interview(r)) for r in rows]
+
+    # -- import --------------------------------------------------------------------------------
+
+    def candidates_with_email(self, actor: User) -> list[tuple[str, str]]:
+        """(position name, email) of every candidate with an email: what an import must not repeat."""
+        require(actor, "candidates.view")
+        with self.reading() as conn:
+            return [tuple(r) for r in conn.execute(
+                select(positions.c.name, candidates.c.email)
+                .join(candidates, candidates.c.position_id == positions.c.id)
+                .where(candidates.c.email.is_not(None)))]
+
+    def import_candidates(self, actor: User, rows: list[tuple[str, str, str]]) -> tuple[int, list[str]]:
+        """Add (name, email, position) rows in one transaction, creating unknown positions.
+
+        All or nothing: a row that turns out invalid inside the transaction (say, the same
+        email added a moment ago by someone else) rolls everything back.
+        """
+        require(actor, "candidates.import")
+        if not rows:
+            raise ValidationError("There are no valid rows to import.")
+        now = utcnow()
+        created: list[str] = []
+        with self.atomic() as conn:
+            known = {name.lower(): pid for pid, name in conn.execute(select(positions.c.id, positions.c.name))}
+            taken = {(pid, email) for pid, email in conn.execute(
+                select(candidates.c.position_id, candidates.c.email).where(candidates.c.email.is_not(None)))}
+            batch = []
+            for name, email, position in rows:
+                name = clean_text(name, "candidate_name").strip()
+                position = clean_text(position, "position_name").strip()
+                email = self.normalise_email(email)
+                if not name or not position:
+                    raise ValidationError("Every imported row needs a name and a position; nothing was imported.")
+                pid = known.get(position.lower())
+                if pid is None:
+                    pid = conn.execute(insert(positions).values(name=position, description="", created_at=now)
+                                       ).inserted_primary_key[0]
+                    known[position.lower()] = pid
+                    created.append(position)
+                if email and (pid, email) in taken:
+                    raise ValidationError(f"{email} is already a candidate for {position}; nothing was imported.")
+                taken.add((pid, email))
+                batch.append({"position_id": pid, "name": name, "email": email, "status": "active", "created_at": now})
+            conn.execute(insert(candidates), batch)
+        return len(batch), created

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSWORD, ROOT, app_as, make_user
 from ui.state import Keys
 
-PAGE_FILES = ["home", "candidates", "interview", "users", "model", "account"]
+PAGE_FILES = ["home", "candidates", "interview", "compare", "reports", "imports", "users", "model", "account"]
 
 
 def titles(at):
@@ -59,6 +59,12 @@ def test_sign_out_ends_the_session(store, admin):
     [
         ("interviewer", "users", False),
         ("interviewer", "model", False),
+        ("interviewer", "reports", False),
+        ("recruiter", "reports", False),
+        ("interviewer", "imports", False),
+        ("recruiter", "imports", False),
+        ("hr", "reports", True),
+        ("hr", "imports", True),
         ("hr", "model", False),
         ("recruiter", "users", False),
         ("hr", "users", False),
@@ -95,7 +101,8 @@ def test_every_page_runs_for_every_role_that_may_see_it(store, admin, candidate,
     from data.access import allowed
 
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    permission = {"users": "users.manage", "model": "users.manage",
+    permission = {"users": "users.manage", "model": "users.manage", "compare": "interviews.review",
+                  "reports": "reports.export", "imports": "candidates.import",
                   "interview": "interviews.conduct"}.get(page, "candidates.view")
     if not allowed(role, permission):
         pytest.skip("refusal covered above")

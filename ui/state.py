@@ -43,6 +43,18 @@ class Keys:
     NEW_POS_DESC = "positions.new.description"
     NEW_POS_SUBMIT = "positions.new.submit"
 
+    # import and reports pages
+    IMP_FILE = "import.file"
+    IMP_SUBMIT = "import.submit"
+    REP_SCOPE = "reports.scope"
+    REP_POSITION = "reports.position"
+    REP_SEARCH = "reports.search"
+    REP_CANDIDATE = "reports.candidate"
+    REP_STATUS = "reports.status"
+    REP_BUILD = "reports.build"
+    REP_BYTES = "reports.bytes"
+    REP_DOWNLOAD = "reports.download"
+
     # compare page
     CMP_POSITION = "compare.position"
     CMP_STATUS = "compare.status"

@@ -1,0 +1,160 @@
+"""Importing candidate lists: every problem found, nothing half-imported."""
+
+import io
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from data.errors import ValidationError
+from data.importer import MAX_BYTES, MAX_ROWS, import_valid, read_candidates
+from tests.conftest import ROOT, app_as, make_user
+from ui.state import Keys
+
+GOOD = "Name,EMAIL,Position\nAna Lopez,ana@example.com,Night desk\nBen Ode,ben@example.com,Concierge\n"
+
+
+def _hr(store, admin):
+    return make_user(store, "harriet", "hr")
+
+
+def test_headers_match_in_any_case_and_unknown_positions_are_created(store, admin):
+    hr = _hr(store, admin)
+    preview = read_candidates(store, hr, "list.csv", GOOD.encode())
+    assert [r.name for r in preview.valid] == ["Ana Lopez", "Ben Ode"]
+    added, created = import_valid(store, hr, preview)
+    assert added == 2 and created == ["Night desk", "Concierge"]
+    assert {c.name for c in store.list_candidates(hr)} == {"Ana Lopez", "Ben Ode"}
+
+
+def test_every_row_problem_is_reported_with_its_line(store, admin):
+    hr = _hr(store, admin)
+    store.add_candidate(admin, store.create_position(admin, "Night desk").id, "Old", "old@example.com")
+    text = ("name,email,position\n"
+            ",x@example.com,Night desk\n"           # 2 missing name
+            "Cara,not-an-email,Night desk\n"         # 3 malformed
+            "Dee,dee@example.com,\n"                 # 4 missing position
+            "Eve,eve@example.com,Night desk\n"       # 5 fine
+            "Eve Again,EVE@example.com,Night desk\n"  # 6 duplicate in the file
+            "\n"                                     # 7 blank, skipped
+            "Old Timer,old@example.com,Night desk\n"  # 8 already there
+            "Fay,,Night desk\n")                     # 9 missing email
+    rows = {r.line: r.problems for r in read_candidates(store, hr, "l.csv", text.encode()).rows}
+    assert rows[2] == ("missing name",)
+    assert rows[3] == ("malformed email 'not-an-email'",)
+    assert rows[4] == ("missing position",)
+    assert rows[5] == ()
+    assert rows[6] == ("duplicate of line 5",)
+    assert rows[8] == ("already a candidate for Night desk",)
+    assert rows[9] == ("missing email",)
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("l.csv", b"", "The file is empty."),
+    ("l.csv", b"\n\n", "The file has no rows."),
+    ("l.csv", b"full name,mail\nA,b\n", "Missing column(s): name, email, position"),
+    ("l.csv", "name,email,position\nZoë,z@example.com,Desk\n".encode("latin-1"), "not UTF-8"),
+    ("l.txt", b"name,email,position\n", "Upload a .csv or .xlsx file"),
+    ("l.xlsx", b"PK\x03\x04 broken", "not a readable .xlsx workbook"),
+    ("l.csv", b"x" * (MAX_BYTES + 1), "the limit is 5 MB"),
+])
+def test_file_problems_are_clear_and_import_nothing(store, admin, name, data, message):
+    hr = _hr(store, admin)
+    preview = read_candidates(store, hr, name, data)
+    assert any(message in p for p in preview.file_problems)
+    assert preview.valid == ()
+    with pytest.raises(ValidationError, match="Nothing was imported"):
+        import_valid(store, hr, preview)
+
+
+def test_too_many_rows_are_refused(store, admin):
+    data = "name,email,position\n" + "".join(f"P{i},p{i}@example.com,Desk\n" for i in range(MAX_ROWS + 1))
+    assert "the limit is 10,000" in read_candidates(store, _hr(store, admin), "l.csv", data.encode()).file_problems[0]
+
+
+def test_utf16_and_bom_files_are_read(store, admin):
+    hr = _hr(store, admin)
+    assert read_candidates(store, hr, "l.csv", GOOD.encode("utf-16")).valid
+    assert read_candidates(store, hr, "l.csv", b"\xef\xbb\xbf" + GOOD.encode()).valid
+
+
+def test_xlsx_lists_are_read(store, admin):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["POSITION", "Name", "Email", "Notes"])
+    ws.append(["Desk", "Zoë Ng", "zoe@example.com", "=1+1"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    preview = read_candidates(store, _hr(store, admin), "l.xlsx", buf.getvalue())
+    assert [(r.name, r.email, r.position) for r in preview.valid] == [("Zoë Ng", "zoe@example.com", "Desk")]
+    assert preview.notes == ("Ignored column(s): Notes.",)
+
+
+def test_a_clash_inside_the_transaction_rolls_everything_back(store, admin):
+    hr = _hr(store, admin)
+    preview = read_candidates(store, hr, "l.csv", GOOD.encode())
+    store.add_candidate(admin, store.create_position(admin, "Concierge").id, "Ben First", "ben@example.com")
+    with pytest.raises(ValidationError, match="nothing was imported"):
+        import_valid(store, hr, preview)
+    assert [c.name for c in store.list_candidates(hr)] == ["Ben First"]
+    assert [p.name for p in store.list_positions()] == ["Concierge"]  # Night desk was not left behind
+
+
+def test_only_hr_and_admins_import(store, admin, interviewer):
+    with pytest.raises(Exception, match="may not do this"):
+        store.import_candidates(interviewer, [("A", "a@example.com", "Desk")])
+
+
+def _cli(path, env):
+    return subprocess.run([sys.executable, "-m", "data.importer", str(path)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_command_line_imports_reports_and_fails_when_nothing_imported(db_url, store, admin, tmp_path):
+    import os
+
+    f = tmp_path / "l.csv"
+    f.write_text(GOOD + "Bad,nope,Desk\n")
+    done = _cli(f, dict(os.environ))
+    assert done.returncode == 0 and "Imported 2 candidate(s)" in done.stdout
+    assert "line 4: not imported: malformed email 'nope'" in done.stderr
+    again = _cli(f, dict(os.environ))
+    assert again.returncode == 1 and "Imported nothing." in again.stderr
+
+
+def test_import_page_previews_then_imports_the_valid_rows(store, admin):
+    hr = _hr(store, admin)
+    at = app_as(store, hr, "ui/pages/imports.py")
+    assert not at.exception and "Import candidates" in at.title[0].value
+    at.get("file_uploader")[0].upload("list.csv", (GOOD + "=HYPERLINK(1),bad,Desk\n").encode(), "text/csv").run()
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert list(preview["problems"]) == ["ok", "ok", "malformed email 'bad'"]
+    assert list(preview["name"])[2] == "=HYPERLINK(1)"  # shown as text
+    at.button(key=Keys.IMP_SUBMIT).click().run()
+    assert not at.exception
+    assert {c.name for c in store.list_candidates(hr)} == {"Ana Lopez", "Ben Ode"}
+
+
+def test_import_page_shows_a_file_problem_and_disables_import(store, admin):
+    at = app_as(store, _hr(store, admin), "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", b"who,what\nx,y\n", "text/csv").run()
+    assert "Missing column(s)" in at.error[0].value and at.button(key=Keys.IMP_SUBMIT).disabled
+
+
+def test_reports_page_builds_a_download(store, admin, model):
+    from data.demo import generate
+
+    generate(store, 6, seed=1, model=model)
+    hr = _hr(store, admin)
+    at = app_as(store, hr, "ui/pages/reports.py")
+    assert not at.exception
+    at.button(key=Keys.REP_BUILD).click().run()
+    assert not at.exception
+    label, data = at.session_state[Keys.REP_BYTES]
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "Summary"
+    at.radio(key=Keys.REP_SCOPE).set_value("Everything within the filters").run()
+    at.multiselect(key=Keys.REP_STATUS).set_value(["hired"]).run()
+    at.button(key=Keys.REP_BUILD).click().run()
+    assert not at.exception and "hired" in at.session_state[Keys.REP_BYTES][0]

@@ -1,0 +1,41 @@
+"""Import candidates (HR): upload, see every row and every problem, then import the valid rows together."""
+
+import pandas as pd
+import streamlit as st
+
+from data.errors import StoreError
+from data.importer import MAX_BYTES, import_valid, read_candidates
+from ui import auth, resources
+from ui.state import Keys, flash, show_flash
+
+user = auth.require("candidates.import")
+store = resources.store(resources.settings())
+
+st.title("Import candidates")
+show_flash()
+st.write("A .csv or .xlsx file whose first row names the columns **name**, **email** and **position** (any case). "
+         f"Up to {MAX_BYTES // 1024 // 1024} MB. Unknown positions are created.")
+upload = st.file_uploader("Candidate list", type=["csv", "xlsx"], key=Keys.IMP_FILE)
+if upload is None:
+    st.stop()
+
+preview = read_candidates(store, user, upload.name, upload.getvalue())
+for problem in preview.file_problems:
+    st.error(problem)
+for note in preview.notes:
+    st.caption(note)
+if preview.rows:
+    st.dataframe(pd.DataFrame([{"line": r.line, "name": r.name, "email": r.email, "position": r.position,
+                                "problems": "; ".join(r.problems) or "ok"} for r in preview.rows]),
+                 hide_index=True, width="stretch")
+valid, invalid = len(preview.valid), len(preview.invalid)
+st.write(f"{valid} row(s) ready to import, {invalid} with problems (those are never imported).")
+if st.button(f"Import the {valid} valid row(s)", type="primary", disabled=valid == 0, key=Keys.IMP_SUBMIT):
+    try:
+        added, created = import_valid(store, user, preview)
+    except StoreError as exc:
+        st.error(str(exc))
+    else:
+        flash(f"Imported {added} candidate(s)." + (f" New position(s): {', '.join(created)}." if created else ""))
+        st.session_state.pop(Keys.IMP_FILE, None)
+        st.rerun()

@@ -1,0 +1,51 @@
+"""Reports (HR): the Excel workbook for one position, one candidate, or everything within the filters."""
+
+import streamlit as st
+
+from analysis.report import build_report
+from data.errors import StoreError
+from data.records import CANDIDATE_STATUSES
+from ui import auth, resources
+from ui.state import Keys
+
+user = auth.require("reports.export")
+store = resources.store(resources.settings())
+
+st.title("Excel reports")
+st.caption("Every report lists submitted interviews only and carries the notice that motivation labels are advisory.")
+positions = {p.id: p for p in store.list_positions()}
+scope = st.radio("Report on", ["One position", "One candidate", "Everything within the filters"], horizontal=True,
+                 key=Keys.REP_SCOPE)
+position_id = candidate_ids = statuses = None
+if scope == "One position":
+    if not positions:
+        st.info("No positions yet.")
+        st.stop()
+    position_id = st.selectbox("Position", list(positions), format_func=lambda i: positions[i].name,
+                               key=Keys.REP_POSITION)
+    label = positions[position_id].name
+elif scope == "One candidate":
+    search = st.text_input("Find the candidate (name or email)", key=Keys.REP_SEARCH, max_chars=200)
+    found = {c.id: c for c in store.list_candidates(user, search=search, limit=50)}
+    if not found:
+        st.info("No candidate matches.")
+        st.stop()
+    cid = st.selectbox("Candidate", list(found), key=Keys.REP_CANDIDATE,
+                       format_func=lambda i: f"{found[i].name} · {found[i].position_name}")
+    candidate_ids, label = [cid], found[cid].name
+else:
+    statuses = st.multiselect("Candidate status", CANDIDATE_STATUSES, default=list(CANDIDATE_STATUSES),
+                              key=Keys.REP_STATUS)
+    label = f"all candidates with status {', '.join(statuses) or 'none'}"
+
+if st.button("Prepare the report", type="primary", key=Keys.REP_BUILD):
+    with st.spinner("Building the workbook..."):
+        try:
+            st.session_state[Keys.REP_BYTES] = (label, build_report(store, user, position_id=position_id, candidate_ids=candidate_ids,
+                                                                    statuses=statuses, filters=label))
+        except StoreError as exc:
+            st.error(str(exc))
+ready = st.session_state.get(Keys.REP_BYTES)
+if ready:
+    st.download_button(f"Download: {ready[0]}", ready[1], file_name="motive-report.xlsx", key=Keys.REP_DOWNLOAD,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
