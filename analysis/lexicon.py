@@ -1,7 +1,7 @@
 """A plain keyword lexicon of motive cues, written from the labelling guide.
 
 It is two things: the honest baseline the model must beat (``LexiconClassifier``),
-and a handful of dense features for the model (``cue_counts``). Cues inside a
+and the cue counts it decides by (``cue_counts``). Cues inside a
 negation's scope do not count for their side ("there was no bonus").
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from analysis.features import tokens
 
@@ -96,16 +96,6 @@ def cue_counts(text: str) -> np.ndarray:
     e, ne = _hits(words, neg, _EXTR)
     ev, _ = _hits(words, neg, _EVAS)
     return np.array([i, ni, e, ne, ev, np.log1p(len(words))], dtype=float)
-
-
-class CueCounts(BaseEstimator, TransformerMixin):
-    """Pipeline step: the lexicon's cue counts as dense features."""
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        return np.vstack([cue_counts(x) for x in X])
 
 
 class LexiconClassifier(BaseEstimator, ClassifierMixin):

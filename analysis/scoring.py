@@ -30,6 +30,7 @@ import pandas as pd
 
 from data.records import MOTIVE_LABELS, RECOMMENDATIONS, PanelData
 from rubric import Rubric
+from rubric.loader import MAX_MOTIVATION_WEIGHT
 
 SHRINK = 1.0  # prior weight, in interviewers, of the position mean in the ranking score
 
@@ -114,7 +115,7 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
 
     kit_w = f.interviews.assign(w=f.interviews["kit_version_id"].map(
         {k: kit.motivation_weight for k, kit in kits.items()})).groupby("candidate_id")["w"].mean()
-    w = kit_w.reindex(base.index).fillna(0.0).clip(0, 0.5)
+    w = kit_w.reindex(base.index).fillna(0.0).clip(0, MAX_MOTIVATION_WEIGHT)
     rating_part = (base["rating"] - 1) / 4
     blended = (1 - w) * rating_part + w * (base["autonomy"] + 1) / 2
     base["composite"] = 1 + 4 * blended.where(base["autonomy"].notna(), rating_part)

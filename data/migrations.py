@@ -7,7 +7,6 @@ the first, so the upgrade path is the path that is always exercised.
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable

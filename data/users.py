@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Password changed for {user.username}; their sessions have ended.")
         elif args.command == "set-role":
             user = store.find_user(args.username)
-            admin = _cli_admin(store)
+            admin = _cli_admin()
             store.set_role(admin, user.id, args.role)
             print(f"{user.username} is now {args.role}.")
     except (StoreError, SettingsError) as exc:
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _cli_admin(store: Store):
+def _cli_admin():
     """The command line acts with the server's own authority; it still goes through the role checks."""
     from data.records import User
 

@@ -105,8 +105,7 @@ def test_artifact_round_trips_with_identical_predictions(model):
 
 def test_artifact_with_an_untrusted_type_is_refused():
     import skops.io as sio
-    from collections import OrderedDict  # noqa: F401 - any non-scikit-learn type stands in for a hostile one
-
+    # Any type outside the allowlist stands in for a hostile one.
     data = sio.dumps({"pipeline": __import__("fractions").Fraction(1, 3), "meta": "{}"})
     with pytest.raises(ModelError, match="not trusted"):
         MotivationModel.from_bytes(data)

@@ -3,11 +3,10 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from data.errors import AccessDenied, AuthError, ConflictError, NotFoundError, ValidationError
+from data.errors import AccessDenied, ConflictError, NotFoundError, ValidationError
 from data.records import LIMITS
-from data.settings import Settings
 from data.store import Store
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
