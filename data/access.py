@@ -25,6 +25,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "interviews.review": frozenset({Role.ADMIN, Role.RECRUITER, Role.HR}),
     "candidates.import": frozenset({Role.ADMIN, Role.HR}),
     "reports.export": frozenset({Role.ADMIN, Role.HR}),
+    # Trust: the audit trail, erasure/retention/subject access, and self-identification data.
+    "audit.view": frozenset({Role.ADMIN, Role.HR}),
+    "privacy.manage": frozenset({Role.ADMIN, Role.HR}),
+    "fairness": frozenset({Role.ADMIN, Role.HR}),
 }
 
 

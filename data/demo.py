@@ -22,7 +22,16 @@ from sqlalchemy.exc import IntegrityError
 
 from data.errors import StoreError
 from data.records import User
-from data.schema import answers, candidates, interviews, motivation_labels, positions, ratings, recommendations
+from data.schema import (
+    answers,
+    candidate_self_id,
+    candidates,
+    interviews,
+    motivation_labels,
+    positions,
+    ratings,
+    recommendations,
+)
 from data.settings import Settings, SettingsError
 from data.store import Store, utcnow
 from rubric import Rubric, default_kit
@@ -34,6 +43,8 @@ POSITIONS = [
     ("Patient liaison officer", "Front desk and patient help at an outpatient clinic."),
     ("SaaS support specialist", "Tier-2 support for a small-business accounting product."),
 ]
+DEMO_RACES = ["hispanic_latino", "white", "black", "asian", "two_or_more", "native_hawaiian_pacific_islander",
+              "american_indian_alaska_native"]
 DEMO_INTERVIEWERS = ["demo.alex", "demo.bea", "demo.chen", "demo.dara"]
 FIRST = ["Amara", "Ben", "Carla", "Dmitri", "Elif", "Farah", "Gus", "Hana", "Ines", "Jonas", "Kwame", "Lena",
          "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tomasz", "Uma", "Viktor", "Wen", "Yara", "Zoe"]
@@ -199,6 +210,15 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
                 conn.execute(insert(motivation_labels), label_rows)
             conn.execute(insert(ratings), rating_rows)
             conn.execute(insert(recommendations), rec_rows)
+            # Voluntary self-identification, as a real applicant pool gives it: many decline.
+            self_id_rows = [
+                {"candidate_id": cid, "sex": rng.choice(["female", "male", None]),
+                 "race": rng.choice([None, *DEMO_RACES]), "recorded_by": team[0].id, "recorded_at": now}
+                for cid in cand_ids if rng.random() < 0.7
+            ]
+            if self_id_rows:
+                conn.execute(insert(candidate_self_id), self_id_rows)
+            store._audit(conn, None, "demo.added", "candidate", None, candidates=len(cand_ids), interviews=len(iv_ids))
             made += len(iv_ids)
     return made
 

@@ -181,10 +181,66 @@ def _step3_motivation(conn: Connection) -> None:
         md.tables[name].create(conn)
 
 
+def _step4_trust(conn: Connection) -> None:
+    """v4: the append-only audit log, voluntary self-identification, retention, SSO e-mail on accounts."""
+    md = MetaData()
+    Table("users", md, Column("id", Integer, primary_key=True))
+    Table("candidates", md, Column("id", Integer, primary_key=True))
+    Table(
+        "audit_log", md,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime, nullable=False),
+        Column("actor_id", Integer),
+        Column("actor", String(64), nullable=False),
+        Column("action", String(48), nullable=False),
+        Column("entity", String(32), nullable=False),
+        Column("entity_id", Integer),
+        Column("detail", Text, nullable=False),
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+    )
+    Table(
+        "candidate_self_id", md,
+        Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+        Column("sex", String(32)),
+        Column("race", String(48)),
+        Column("recorded_by", Integer, ForeignKey("users.id"), nullable=False),
+        Column("recorded_at", DateTime, nullable=False),
+    )
+    for name in ("audit_log", "candidate_self_id"):
+        md.tables[name].create(conn)
+    conn.execute(text("ALTER TABLE users ADD COLUMN email VARCHAR(320)"))
+    conn.execute(text("CREATE UNIQUE INDEX ux_users_email ON users (email)"))
+    conn.execute(text("ALTER TABLE positions ADD COLUMN retention_days INTEGER"))
+    conn.execute(text("ALTER TABLE candidates ADD COLUMN status_changed_at TIMESTAMP"))
+    conn.execute(text("ALTER TABLE candidates ADD COLUMN anonymised_at TIMESTAMP"))
+    # Append-only is enforced by the database itself, not only by the store having no such method.
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "CREATE FUNCTION motive_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION motive_audit_append_only()"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION motive_audit_append_only()"
+        ))
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            conn.execute(text(
+                f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+            ))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
     3: _step3_motivation,
+    4: _step4_trust,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 

@@ -33,6 +33,7 @@ class User:
     username: str
     role: str
     active: bool
+    email: str | None = None  # the single-sign-on identity, if linked
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -46,6 +46,7 @@ users = Table(
     Column("locked_until", DateTime),
     Column("password_changed_at", DateTime),
     Column("created_at", DateTime, nullable=False),
+    Column("email", String(320), unique=True),  # the single sign-on identity, when SSO is configured
 )
 
 positions = Table(
@@ -55,6 +56,7 @@ positions = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("description", Text, nullable=False, default=""),
     Column("created_at", DateTime, nullable=False),
+    Column("retention_days", Integer),  # None keeps candidates until erased by hand
 )
 
 candidates = Table(
@@ -66,6 +68,8 @@ candidates = Table(
     Column("email", String(320)),
     Column("status", String(16), nullable=False, default="active"),
     Column("created_at", DateTime, nullable=False),
+    Column("status_changed_at", DateTime),
+    Column("anonymised_at", DateTime),
     Index("ix_candidates_position", "position_id"),
 )
 
@@ -187,4 +191,29 @@ label_reviews = Table(
     Column("reviewer_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_label_reviews_answer", "answer_id", "id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor_id", Integer),  # no foreign key: the log outlives whatever it mentions
+    Column("actor", String(64), nullable=False),  # username then, or "system" / "command line"
+    Column("action", String(48), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", Integer),
+    Column("detail", Text, nullable=False),  # JSON; never a candidate's name, contact or words
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_entity", "entity", "entity_id"),
+)
+
+candidate_self_id = Table(
+    "candidate_self_id",
+    metadata,
+    Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+    Column("sex", String(32)),
+    Column("race", String(48)),
+    Column("recorded_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
 )

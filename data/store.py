@@ -44,6 +44,7 @@ from data.records import (
 )
 from data.schema import (
     answers,
+    audit_log,
     label_reviews,
     model_versions,
     motivation_labels,
@@ -57,6 +58,7 @@ from data.schema import (
     users,
 )
 from data.settings import Settings
+from data.trust import TrustMixin
 from rubric import Rubric, load_kit_text
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
@@ -102,6 +104,7 @@ def make_engine(settings: Settings) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")  # erased and anonymised text is overwritten, not left in free pages
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
             cur.close()
@@ -115,7 +118,7 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-class Store:
+class Store(TrustMixin):
     """Motive's persistence: accounts, positions, candidates, kits and interviews."""
 
     def __init__(self, settings: Settings, *, engine: Engine | None = None, upgrade: bool = True) -> None:
@@ -144,6 +147,27 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    # -- the audit trail -------------------------------------------------------------------------
+
+    def _audit(self, conn: Connection, actor: "User | str | None", action: str, entity: str,
+               entity_id: int | None = None, **detail) -> None:
+        """Append one audit entry inside the caller's transaction, so it lands if and only if the change does.
+
+        `actor=None` is the command line; a string names a non-person actor ("system").
+        Callers pass ids, field names and counts in `detail`, never a candidate's name, contact or words,
+        so an erased candidate leaves no personal data behind in the log.
+        """
+        if actor is None:
+            actor_id, name = None, "command line"
+        elif isinstance(actor, str):
+            actor_id, name = None, actor
+        else:
+            actor_id, name = actor.id, actor.username
+        conn.execute(insert(audit_log).values(
+            at=utcnow(), actor_id=actor_id, actor=name[:64], action=action, entity=entity, entity_id=entity_id,
+            detail=json.dumps(detail, sort_keys=True, default=str),
+        ))
 
     # -- accounts -------------------------------------------------------------------------------
 
@@ -190,17 +214,21 @@ class Store:
         with self.atomic() as conn:
             if conn.execute(select(func.count()).select_from(users)).scalar_one():
                 raise ConflictError("An administrator already exists; sign in instead.")
-            return self._insert_user(conn, username, password, Role.ADMIN)
+            user = self._insert_user(conn, username, password, Role.ADMIN)
+            self._audit(conn, user, "user.created", "user", user.id, role=user.role, first_administrator=True)
+            return user
 
     def create_user(self, username: str, password: str, role: str, *, actor: User | None) -> User:
         """Create an account. `actor=None` is the command line, which already has the server's trust."""
         if actor is not None:
             require(actor, "users.manage")
         with self.atomic() as conn:
-            return self._insert_user(conn, username, password, role)
+            user = self._insert_user(conn, username, password, role)
+            self._audit(conn, actor, "user.created", "user", user.id, username=user.username, role=user.role)
+            return user
 
     def _user(self, row) -> User:
-        return User(id=row.id, username=row.username, role=row.role, active=bool(row.active))
+        return User(id=row.id, username=row.username, role=row.role, active=bool(row.active), email=row.email)
 
     def get_user(self, user_id: int) -> User:
         with self.reading() as conn:
@@ -227,6 +255,9 @@ class Store:
             if target.role == Role.ADMIN and role != Role.ADMIN:
                 self._keep_one_admin(conn, user_id)
             conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+            if target.role != role:
+                self._audit(conn, actor, "user.role_changed", "user", user_id, username=target.username,
+                            before=target.role, after=role)
         return self.get_user(user_id)
 
     def set_active(self, actor: User, user_id: int, active: bool) -> User:
@@ -238,6 +269,9 @@ class Store:
             if not active and target.role == Role.ADMIN:
                 self._keep_one_admin(conn, user_id)
             conn.execute(update(users).where(users.c.id == user_id).values(active=active))
+            if bool(target.active) != bool(active):
+                self._audit(conn, actor, "user.activated" if active else "user.deactivated", "user", user_id,
+                            username=target.username)
             if not active:
                 conn.execute(
                     update(sessions)
@@ -266,10 +300,14 @@ class Store:
             if row is None:
                 passwords.verify_password(password or "", passwords.dummy_hash(self.settings.password_rounds))
                 failure = AuthError("Unknown username or wrong password.")
+                self._audit(conn, "anonymous", "auth.sign_in_failed", "user", None,
+                            username=str(username or "")[:64], reason="unknown username")
             elif row.locked_until is not None and row.locked_until > now:
                 minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
                 failure = AuthError(f"Too many failed sign-ins: this account is locked for {minutes} more minute(s).")
-            elif not passwords.verify_password(password or "", row.password_hash):
+                self._audit(conn, "anonymous", "auth.sign_in_failed", "user", row.id,
+                            username=row.username, reason="locked")
+            elif row.password_hash is None or not passwords.verify_password(password or "", row.password_hash):
                 failures = row.failed_logins + 1
                 values: dict = {"failed_logins": failures}
                 if failures >= self.settings.max_login_failures:
@@ -277,10 +315,15 @@ class Store:
                 # Committed with the transaction below: the count must persist although sign-in fails.
                 conn.execute(update(users).where(users.c.id == row.id).values(**values))
                 failure = AuthError("Unknown username or wrong password.")
+                self._audit(conn, "anonymous", "auth.sign_in_failed", "user", row.id, username=row.username,
+                            reason="wrong password", locked="locked_until" in values)
             elif not row.active:
                 failure = AuthError("This account is deactivated; ask an administrator.")
+                self._audit(conn, "anonymous", "auth.sign_in_failed", "user", row.id, username=row.username,
+                            reason="deactivated")
             else:
                 conn.execute(update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=None))
+                self._audit(conn, self._user(row), "auth.signed_in", "user", row.id, method="password")
         if failure is not None:
             raise failure
         return self._user(row)
@@ -299,11 +342,12 @@ class Store:
                 .values(password_hash=passwords.hash_password(new, self.settings.password_rounds), password_changed_at=now)
             )
             keep = _token_hash(keep_token) if keep_token else ""
-            conn.execute(
+            ended = conn.execute(
                 update(sessions)
                 .where(sessions.c.user_id == user.id, sessions.c.revoked_at.is_(None), sessions.c.token_hash != keep)
                 .values(revoked_at=now)
-            )
+            ).rowcount
+            self._audit(conn, user, "user.password_changed", "user", user.id, other_sessions_ended=ended)
 
     def reset_password(self, actor: User | None, user_id: int, new: str) -> None:
         """An administrator (or the command line) sets a new password; all the user's sessions end."""
@@ -324,9 +368,10 @@ class Store:
             ).rowcount
             if not done:
                 raise NotFoundError(f"No user with id {user_id}.")
-            conn.execute(
+            ended = conn.execute(
                 update(sessions).where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None)).values(revoked_at=now)
-            )
+            ).rowcount
+            self._audit(conn, actor, "user.password_reset", "user", user_id, sessions_ended=ended)
 
     def find_user(self, username: str) -> User:
         with self.reading() as conn:
@@ -374,11 +419,18 @@ class Store:
         if not token or not isinstance(token, str):
             return
         with self.atomic() as conn:
+            row = conn.execute(
+                select(users).join(sessions, sessions.c.user_id == users.c.id)
+                .where(sessions.c.token_hash == _token_hash(token), sessions.c.revoked_at.is_(None))
+            ).first()
+            if row is None:
+                return
             conn.execute(
                 update(sessions)
                 .where(sessions.c.token_hash == _token_hash(token), sessions.c.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
+            self._audit(conn, self._user(row), "auth.signed_out", "user", row.id)
 
     # -- positions and candidates ----------------------------------------------------------------
 
@@ -394,6 +446,7 @@ class Store:
             pid = conn.execute(
                 insert(positions).values(name=name, description=description, created_at=utcnow())
             ).inserted_primary_key[0]
+            self._audit(conn, actor, "position.created", "position", pid)
         return Position(id=pid, name=name, description=description)
 
     def list_positions(self) -> list[Position]:
@@ -435,6 +488,7 @@ class Store:
                     position_id=position_id, name=name, email=email, status="active", created_at=utcnow()
                 )
             ).inserted_primary_key[0]
+            self._audit(conn, actor, "candidate.created", "candidate", cid, position_id=position_id)
         return self.get_candidate(actor, cid)
 
     def _candidate_query(self):
@@ -488,8 +542,14 @@ class Store:
         if status not in CANDIDATE_STATUSES:
             raise ValidationError(f"Unknown status {status!r}; choose one of {', '.join(CANDIDATE_STATUSES)}.")
         with self.atomic() as conn:
-            if not conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(status=status)).rowcount:
+            before = conn.execute(select(candidates.c.status).where(candidates.c.id == candidate_id)).scalar()
+            if before is None:
                 raise NotFoundError(f"No candidate with id {candidate_id}.")
+            if before == status:
+                return
+            conn.execute(update(candidates).where(candidates.c.id == candidate_id)
+                         .values(status=status, status_changed_at=utcnow()))
+            self._audit(conn, actor, "candidate.status_changed", "candidate", candidate_id, before=before, after=status)
 
     # -- kits ------------------------------------------------------------------------------------
 
@@ -559,6 +619,8 @@ class Store:
                     insert(ratings), [{"interview_id": iid, "question_id": q.id, "updated_at": now} for q in kit.questions]
                 )
                 conn.execute(insert(recommendations).values(interview_id=iid, note="", updated_at=now))
+                self._audit(conn, actor, "interview.started", "interview", iid, candidate_id=candidate_id,
+                            kit=f"{kit.id} {kit.version}")
                 return iid
         except IntegrityError:  # a double click or a second tab started it a moment ago
             existing = self._interview_id_for(actor.id, candidate_id)
@@ -694,6 +756,8 @@ class Store:
             a = conn.execute(
                 select(answers).where(answers.c.interview_id == interview_id, answers.c.question_id == question_id)
             ).one()
+            self._audit(conn, actor, "answer.edited", "interview", interview_id, question=question_id, field=field,
+                        revision=a.revision, characters=len(text))
         return self._answer(a)
 
     def save_rating(self, actor: User, interview_id: int, question_id: str, score: int | None) -> datetime:
@@ -710,6 +774,7 @@ class Store:
             if not done:
                 raise NotFoundError(f"Question {question_id!r} is not part of interview {interview_id}.")
             conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
+            self._audit(conn, actor, "rating.edited", "interview", interview_id, question=question_id, score=score)
         return now
 
     def save_recommendation(self, actor: User, interview_id: int, value: str | None, note: str | None = None) -> datetime:
@@ -723,6 +788,8 @@ class Store:
             self._writable(conn, actor, interview_id)
             conn.execute(update(recommendations).where(recommendations.c.interview_id == interview_id).values(**values))
             conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=values["updated_at"]))
+            self._audit(conn, actor, "recommendation.edited", "interview", interview_id, value=value,
+                        note_changed=note is not None)
         return values["updated_at"]
 
     def save_recommendation_note(self, actor: User, interview_id: int, note: str) -> datetime:
@@ -733,6 +800,7 @@ class Store:
             conn.execute(
                 update(recommendations).where(recommendations.c.interview_id == interview_id).values(note=note, updated_at=now)
             )
+            self._audit(conn, actor, "recommendation.edited", "interview", interview_id, note_changed=True)
         return now
 
     def set_current_question(self, actor: User, interview_id: int, question_id: str) -> None:
@@ -762,6 +830,7 @@ class Store:
                 .where(interviews.c.id == interview_id)
                 .values(status="submitted", submitted_at=now, updated_at=now)
             )
+            self._audit(conn, actor, "interview.submitted", "interview", interview_id, open_parts=len(flagged))
         return flagged
 
     # -- motivation labels and reviews ------------------------------------------------------------
@@ -836,6 +905,8 @@ class Store:
                 answer_id=answer_id, motivation_label_id=latest.id, action=action, label=label, reason=reason,
                 reviewer_id=actor.id, created_at=utcnow(),
             ))
+            self._audit(conn, actor, "label.confirmed" if action == "confirm" else "label.overridden", "interview",
+                        interview_id, question=question_id, model_label=latest.label, final_label=label)
 
     def labels(self, actor: User, interview_id: int) -> dict[str, LabelRecord]:
         """The latest model label per question, with its latest review if that review is of this label."""
@@ -956,6 +1027,8 @@ class Store:
                     metrics=json.dumps(metrics), notes=notes, created_by=actor.id if actor else None,
                     created_at=now, activated_at=now if activate else None,
                 ))
+                self._audit(conn, actor if actor is not None else "system", "model.added", "model", None,
+                            version=version, activated=activate)
         except IntegrityError:
             raise ConflictError(f"A model version {version!r} already exists.") from None
 
@@ -982,6 +1055,7 @@ class Store:
             self._demote_active(conn)
             conn.execute(update(model_versions).where(model_versions.c.version == version)
                          .values(status="active", activated_at=utcnow()))
+            self._audit(conn, actor, "model.activated", "model", None, version=version)
 
     def rollback_model(self, actor: User) -> str:
         """Return to the previously active model; returns its version."""
@@ -993,6 +1067,7 @@ class Store:
             conn.execute(update(model_versions).where(model_versions.c.status == "active").values(status="retired"))
             conn.execute(update(model_versions).where(model_versions.c.version == previous)
                          .values(status="active", activated_at=utcnow()))
+            self._audit(conn, actor, "model.rolled_back", "model", None, version=previous)
         return previous
 
     def retire_model(self, actor: User, version: str) -> None:
@@ -1003,6 +1078,7 @@ class Store:
             if status == "active":
                 raise ConflictError("The active model cannot be discarded; activate or roll back to another first.")
             conn.execute(update(model_versions).where(model_versions.c.version == version).values(status="retired"))
+            self._audit(conn, actor, "model.retired", "model", None, version=version)
 
     # -- panels: what scoring and agreement read ---------------------------------------------------
 
@@ -1164,4 +1240,11 @@ class Store:
                 taken.add((pid, email))
                 batch.append({"position_id": pid, "name": name, "email": email, "status": "active", "created_at": now})
             conn.execute(insert(candidates), batch)
+            self._audit(conn, actor, "candidates.imported", "candidate", None, rows=len(batch),
+                        positions_created=len(created))
         return len(batch), created
+
+    def record_export(self, actor: User | None, what: str, **detail) -> None:
+        """Log that data left the system (a report, a subject-access file, the audit log itself)."""
+        with self.atomic() as conn:
+            self._audit(conn, actor, "export." + what, "export", None, **detail)

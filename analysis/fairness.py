@@ -1,0 +1,182 @@
+"""Adverse impact: how each self-identified group fares at selection and at scoring.
+
+Candidates may volunteer their sex and race/ethnicity (the EEO-1 categories). That data
+is stored apart from the interviews, is read only here, and never feeds any score,
+rating, ranking or label: the outcomes below are computed first, without it, and the
+groups are joined on afterwards.
+
+Outcomes, one per candidate (`assessments`):
+
+* **Selected** = more than half of the candidate's interviewers recommend yes or strong
+  yes. A tie is not selected; a candidate with no recommendation has no outcome here.
+* **Above median** = the composite is strictly greater than the median composite of the
+  candidates for the *same position* who have one. A candidate at the median is not
+  above it; a candidate without a composite has no outcome here.
+
+Per group (`adverse_impact`), for each measure over the people with that outcome:
+
+* **Selection rate** = selected / n; **scoring rate** = above median / n.
+* **Impact ratio** = the group's rate / the highest rate among the non-suppressed groups
+  of the same dimension (sex, race, or sex × race). None when the highest rate is 0,
+  where a ratio means nothing.
+* **Four-fifths flag** = impact ratio < 0.8, decided in exact fractions so a group at
+  exactly four fifths of the reference is not flagged by a rounding error.
+* **Suppression**: a group of fewer than 5 people shows its n but no count, rate or
+  ratio, and is never the reference group; its rate says too little and could
+  identify the people in it.
+* **Sex × race** uses only people known on both, labelled "Female · Asian".
+* **Unknowns** (declined, never asked, or absent from the self-identification table)
+  never form a group; they are counted once, in `unknown_sex` and `unknown_race`.
+
+This is a screening statistic that points HR at a stage worth a closer look. It is not
+a legal determination of adverse impact: small groups swing widely, and a ratio below
+four fifths is a prompt for review, not a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+
+import pandas as pd
+
+from data.records import RECOMMENDATIONS
+
+SEX_CATEGORIES: dict[str, str] = {"female": "Female", "male": "Male"}
+RACE_CATEGORIES: dict[str, str] = {
+    "hispanic_latino": "Hispanic or Latino",
+    "white": "White",
+    "black": "Black or African American",
+    "native_hawaiian_pacific_islander": "Native Hawaiian or Other Pacific Islander",
+    "asian": "Asian",
+    "american_indian_alaska_native": "American Indian or Alaska Native",
+    "two_or_more": "Two or More Races",
+}
+MIN_GROUP = 5  # groups with fewer people are suppressed
+FOUR_FIFTHS = 0.8
+
+_OUTCOME_COLUMNS = ["candidate_id", "position_id", "selected", "above_median"]
+_MEASURES = (("selection", "selection rate", "selected"), ("scoring", "scoring rate", "above_median"))
+
+
+def assessments(scored: pd.DataFrame) -> pd.DataFrame:
+    """Turn per-candidate score rows into the two yes/no outcomes the report compares.
+
+    Both outcomes are pandas' nullable boolean: True, False, or pd.NA when the candidate
+    has no recommendation (selected) or no composite (above_median).
+    """
+    if scored.empty:
+        return pd.DataFrame({"candidate_id": pd.Series(dtype="int64"), "position_id": pd.Series(dtype="int64"),
+                             "selected": pd.Series(dtype="boolean"), "above_median": pd.Series(dtype="boolean")})
+    recs = scored[list(RECOMMENDATIONS)].fillna(0)
+    total = recs.sum(axis=1)
+    positive = recs["yes"] + recs["strong_yes"]
+    selected = pd.Series(2 * positive > total, index=scored.index, dtype="boolean").mask(total == 0)
+
+    composite = scored["composite"].astype(float)
+    median = composite.groupby(scored["position_id"], dropna=False).transform("median")
+    above = pd.Series(composite > median, index=scored.index, dtype="boolean").mask(composite.isna())
+
+    out = scored[["candidate_id", "position_id"]].copy()
+    out["selected"] = selected
+    out["above_median"] = above
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One group's outcome; hits, rate and ratio are None when the group is suppressed."""
+
+    dimension: str
+    group: str
+    n: int
+    hits: int | None
+    rate: float | None
+    impact_ratio: float | None
+    flag: bool
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class FairnessReport:
+    """Per-group rows for both measures; unknowns are counted, never a group."""
+
+    selection: tuple[GroupRow, ...]
+    scoring: tuple[GroupRow, ...]
+    unknown_sex: int
+    unknown_race: int
+    total: int
+
+    def rows(self) -> list[dict]:
+        """Flat rows for a table or a sheet, selection first."""
+        out = []
+        for attr, measure, _ in _MEASURES:
+            out.extend({"measure": measure, **asdict(row)} for row in getattr(self, attr))
+        return out
+
+
+def _checked(values: pd.Series, categories: dict[str, str], what: str) -> pd.Series:
+    """Keys as given, None for unknown; a key outside the categories is a data error, not an unknown."""
+    known = values.where(values.notna(), None)
+    bad = sorted({str(v) for v in known.dropna() if v not in categories})
+    if bad:
+        raise ValueError(f"unknown {what} category {bad[0]!r}; expected one of {', '.join(categories)} or empty")
+    return known
+
+
+def _groups(people: pd.DataFrame, column: str) -> list[tuple[str, str, pd.Series]]:
+    """(dimension, label, outcomes) for every non-empty group, in the dicts' order."""
+    sex, race = people["sex"], people["race"]
+    found = []
+    for key, label in SEX_CATEGORIES.items():
+        found.append(("sex", label, people.loc[sex == key, column]))
+    for key, label in RACE_CATEGORIES.items():
+        found.append(("race", label, people.loc[race == key, column]))
+    for skey, slabel in SEX_CATEGORIES.items():
+        for rkey, rlabel in RACE_CATEGORIES.items():
+            found.append(("sex × race", f"{slabel} · {rlabel}", people.loc[(sex == skey) & (race == rkey), column]))
+    return [g for g in found if len(g[2])]
+
+
+def _rows(people: pd.DataFrame, column: str, min_group: int) -> tuple[GroupRow, ...]:
+    assessed = people[people[column].notna()]
+    groups = [(dim, label, len(s), int(s.astype(bool).sum())) for dim, label, s in _groups(assessed, column)]
+    reference: dict[str, Fraction] = {}
+    for dim, _, n, hits in groups:
+        if n >= min_group:
+            reference[dim] = max(reference.get(dim, Fraction(0)), Fraction(hits, n))
+    threshold = Fraction(str(FOUR_FIFTHS))
+    rows = []
+    for dim, label, n, hits in groups:
+        if n < min_group:
+            rows.append(GroupRow(dim, label, n, None, None, None, False, True))
+            continue
+        best = reference[dim]
+        ratio = Fraction(hits, n) / best if best else None
+        rows.append(GroupRow(dim, label, n, hits, hits / n, None if ratio is None else float(ratio),
+                             ratio is not None and ratio < threshold, False))
+    return tuple(rows)
+
+
+def adverse_impact(outcomes: pd.DataFrame, self_id: pd.DataFrame, *, min_group: int = MIN_GROUP) -> FairnessReport:
+    """Selection and scoring rates per self-identified group, with impact ratios and four-fifths flags.
+
+    `outcomes` is the `assessments` frame; `self_id` has candidate_id, sex and race, with
+    None or NaN for an unknown. Each candidate appears at most once in each frame.
+    """
+    for frame, name in ((outcomes, "outcomes"), (self_id, "self_id")):
+        dupes = frame["candidate_id"][frame["candidate_id"].duplicated()]
+        if len(dupes):
+            raise ValueError(f"candidate {dupes.iloc[0]!r} appears more than once in {name}")
+    sex = _checked(self_id["sex"], SEX_CATEGORIES, "sex").set_axis(self_id["candidate_id"])
+    race = _checked(self_id["race"], RACE_CATEGORIES, "race").set_axis(self_id["candidate_id"])
+    people = outcomes[["candidate_id", "selected", "above_median"]]
+    people = people[people["selected"].notna() | people["above_median"].notna()]
+    people = people.assign(sex=people["candidate_id"].map(sex), race=people["candidate_id"].map(race))
+    return FairnessReport(
+        selection=_rows(people, "selected", min_group),
+        scoring=_rows(people, "above_median", min_group),
+        unknown_sex=int(people["sex"].isna().sum()),
+        unknown_race=int(people["race"].isna().sum()),
+        total=len(people),
+    )

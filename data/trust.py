@@ -1,0 +1,434 @@
+"""The store's privacy and accountability duties: the audit trail, erasure, retention,
+subject access, voluntary self-identification, and single-sign-on identities.
+
+`TrustMixin` is part of the one `Store` (data/store.py inherits it); it lives in its own
+module because a data protection officer should be able to read these rules in one place.
+
+* **Audit trail**: entries are appended inside the same transaction as the change they
+  record; the database refuses UPDATE and DELETE on the table (triggers, schema v4),
+  and no method here edits or removes one.
+* **Erasure** deletes the candidate and everything recorded about them; the log keeps a
+  tombstone with counts only. The log never held their name, contact or words.
+* **Retention** anonymises candidates not hired once a position's retention period has
+  passed since their last activity: name, e-mail and every free text go; ratings,
+  recommendations, labels and self-identification stay for statistics.
+* **Self-identification** is readable only with the `fairness` permission and is never
+  joined into scoring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, delete, func, literal, or_, select, update
+
+from data.access import require
+from data.errors import ConflictError, NotFoundError, ValidationError
+from data.records import User
+from data.schema import (
+    answers,
+    audit_log,
+    candidate_self_id,
+    candidates,
+    interviews,
+    kit_versions,
+    label_reviews,
+    model_versions,
+    motivation_labels,
+    positions,
+    ratings,
+    recommendations,
+    users,
+)
+
+ERASURE_REASONS = ("candidate request", "entered in error", "legal obligation", "other")
+SEX_KEYS = ("female", "male")
+RACE_KEYS = (
+    "hispanic_latino", "white", "black", "native_hawaiian_pacific_islander", "asian",
+    "american_indian_alaska_native", "two_or_more",
+)
+MAX_RETENTION_DAYS = 3650
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit trail, as stored."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    detail: dict
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    candidate_id: int
+    interviews: int
+    answers: int
+    labels: int
+    reviews: int
+    models_to_retrain: tuple[str, ...]  # retrained on this candidate's reviewed answers
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    """What a retention pass did (or, on a dry run, would do), per position."""
+
+    anonymised: dict[int, tuple[int, ...]]  # position_id -> candidate ids
+    dry_run: bool
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.anonymised.values())
+
+
+def _utcnow() -> datetime:
+    from data.store import utcnow
+
+    return utcnow()
+
+
+class TrustMixin:
+    """Mixed into Store; relies on its atomic(), reading(), _audit() and settings."""
+
+    # -- the audit trail ---------------------------------------------------------------------
+
+    def audit_entries(
+        self, actor: User, *, action: str = "", who: str = "", entity: str = "", entity_id: int | None = None,
+        since: datetime | None = None, until: datetime | None = None, limit: int = 500, offset: int = 0,
+    ) -> tuple[list[AuditEntry], int]:
+        """Newest first, filtered; returns (one page of entries, how many match in all)."""
+        require(actor, "audit.view")
+        conditions = []
+        if action:
+            conditions.append(audit_log.c.action.like(action.replace("%", "").replace("_", "\\_") + "%", escape="\\"))
+        if who:
+            conditions.append(func.lower(audit_log.c.actor) == who.strip().lower())
+        if entity:
+            conditions.append(audit_log.c.entity == entity)
+        if entity_id is not None:
+            conditions.append(audit_log.c.entity_id == entity_id)
+        if since is not None:
+            conditions.append(audit_log.c.at >= since)
+        if until is not None:
+            conditions.append(audit_log.c.at < until)
+        limit = max(1, min(int(limit), 100_000))
+        with self.reading() as conn:
+            total = conn.execute(select(func.count()).select_from(audit_log).where(*conditions)).scalar_one()
+            rows = conn.execute(
+                select(audit_log).where(*conditions).order_by(audit_log.c.id.desc()).limit(limit).offset(max(0, offset))
+            ).all()
+        return [self._entry(r) for r in rows], total
+
+    @staticmethod
+    def _entry(r) -> AuditEntry:
+        return AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail or "{}"))
+
+    def audit_vocabulary(self, actor: User) -> tuple[list[str], list[str]]:
+        """(actions, actors) that occur in the log, for the filter menus."""
+        require(actor, "audit.view")
+        with self.reading() as conn:
+            actions = conn.execute(select(audit_log.c.action).distinct().order_by(audit_log.c.action)).scalars().all()
+            actors = conn.execute(select(audit_log.c.actor).distinct().order_by(audit_log.c.actor)).scalars().all()
+        return list(actions), list(actors)
+
+    # -- erasure -------------------------------------------------------------------------------
+
+    def _candidate_scope(self, conn: Connection, candidate_id: int) -> tuple[list[int], list[int]]:
+        if conn.execute(select(candidates.c.id).where(candidates.c.id == candidate_id)).first() is None:
+            raise NotFoundError(f"No candidate with id {candidate_id}.")
+        iv_ids = conn.execute(select(interviews.c.id).where(interviews.c.candidate_id == candidate_id)).scalars().all()
+        ans_ids = conn.execute(select(answers.c.id).where(answers.c.interview_id.in_(iv_ids or [-1]))).scalars().all()
+        return list(iv_ids), list(ans_ids)
+
+    def erase_candidate(self, actor: User, candidate_id: int, reason: str) -> ErasureResult:
+        """Delete a candidate and everything recorded about them; the audit log keeps a tombstone.
+
+        `reason` is one of ERASURE_REASONS, a category rather than free text, so the
+        tombstone cannot carry the personal data the erasure removed.
+        """
+        require(actor, "privacy.manage")
+        if reason not in ERASURE_REASONS:
+            raise ValidationError(f"Choose a reason for the erasure: {', '.join(ERASURE_REASONS)}.")
+        with self.atomic() as conn:
+            iv_ids, ans_ids = self._candidate_scope(conn, candidate_id)
+            first_review = conn.execute(
+                select(func.min(label_reviews.c.created_at)).where(label_reviews.c.answer_id.in_(ans_ids or [-1]))
+            ).scalar()
+            retrain: list[str] = []
+            if first_review is not None:
+                # Retrained models learnt word patterns from reviewed answers; those made since this
+                # candidate's first review may hold some of their words and should be retrained.
+                retrain = conn.execute(
+                    select(model_versions.c.version).where(
+                        model_versions.c.created_by.is_not(None), model_versions.c.created_at >= first_review,
+                        model_versions.c.status != "retired",
+                    )
+                ).scalars().all()
+            n_reviews = conn.execute(delete(label_reviews).where(label_reviews.c.answer_id.in_(ans_ids or [-1]))).rowcount
+            n_labels = conn.execute(
+                delete(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids or [-1]))
+            ).rowcount
+            n_answers = conn.execute(delete(answers).where(answers.c.interview_id.in_(iv_ids or [-1]))).rowcount
+            conn.execute(delete(ratings).where(ratings.c.interview_id.in_(iv_ids or [-1])))
+            conn.execute(delete(recommendations).where(recommendations.c.interview_id.in_(iv_ids or [-1])))
+            conn.execute(delete(interviews).where(interviews.c.candidate_id == candidate_id))
+            conn.execute(delete(candidate_self_id).where(candidate_self_id.c.candidate_id == candidate_id))
+            conn.execute(delete(candidates).where(candidates.c.id == candidate_id))
+            self._audit(conn, actor, "candidate.erased", "candidate", candidate_id, reason=reason,
+                        interviews=len(iv_ids), answers=n_answers, labels=n_labels, reviews=n_reviews,
+                        models_to_retrain=retrain)
+        self._checkpoint()
+        return ErasureResult(candidate_id, len(iv_ids), n_answers, n_labels, n_reviews, tuple(retrain))
+
+    def _checkpoint(self) -> None:
+        """On SQLite, fold the write-ahead log into the main file so erased pages are overwritten there too."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- retention -----------------------------------------------------------------------------
+
+    def set_retention(self, actor: User, position_id: int, days: int | None) -> None:
+        """How long candidates not hired for a position are kept before anonymisation; None keeps them."""
+        require(actor, "privacy.manage")
+        if days is not None:
+            if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RETENTION_DAYS:
+                raise ValidationError(f"Retention is a whole number of days from 1 to {MAX_RETENTION_DAYS}, or none.")
+        with self.atomic() as conn:
+            before = conn.execute(select(positions.c.retention_days).where(positions.c.id == position_id)).first()
+            if before is None:
+                raise NotFoundError(f"No position with id {position_id}.")
+            conn.execute(update(positions).where(positions.c.id == position_id).values(retention_days=days))
+            self._audit(conn, actor, "position.retention_set", "position", position_id, before=before[0], after=days)
+
+    def retention_days(self) -> dict[int, int | None]:
+        with self.reading() as conn:
+            return dict(conn.execute(select(positions.c.id, positions.c.retention_days)).all())
+
+    def apply_retention(self, actor: User | str | None = SYSTEM, *, now: datetime | None = None,
+                        dry_run: bool = False) -> RetentionRun:
+        """Anonymise every candidate not hired whose position's retention period has passed.
+
+        The clock starts at the candidate's last activity: added, status changed, or an
+        interview of theirs touched. `actor` is a user (who must hold privacy.manage), None for
+        the command line, or "system" for the pass the app runs on start.
+        """
+        if isinstance(actor, User):
+            require(actor, "privacy.manage")
+        now = now or _utcnow()
+        last_interview = (
+            select(interviews.c.candidate_id, func.max(interviews.c.updated_at).label("touched"))
+            .group_by(interviews.c.candidate_id).subquery()
+        )
+        done: dict[int, tuple[int, ...]] = {}
+        with self.atomic() as conn:
+            policies = conn.execute(
+                select(positions.c.id, positions.c.retention_days).where(positions.c.retention_days.is_not(None))
+            ).all()
+            for pid, days in policies:
+                cutoff = now - timedelta(days=days)
+                rows = conn.execute(
+                    select(candidates.c.id, candidates.c.created_at, candidates.c.status_changed_at,
+                           last_interview.c.touched)
+                    .outerjoin(last_interview, last_interview.c.candidate_id == candidates.c.id)
+                    .where(candidates.c.position_id == pid, candidates.c.status != "hired",
+                           candidates.c.anonymised_at.is_(None))
+                ).all()
+                due = tuple(sorted(
+                    r.id for r in rows
+                    if max(t for t in (r.created_at, r.status_changed_at, r.touched) if t is not None) < cutoff
+                ))
+                if not due:
+                    continue
+                done[pid] = due
+                if not dry_run:
+                    for cid in due:
+                        self._anonymise(conn, cid, now)
+                    self._audit(conn, actor, "retention.anonymised", "position", pid, retention_days=days,
+                                candidates=len(due), candidate_ids=list(due))
+        if done and not dry_run:
+            self._checkpoint()
+        return RetentionRun(done, dry_run)
+
+    def _anonymise(self, conn: Connection, candidate_id: int, now: datetime) -> None:
+        iv_ids, ans_ids = self._candidate_scope(conn, candidate_id)
+        conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(
+            name=f"Anonymised candidate {candidate_id}", email=None, anonymised_at=now))
+        if iv_ids:
+            conn.execute(update(answers).where(answers.c.interview_id.in_(iv_ids))
+                         .values(story="", why="", feeling="", notes=""))
+            conn.execute(update(recommendations).where(recommendations.c.interview_id.in_(iv_ids)).values(note=""))
+        if ans_ids:
+            conn.execute(update(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids))
+                         .values(evidence="[]", input_sha="anonymised"))
+            conn.execute(update(label_reviews).where(label_reviews.c.answer_id.in_(ans_ids)).values(reason=""))
+
+    # -- subject access ------------------------------------------------------------------------
+
+    def subject_access(self, actor: User, candidate_id: int) -> dict:
+        """Everything Motive holds on one candidate, as plain JSON-ready data."""
+        require(actor, "privacy.manage")
+        with self.reading() as conn:
+            iv_ids, ans_ids = self._candidate_scope(conn, candidate_id)
+            cand = conn.execute(
+                select(candidates, positions.c.name.label("position"))
+                .join(positions, positions.c.id == candidates.c.position_id).where(candidates.c.id == candidate_id)
+            ).one()
+            self_id = conn.execute(
+                select(candidate_self_id.c.sex, candidate_self_id.c.race, candidate_self_id.c.recorded_at)
+                .where(candidate_self_id.c.candidate_id == candidate_id)
+            ).first()
+            ivs = conn.execute(
+                select(interviews.c.id, users.c.username.label("interviewer"), interviews.c.status,
+                       interviews.c.started_at, interviews.c.submitted_at,
+                       (kit_versions.c.kit_id + literal(" ") + kit_versions.c.version).label("kit"))
+                .join(users, users.c.id == interviews.c.interviewer_id)
+                .join(kit_versions, kit_versions.c.id == interviews.c.kit_version_id)
+                .where(interviews.c.id.in_(iv_ids or [-1])).order_by(interviews.c.id)
+            ).all()
+            ans = conn.execute(
+                select(answers.c.interview_id, answers.c.question_id, answers.c.story, answers.c.why,
+                       answers.c.feeling, answers.c.notes, answers.c.revision, answers.c.updated_at)
+                .where(answers.c.interview_id.in_(iv_ids or [-1])).order_by(answers.c.interview_id, answers.c.id)
+            ).all()
+            rts = conn.execute(
+                select(ratings.c.interview_id, ratings.c.question_id, ratings.c.score, ratings.c.updated_at)
+                .where(ratings.c.interview_id.in_(iv_ids or [-1])).order_by(ratings.c.interview_id, ratings.c.id)
+            ).all()
+            recs = conn.execute(
+                select(recommendations.c.interview_id, recommendations.c.value, recommendations.c.note,
+                       recommendations.c.updated_at)
+                .where(recommendations.c.interview_id.in_(iv_ids or [-1])).order_by(recommendations.c.interview_id)
+            ).all()
+            labs = conn.execute(
+                select(answers.c.interview_id, answers.c.question_id, motivation_labels.c.model_version,
+                       motivation_labels.c.label, motivation_labels.c.confidence, motivation_labels.c.evidence,
+                       motivation_labels.c.created_at)
+                .join(answers, answers.c.id == motivation_labels.c.answer_id)
+                .where(motivation_labels.c.answer_id.in_(ans_ids or [-1])).order_by(motivation_labels.c.id)
+            ).all()
+            revs = conn.execute(
+                select(answers.c.interview_id, answers.c.question_id, label_reviews.c.action, label_reviews.c.label,
+                       label_reviews.c.reason, users.c.username.label("reviewer"), label_reviews.c.created_at)
+                .join(answers, answers.c.id == label_reviews.c.answer_id)
+                .join(users, users.c.id == label_reviews.c.reviewer_id)
+                .where(label_reviews.c.answer_id.in_(ans_ids or [-1])).order_by(label_reviews.c.id)
+            ).all()
+            trail = conn.execute(
+                select(audit_log).where(or_(
+                    (audit_log.c.entity == "candidate") & (audit_log.c.entity_id == candidate_id),
+                    (audit_log.c.entity == "interview") & audit_log.c.entity_id.in_(iv_ids or [-1]),
+                )).order_by(audit_log.c.id)
+            ).all()
+
+        with self.atomic() as conn:
+            self._audit(conn, actor, "export.subject_access", "candidate", candidate_id)
+
+        def rows(result) -> list[dict]:
+            return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r._mapping.items()} for r in result]
+
+        labels = rows(labs)
+        for lab in labels:
+            lab["evidence"] = json.loads(lab["evidence"] or "[]")
+        return {
+            "generated_at": _utcnow().isoformat(),
+            "candidate": {
+                "id": cand.id, "name": cand.name, "email": cand.email, "position": cand.position,
+                "status": cand.status, "added_at": cand.created_at.isoformat(),
+                "anonymised_at": cand.anonymised_at.isoformat() if cand.anonymised_at else None,
+            },
+            "self_identification": (
+                {"sex": self_id.sex, "race_ethnicity": self_id.race, "recorded_at": self_id.recorded_at.isoformat()}
+                if self_id else None
+            ),
+            "interviews": rows(ivs),
+            "answers": rows(ans),
+            "ratings": rows(rts),
+            "recommendations": rows(recs),
+            "motivation_labels": labels,
+            "label_reviews": rows(revs),
+            "audit_trail": [
+                {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
+                 "entity_id": e.entity_id, "detail": e.detail}
+                for e in map(self._entry, trail)
+            ],
+        }
+
+    # -- voluntary self-identification ---------------------------------------------------------
+
+    def set_self_id(self, actor: User, candidate_id: int, sex: str | None, race: str | None) -> None:
+        """Record (or clear, with both None) what a candidate chose to disclose; None means declined."""
+        require(actor, "fairness")
+        if sex is not None and sex not in SEX_KEYS:
+            raise ValidationError(f"Unknown sex category {sex!r}; choose one of {', '.join(SEX_KEYS)} or none.")
+        if race is not None and race not in RACE_KEYS:
+            raise ValidationError(f"Unknown race/ethnicity category {race!r}.")
+        with self.atomic() as conn:
+            if conn.execute(select(candidates.c.anonymised_at).where(candidates.c.id == candidate_id)).first() is None:
+                raise NotFoundError(f"No candidate with id {candidate_id}.")
+            conn.execute(delete(candidate_self_id).where(candidate_self_id.c.candidate_id == candidate_id))
+            if sex is not None or race is not None:
+                conn.execute(candidate_self_id.insert().values(
+                    candidate_id=candidate_id, sex=sex, race=race, recorded_by=actor.id, recorded_at=_utcnow()))
+            # The categories themselves stay out of the log: it is readable more widely than they are.
+            self._audit(conn, actor, "self_id.recorded", "candidate", candidate_id)
+
+    def self_identification(self, actor: User, *, position_id: int | None = None) -> list[tuple[int, str | None, str | None]]:
+        """(candidate_id, sex, race) for those who disclosed anything; HR and administrators only."""
+        require(actor, "fairness")
+        q = select(candidate_self_id.c.candidate_id, candidate_self_id.c.sex, candidate_self_id.c.race)
+        if position_id is not None:
+            q = q.join(candidates, candidates.c.id == candidate_self_id.c.candidate_id).where(
+                candidates.c.position_id == position_id)
+        with self.reading() as conn:
+            return [tuple(r) for r in conn.execute(q.order_by(candidate_self_id.c.candidate_id))]
+
+    def candidate_positions(self, actor: User, candidate_ids) -> dict[int, int]:
+        require(actor, "candidates.view")
+        ids = list(candidate_ids)
+        with self.reading() as conn:
+            return dict(conn.execute(
+                select(candidates.c.id, candidates.c.position_id).where(candidates.c.id.in_(ids or [-1]))).all())
+
+    # -- single sign-on identities -------------------------------------------------------------
+
+    def user_for_email(self, email: str | None) -> User:
+        """The active account an SSO identity maps to; roles always come from Motive's own table."""
+        email = (email or "").strip().lower()
+        if not email:
+            raise NotFoundError("The identity provider gave no e-mail address.")
+        with self.reading() as conn:
+            row = conn.execute(select(users).where(users.c.email == email)).first()
+        if row is None:
+            raise NotFoundError(f"No Motive account is linked to {email}; ask an administrator to add you.")
+        if not row.active:
+            raise ConflictError("This account is deactivated; ask an administrator.")
+        return self._user(row)
+
+    def set_user_email(self, actor: User | None, user_id: int, email: str | None) -> None:
+        """Link (or unlink, with None) an account to a single-sign-on e-mail address."""
+        if actor is not None:
+            require(actor, "users.manage")
+        email = self.normalise_email(email)
+        with self.atomic() as conn:
+            if conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is None:
+                raise NotFoundError(f"No user with id {user_id}.")
+            if email and conn.execute(select(users.c.id).where(users.c.email == email, users.c.id != user_id)).first():
+                raise ValidationError(f"{email} is already linked to another account.")
+            conn.execute(update(users).where(users.c.id == user_id).values(email=email))
+            self._audit(conn, actor, "user.sso_linked" if email else "user.sso_unlinked", "user", user_id)
+
+    def record_sso_sign_in(self, user: User, *, refused_email: str | None = None) -> None:
+        with self.atomic() as conn:
+            if refused_email is not None:
+                self._audit(conn, "anonymous", "auth.sign_in_failed", "user", None, method="sso",
+                            email=refused_email[:320], reason="no linked account")
+            else:
+                self._audit(conn, user, "auth.signed_in", "user", user.id, method="sso")
