@@ -180,3 +180,23 @@ def adverse_impact(outcomes: pd.DataFrame, self_id: pd.DataFrame, *, min_group: 
         unknown_race=int(people["race"].isna().sum()),
         total=len(people),
     )
+
+
+def fairness_report(store, actor, *, position_id: int | None = None, scored: pd.DataFrame | None = None,
+                    min_group: int = MIN_GROUP) -> FairnessReport:
+    """The report for a position (or all), from the store; HR and administrators only.
+
+    `scored` is scoring.score() output when the caller already has it (the Excel report
+    does). Outcomes are computed from the scores alone; self-identification is read last,
+    through the store's `fairness` permission check, and only joined onto the outcomes.
+    """
+    from analysis.scoring import score
+
+    if scored is None:
+        data = store.panel_data(actor, position_id=position_id)
+        scored = score(data, store.kits_by_version({row[5] for row in data.interviews}))
+    positions = store.candidate_positions(actor, (int(c) for c in scored["candidate_id"]))
+    scored = scored.assign(position_id=scored["candidate_id"].map(lambda c: positions.get(int(c))))
+    self_id = pd.DataFrame(store.self_identification(actor, position_id=position_id),
+                           columns=["candidate_id", "sex", "race"])
+    return adverse_impact(assessments(scored), self_id, min_group=min_group)

@@ -27,7 +27,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analysis.agreement import position_agreement
+from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, fairness_report
 from analysis.scoring import frames, score
+from data.access import allowed
 from data.records import MOTIVE_LABELS, RECOMMENDATION_LABELS, RECOMMENDATIONS, User
 from data.store import Store
 
@@ -62,7 +64,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-class _Sheet:
+class SheetWriter:
     """A write-only sheet with a styled, frozen, filtered header and sensible column widths."""
 
     def __init__(self, wb: Workbook, title: str, taken: set[str], headers: list[str], widths: list[int]) -> None:
@@ -129,7 +131,7 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     wb = Workbook(write_only=True)
     taken: set[str] = set()
 
-    summary = _Sheet(wb, "Summary", taken,
+    summary = SheetWriter(wb, "Summary", taken,
                      ["Rank", "Candidate", "Status", "Ranking score", "Composite", "Ratings (1-5)", "Spread",
                       "Interviewers", "Certainty", *[RECOMMENDATION_LABELS[r] for r in RECOMMENDATIONS],
                       "Autonomy", *[label.capitalize() for label in MOTIVE_LABELS], "Disagreements"],
@@ -169,14 +171,14 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
 
     f = frames(data, kits)
     people = store.candidates_of(actor, (int(c) for c in scores["candidate_id"]))
-    candidates = _Sheet(wb, "Candidates", taken, ["Candidate", "Email", "Position", "Status", "Added"],
+    candidates = SheetWriter(wb, "Candidates", taken, ["Candidate", "Email", "Position", "Status", "Added"],
                         [28, 32, 26, 11, 12])
     for cid in scores["candidate_id"]:
         c = people[int(cid)]
         candidates.append([c.name, c.email or "", c.position_name, c.status, c.created_at], formats={4: "yyyy-mm-dd"})
     candidates.finish()
 
-    answers = _Sheet(wb, "Answers", taken,
+    answers = SheetWriter(wb, "Answers", taken,
                      ["Candidate", "Interviewer", "Question", "Story", "Why", "Feeling", "Notes", "Model label",
                       "Confidence", "Evidence", "Interviewer's label", "Review", "Reason", "Rating"],
                      [24, 14, 28, 50, 40, 30, 30, 12, 11, 40, 16, 10, 30, 8])
@@ -193,7 +195,7 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
                         rated.get((iid, qid))], formats={8: "0%"})
     answers.finish()
 
-    ratings = _Sheet(wb, "Ratings", taken, ["Candidate", "Interviewer", "Question", "Rating", "Recommendation"],
+    ratings = SheetWriter(wb, "Ratings", taken, ["Candidate", "Interviewer", "Question", "Rating", "Recommendation"],
                      [24, 14, 30, 8, 16])
     recs = dict(zip(f.recommendations["interview_id"], f.recommendations["value"]))
     for r in f.ratings.merge(f.interviews[["interview_id", "name"]], on="interview_id").itertuples():
@@ -202,7 +204,7 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     ratings.finish()
 
     ag = position_agreement(data, kits)
-    agreement = _Sheet(wb, "Agreement", taken, ["Measure", "Between", "Value", "Over"], [44, 30, 10, 30])
+    agreement = SheetWriter(wb, "Agreement", taken, ["Measure", "Between", "Value", "Over"], [44, 30, 10, 30])
     agreement.append(["Recommendations: Fleiss' kappa", "the whole panel", ag["fleiss"], f"{ag['n_panels']} panels"],
                      formats={2: "0.00"})
     agreement.append(["Ratings: ICC(1)", "the whole panel", ag["icc"], "interviewers' overall ratings"],
@@ -217,7 +219,10 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
                           f"{cal['items']} candidates"], formats={2: "+0.00;-0.00;0.00"})
     agreement.finish()
 
-    rubric = _Sheet(wb, "Rubric", taken, ["Kit", "Version", "Question", "Principles", "Weight", "1", "2", "3", "4", "5"],
+    if allowed(actor.role, "fairness"):
+        write_fairness_sheet(wb, taken, fairness_report(store, actor, position_id=position_id, scored=scores))
+
+    rubric = SheetWriter(wb, "Rubric", taken, ["Kit", "Version", "Question", "Principles", "Weight", "1", "2", "3", "4", "5"],
                     [26, 9, 40, 26, 8, 30, 30, 30, 30, 30])
     for kit in kits.values():
         for q in kit.questions:
@@ -225,7 +230,7 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
                           wrap={2, 5, 6, 7, 8, 9})
     rubric.finish()
 
-    about = _Sheet(wb, "About", taken, ["", ""], [26, 100])
+    about = SheetWriter(wb, "About", taken, ["", ""], [26, 100])
     model_version = store.active_model_version() or "none"
     for k, v in [
         ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
@@ -243,6 +248,27 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def write_fairness_sheet(wb: Workbook, taken: set[str], report) -> None:
+    """Adverse-impact screening per self-identified group; only in reports made by HR or administrators."""
+    sheet = SheetWriter(wb, "Fairness", taken,
+                        ["Measure", "Dimension", "Group", "People", "Count", "Rate", "Impact ratio", "Below 4/5"],
+                        [16, 12, 44, 9, 8, 9, 12, 11])
+    for row in report.rows():
+        people = row["n"] if not row["suppressed"] else f"fewer than {MIN_GROUP}"
+        flag = "suppressed" if row["suppressed"] else ("YES - review" if row["flag"] else "no")
+        sheet.append([row["measure"], row["dimension"], row["group"], people, row["hits"], row["rate"],
+                      row["impact_ratio"], flag], formats={5: "0%", 6: "0.00"})
+    for label, value in [("Assessed candidates", report.total), ("Sex not disclosed", report.unknown_sex),
+                         ("Race/ethnicity not disclosed", report.unknown_race)]:
+        sheet.append(["Count", "", label, value, None, None, None, ""])
+    sheet.append(["Notice", "", f"Selection rate = share recommended yes or strong yes by most interviewers; scoring "
+                  f"rate = share above the position's median composite. Impact ratio = rate / highest group's rate; "
+                  f"below {FOUR_FIFTHS:.0%} is flagged for review. Groups under {MIN_GROUP} are suppressed. "
+                  "Self-identification is voluntary and never feeds any score. A screening statistic, not a "
+                  "legal finding.", None, None, None, None, ""], wrap={2})
+    sheet.finish()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,8 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PASSWORD, ROOT, app_as, make_user
 from ui.state import Keys
 
-PAGE_FILES = ["home", "candidates", "interview", "compare", "reports", "imports", "users", "model", "account"]
+PAGE_FILES = ["home", "candidates", "interview", "compare", "reports", "imports", "users", "model", "account",
+              "fairness", "privacy", "audit"]
 
 
 def titles(at):
@@ -73,6 +74,15 @@ def test_sign_out_ends_the_session(store, admin):
         ("interviewer", "interview", True),
         ("admin", "users", True),
         ("recruiter", "candidates", True),
+        ("interviewer", "fairness", False),
+        ("recruiter", "fairness", False),
+        ("interviewer", "privacy", False),
+        ("recruiter", "privacy", False),
+        ("interviewer", "audit", False),
+        ("recruiter", "audit", False),
+        ("hr", "fairness", True),
+        ("hr", "privacy", True),
+        ("hr", "audit", True),
     ],
 )
 def test_each_page_checks_the_role_itself(store, admin, role, page, allowed):
@@ -103,7 +113,8 @@ def test_every_page_runs_for_every_role_that_may_see_it(store, admin, candidate,
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
     permission = {"users": "users.manage", "model": "users.manage", "compare": "interviews.review",
                   "reports": "reports.export", "imports": "candidates.import",
-                  "interview": "interviews.conduct"}.get(page, "candidates.view")
+                  "interview": "interviews.conduct", "fairness": "fairness", "privacy": "privacy.manage",
+                  "audit": "audit.view"}.get(page, "candidates.view")
     if not allowed(role, permission):
         pytest.skip("refusal covered above")
     at = app_as(store, user, f"ui/pages/{page}.py")

@@ -41,7 +41,8 @@ def _texts(ws):
 
 
 def test_report_has_every_sheet(reported):
-    assert reported.sheetnames == ["Summary", "Candidates", "Answers", "Ratings", "Agreement", "Rubric", "About"]
+    assert reported.sheetnames == [
+        "Summary", "Candidates", "Answers", "Ratings", "Agreement", "Fairness", "Rubric", "About"]
 
 
 def test_typed_text_is_never_a_formula(reported):
@@ -120,3 +121,22 @@ def test_command_line_writes_the_report_and_refuses_unknown_positions(db_url, st
     assert openpyxl.load_workbook(out).sheetnames[0] == "Summary"
     bad = run("--out", str(out), "--position", "Astronaut")
     assert bad.returncode == 1 and "No position named 'Astronaut'" in bad.stderr
+
+
+def test_fairness_sheet_matches_the_fairness_report_and_suppresses_small_groups(store, admin, kit):
+    from analysis.fairness import fairness_report
+    from data.demo import generate
+
+    generate(store, 120, seed=7, kit=kit)
+    expected = fairness_report(store, admin).rows()
+    wb = openpyxl.load_workbook(io.BytesIO(build_report(store, admin)))
+    rows = list(wb["Fairness"].iter_rows(min_row=2, values_only=True))
+    groups = [r for r in rows if r[0] in ("selection rate", "scoring rate")]
+    assert [(r[0], r[1], r[2]) for r in groups] == [(e["measure"], e["dimension"], e["group"]) for e in expected]
+    for row, want in zip(groups, expected):
+        if want["suppressed"]:
+            assert (row[3], row[5], row[7]) == ("fewer than 5", None, "suppressed")
+        else:
+            assert row[3] == want["n"] and row[5] == pytest.approx(want["rate"])
+            assert row[7] == ("YES - review" if want["flag"] else "no")
+    assert any(e["suppressed"] for e in expected) and any(not e["suppressed"] for e in expected)

@@ -41,8 +41,11 @@ else:
 if st.button("Prepare the report", type="primary", key=Keys.REP_BUILD):
     with st.spinner("Building the workbook..."):
         try:
-            st.session_state[Keys.REP_BYTES] = (label, build_report(store, user, position_id=position_id, candidate_ids=candidate_ids,
-                                                                    statuses=statuses, filters=label))
+            data = build_report(store, user, position_id=position_id, candidate_ids=candidate_ids,
+                                statuses=statuses, filters=label)
+            store.record_export(user, "report", scope=scope, position_id=position_id, candidate_ids=candidate_ids,
+                                statuses=statuses)
+            st.session_state[Keys.REP_BYTES] = (label, data)
         except StoreError as exc:
             st.error(str(exc))
 ready = st.session_state.get(Keys.REP_BYTES)

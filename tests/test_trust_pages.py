@@ -1,0 +1,89 @@
+"""AppTest for the trust pages: audit log, privacy (erasure, retention, subject access) and fairness."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.demo import generate
+from data.errors import NotFoundError
+from tests.conftest import app_as, make_user
+from ui.state import Keys
+
+
+@pytest.fixture
+def hr(store, admin):
+    return make_user(store, "harriet", "hr")
+
+
+def test_audit_page_lists_and_filters_entries(store, admin, hr, candidate):
+    at = app_as(store, hr, "ui/pages/audit.py")
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert {"candidate.created", "position.created"} <= set(frame["Action"])
+    at.selectbox(key=Keys.AUD_ACTION).set_value("candidate.created").run()
+    frame = at.dataframe[0].value
+    assert set(frame["Action"]) == {"candidate.created"} and list(frame["Id"]) == [candidate.id]
+    at.selectbox(key=Keys.AUD_ACTOR).set_value("command line").run()
+    assert at.dataframe[0].value.empty and "0 matching entries." in [m.value for m in at.markdown]
+    assert at.get("download_button")  # CSV and Excel exports are offered
+
+
+def test_audit_page_refuses_a_reversed_date_range(store, admin):
+    import datetime as dt
+
+    at = app_as(store, admin, "ui/pages/audit.py")
+    at.date_input(key=Keys.AUD_SINCE).set_value(dt.date(2026, 5, 2))
+    at.date_input(key=Keys.AUD_UNTIL).set_value(dt.date(2026, 5, 1)).run()
+    assert not at.exception and "The start date is after the end date." in [e.value for e in at.error]
+
+
+def test_privacy_page_erases_only_after_the_id_is_typed(store, admin, hr, candidate):
+    at = app_as(store, hr, "ui/pages/privacy.py")
+    assert not at.exception
+    assert at.button(key=Keys.PRV_ERASE).disabled
+    at.text_input(key=Keys.PRV_CONFIRM).input("999").run()
+    assert at.button(key=Keys.PRV_ERASE).disabled
+    at.text_input(key=Keys.PRV_CONFIRM).input(str(candidate.id)).run()
+    at.button(key=Keys.PRV_ERASE).click().run()
+    assert not at.exception
+    with pytest.raises(NotFoundError):
+        store.get_candidate(admin, candidate.id)
+    assert any(f"Erased candidate {candidate.id}" in s.value for s in at.success)
+    assert store.audit_entries(admin, action="candidate.erased")[0][0].actor == "harriet"
+
+
+def test_privacy_page_sets_retention_and_previews_the_pass(store, admin, hr, candidate):
+    at = app_as(store, hr, "ui/pages/privacy.py")
+    at.checkbox(key=f"{Keys.PRV_RET_KEEP}.{candidate.position_id}").uncheck().run()
+    at.number_input(key=f"{Keys.PRV_RET_DAYS}.{candidate.position_id}").set_value(90).run()
+    at.button(key=Keys.PRV_RET_SAVE).click().run()
+    assert not at.exception and store.retention_days()[candidate.position_id] == 90
+    at.button(key=Keys.PRV_RET_PREVIEW).click().run()
+    assert "Nothing is due for anonymisation." in [i.value for i in at.info]
+
+
+def test_fairness_page_shows_the_report_and_records_self_identification(store, admin, hr, kit):
+    generate(store, 60, seed=5, kit=kit)
+    at = app_as(store, hr, "ui/pages/fairness.py")
+    assert not at.exception
+    assert [s.value for s in at.subheader][:2] == ["Selection rate", "Scoring rate"]
+    table = at.dataframe[0].value
+    assert {"sex", "race"} <= set(table["Dimension"]) and "Female" in set(table["Group"])
+    cid = at.selectbox(key=Keys.FAIR_CANDIDATE).value
+    at.selectbox(key=f"{Keys.FAIR_SEX}.{cid}").set_value("female")
+    at.selectbox(key=f"{Keys.FAIR_RACE}.{cid}").set_value("asian")
+    at.button(key=Keys.FAIR_SAVE).click().run()
+    assert not at.exception
+    assert (cid, "female", "asian") in store.self_identification(hr)
+
+
+def test_self_identification_never_reaches_recruiter_pages(store, admin, hr, kit):
+    generate(store, 20, seed=2, kit=kit)
+    recruiter = make_user(store, "rory", "recruiter")
+    for page in ("ui/pages/compare.py", "ui/pages/candidates.py"):
+        at = app_as(store, recruiter, page)
+        assert not at.exception
+        shown = " ".join(str(e.value) for e in at.markdown) + " ".join(
+            str(d.value.to_dict()) for d in at.dataframe)
+        for word in ("Hispanic", "Black or African", "Two or More", "self-identif"):
+            assert word not in shown
