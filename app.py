@@ -22,6 +22,7 @@ except (SettingsError, StoreError, RubricError, ModelError) as exc:
     st.error(f"Motive cannot start: {exc}")
     st.stop()
 
+resources.retention_pass(config)  # on start, then at most every six hours while the app runs
 auth.sync_cookie(config.session_hours)
 
 # (path, title, icon, permission, url path)
@@ -53,7 +54,9 @@ def pages_for(role: str | None) -> list:
 user = None if store.user_count() == 0 else auth.current_user(store)
 if user is None:
     st.navigation(pages_for(None), position="hidden")  # resolves the URL; never runs a page
-    if store.user_count() == 0:
+    if auth.sso_configured():
+        auth.sso_sign_in(store)
+    elif store.user_count() == 0:
         auth.first_admin_form(store)
     else:
         auth.sign_in_form(store)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from datetime import datetime, timezone
@@ -293,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                             filters=f"position = {args.position}" if args.position else "")
         with open(args.out, "wb") as fh:
             fh.write(data)
+        store.record_export(None, "report", position_id=position_id, file=os.path.basename(args.out))
     except (StoreError, SettingsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

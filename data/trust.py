@@ -425,7 +425,25 @@ class TrustMixin:
             conn.execute(update(users).where(users.c.id == user_id).values(email=email))
             self._audit(conn, actor, "user.sso_linked" if email else "user.sso_unlinked", "user", user_id)
 
-    def record_sso_sign_in(self, user: User, *, refused_email: str | None = None) -> None:
+    def bootstrap_sso_admin(self, username: str, email: str) -> User:
+        """The first administrator of a single-sign-on deployment: linked to `email`, no usable password."""
+        import secrets
+
+        from data.access import Role
+
+        email = self.normalise_email(email)
+        if not email:
+            raise ValidationError("The identity provider gave no e-mail address.")
+        with self.atomic() as conn:
+            if conn.execute(select(func.count()).select_from(users)).scalar_one():
+                raise ConflictError("An administrator already exists; sign in instead.")
+            user = self._insert_user(conn, username, secrets.token_urlsafe(48), Role.ADMIN)
+            conn.execute(update(users).where(users.c.id == user.id).values(email=email))
+            self._audit(conn, user, "user.created", "user", user.id, role=user.role, first_administrator=True,
+                        sso=True)
+        return self.get_user(user.id)
+
+    def record_sso_sign_in(self, user: User | None, *, refused_email: str | None = None) -> None:
         with self.atomic() as conn:
             if refused_email is not None:
                 self._audit(conn, "anonymous", "auth.sign_in_failed", "user", None, method="sso",

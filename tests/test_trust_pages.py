@@ -87,3 +87,87 @@ def test_self_identification_never_reaches_recruiter_pages(store, admin, hr, kit
             str(d.value.to_dict()) for d in at.dataframe)
         for word in ("Hispanic", "Black or African", "Two or More", "self-identif"):
             assert word not in shown
+
+
+SSO_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                        "client_id": "motive", "client_secret": "s",
+                        "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"}}
+
+
+def sso_app(email: str | None, page: str | None = None, *, script: str = "app.py"):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / script), default_timeout=30)
+    at.secrets.update(SSO_SECRETS)
+    at.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def test_single_sign_on_shows_only_the_identity_provider_button(store, admin):
+    at = sso_app(None)
+    assert not at.exception
+    assert at.button(key=Keys.SSO_SIGN_IN) and not at.text_input  # no local password form
+
+
+def test_single_sign_on_takes_the_role_from_motives_own_table(store, admin):
+    ivan = make_user(store, "ivan", "interviewer")
+    store.set_user_email(admin, ivan.id, "ivan@corp.example")
+    at = sso_app("ivan@corp.example", script="ui/pages/users.py")  # the page itself, bypassing the menu
+    assert not at.exception and any("does not give access" in e.value for e in at.error)
+    at = sso_app("ivan@corp.example", "ui/pages/interview.py")
+    assert not at.exception and not at.error
+    signed_in = store.audit_entries(admin, action="auth.signed_in")[0]
+    assert signed_in and signed_in[0].detail["method"] == "sso" and signed_in[0].actor == "ivan"
+
+
+def test_single_sign_on_refuses_an_identity_without_an_account(store, admin):
+    at = sso_app("stranger@corp.example")
+    assert not at.exception and "No Motive account is linked" in at.error[0].value
+    refused = store.audit_entries(admin, action="auth.sign_in_failed")[0][0]
+    assert refused.detail["method"] == "sso"
+
+
+def test_single_sign_on_makes_the_first_administrator(store):
+    at = sso_app("founder@corp.example")
+    at.text_input(key=Keys.SSO_SETUP_USER).input("founder")
+    at.button(key=Keys.SSO_SETUP_SUBMIT).click().run()
+    assert not at.exception
+    made = store.user_for_email("founder@corp.example")
+    assert (made.username, made.role) == ("founder", "admin")
+
+
+def test_users_page_links_a_single_sign_on_email(store, admin):
+    ivan = make_user(store, "ivan", "interviewer")
+    at = app_as(store, admin, "ui/pages/users.py")
+    at.selectbox(key=Keys.USR_PICK).set_value(ivan.id).run()
+    at.text_input(key=f"{Keys.USR_EMAIL}.{ivan.id}").input("Ivan@Corp.example")
+    at.button(key=Keys.USR_EMAIL_SUBMIT).click().run()
+    assert not at.exception and store.user_for_email("ivan@corp.example").id == ivan.id
+    at.text_input(key=f"{Keys.USR_EMAIL}.{ivan.id}").input("not an address")
+    at.button(key=Keys.USR_EMAIL_SUBMIT).click().run()
+    assert "not a valid email address" in at.error[0].value
+
+
+def test_the_app_runs_the_retention_pass_when_it_starts(store, admin, candidate):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from data.schema import candidates
+    from data.store import utcnow
+
+    store.set_candidate_status(admin, candidate.id, "rejected")
+    with store.atomic() as conn:
+        conn.execute(update(candidates).values(created_at=utcnow() - timedelta(days=50),
+                                               status_changed_at=utcnow() - timedelta(days=50)))
+    store.set_retention(admin, candidate.position_id, 30)
+    at = app_as(store, admin)
+    assert not at.exception
+    assert store.get_candidate(admin, candidate.id).name == f"Anonymised candidate {candidate.id}"
+    assert store.audit_entries(admin, action="retention.")[0][0].actor == "system"

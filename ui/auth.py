@@ -16,6 +16,7 @@ from data.errors import AuthError, StoreError
 from data.records import User
 from data.store import Store
 from ui import resources
+from ui.render import md_escape
 from ui.state import Keys
 
 COOKIE = "motive_session"
@@ -25,9 +26,46 @@ def _store() -> Store:
     return resources.store(resources.settings())
 
 
+def sso_configured() -> bool:
+    """Single sign-on is on when secrets.toml has an [auth] section (Streamlit's st.login, OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answering False
+        return False
+
+
+def _sso_email() -> str | None:
+    if not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    return email if isinstance(email, str) and email.strip() else None
+
+
+def _sso_user(store: Store) -> User | None:
+    """The Motive account linked to the identity provider's e-mail; roles come from Motive's table."""
+    email = _sso_email()
+    if email is None:
+        return None
+    try:
+        user = store.user_for_email(email)
+    except StoreError as exc:
+        st.session_state[Keys.SSO_REFUSED] = str(exc)
+        if st.session_state.get(Keys.SSO_LOGGED) != f"refused:{email}":
+            store.record_sso_sign_in(None, refused_email=email)
+            st.session_state[Keys.SSO_LOGGED] = f"refused:{email}"
+        return None
+    if st.session_state.get(Keys.SSO_LOGGED) != f"user:{user.id}":
+        store.record_sso_sign_in(user)  # once per browser session, not once per rerun
+        st.session_state[Keys.SSO_LOGGED] = f"user:{user.id}"
+    st.session_state.pop(Keys.SSO_REFUSED, None)
+    return user
+
+
 def current_user(store: Store | None = None) -> User | None:
     """The signed-in user for this run, or None; re-checked against the database every run."""
     store = store or _store()
+    if sso_configured():
+        return _sso_user(store)
     token = st.session_state.get(Keys.SESSION_TOKEN)
     if token is None and not st.session_state.get(Keys.CLEAR_COOKIE):
         token = st.context.cookies.get(COOKIE)
@@ -123,7 +161,37 @@ def first_admin_form(store: Store) -> None:
         st.rerun()
 
 
+def sso_sign_in(store: Store) -> None:
+    """Sign-in through the organisation's identity provider; also makes the first administrator."""
+    st.title("Motive")
+    st.caption("Structured interviews that hear why candidates help.")
+    email = _sso_email()
+    if email is None:
+        if st.button("Sign in with single sign-on", key=Keys.SSO_SIGN_IN, type="primary"):
+            st.login()
+        return
+    if store.user_count() == 0:
+        st.write(f"Signed in as {md_escape(email)}. This database has no accounts yet: make this identity the first "
+                 "administrator.")
+        with st.form("sso_setup"):
+            username = st.text_input("Administrator username", key=Keys.SSO_SETUP_USER, max_chars=64)
+            if st.form_submit_button("Create administrator", key=Keys.SSO_SETUP_SUBMIT, type="primary"):
+                try:
+                    store.bootstrap_sso_admin(username, email)
+                except StoreError as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
+        return
+    st.error(st.session_state.get(Keys.SSO_REFUSED) or "This identity has no Motive account.")
+    if st.button("Sign out of single sign-on", key=Keys.SIGN_OUT):
+        st.logout()
+
+
 def sign_out(store: Store) -> None:
+    if sso_configured():
+        st.logout()
+        return
     store.end_session(st.session_state.pop(Keys.SESSION_TOKEN, None) or st.context.cookies.get(COOKIE))
     st.session_state[Keys.CLEAR_COOKIE] = "pending"
     st.rerun()

@@ -35,3 +35,12 @@ def model_cache(config: Settings) -> ModelCache:
 def motivation_model(config: Settings) -> MotivationModel:
     """The active model (loaded once per process, per version)."""
     return model_cache(config).active(store(config))
+
+
+@st.cache_resource(show_spinner=False, ttl=6 * 3600)
+def retention_pass(config: Settings) -> int:
+    """Anonymise candidates past their position's retention period: on start, then at most every six hours.
+
+    The scheduled `python -m data.retention` does the same for deployments that sleep.
+    """
+    return store(config).apply_retention().total

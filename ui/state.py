@@ -91,6 +91,7 @@ class Keys:
     SSO_SETUP_USER = "sso.setup_user"
     SSO_SETUP_SUBMIT = "sso.setup_submit"
     SSO_LOGGED = "sso.logged"
+    SSO_REFUSED = "sso.refused"
 
     # compare page
     CMP_POSITION = "compare.position"

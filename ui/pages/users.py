@@ -17,7 +17,8 @@ st.title("Users")
 show_flash()
 accounts = store.list_users(user)
 st.dataframe(
-    pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active} for u in accounts]),
+    pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active, "Single sign-on e-mail": u.email or ""}
+                  for u in accounts]),
     hide_index=True, width="stretch",
 )
 
@@ -76,4 +77,15 @@ with st.form("reset_password"):
         else:
             flash(f"New password set for {md_escape(target.username)}.")
             reset(Keys.USR_RESET_PASSWORD)
+            st.rerun()
+with st.form(f"sso_email_{target.id}"):
+    email = st.text_input("Single sign-on e-mail (the identity provider's address; empty unlinks)",
+                          value=target.email or "", key=f"{Keys.USR_EMAIL}.{target.id}", max_chars=320)
+    if st.form_submit_button("Link e-mail", key=Keys.USR_EMAIL_SUBMIT):
+        try:
+            store.set_user_email(user, target.id, email)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            flash(f"Single sign-on e-mail for {md_escape(target.username)} saved.")
             st.rerun()
