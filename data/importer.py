@@ -23,6 +23,8 @@ from data.store import Store
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COLUMNS = 50
 REQUIRED = ("name", "email", "position")
 
 
@@ -79,15 +81,30 @@ def _table(filename: str, data: bytes) -> list[list[str]]:
         except csv.Error as exc:
             raise ValidationError(f"The CSV cannot be read: {exc}.") from None
     if suffix == ".xlsx":
+        import zipfile
+
         from openpyxl import load_workbook
 
+        unreadable = "This is not a readable .xlsx workbook. Open it in Excel and save it again."
+        try:
+            unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise ValidationError(unreadable) from None
+        if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to gigabytes (a "zip bomb")
+            raise ValidationError(f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; the limit is "
+                                  f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save just the candidate list as CSV.")
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            ws = wb.worksheets[0]
+            rows = []
+            # Read no further than the row limit needs, and only the first columns: the rest is never used.
+            for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+                rows.append(["" if v is None else str(v) for v in row])
+                if len(rows) > MAX_ROWS + 1:
+                    break
+            wb.close()
         except Exception:  # openpyxl raises many types for a broken file; all mean the same to the user
-            raise ValidationError("This is not a readable .xlsx workbook. Open it in Excel and save it again.") from None
-        ws = wb.worksheets[0]
-        rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
+            raise ValidationError(unreadable) from None
         return rows
     raise ValidationError(f"Upload a .csv or .xlsx file (this one is {suffix or 'without an extension'}).")
 

@@ -22,6 +22,9 @@ LIMITS = {
     "position_name": 200,
     "position_description": 5_000,
     "username": 64,
+    "review_reason": 500,
+    "search": 200,
+    "password": 1024,
 }
 
 

@@ -882,7 +882,7 @@ class Store(TrustMixin):
         """Confirm the model's latest label, or override it with a reason; the model's output is kept."""
         if action not in ("confirm", "override"):
             raise ValidationError("A review either confirms or overrides the label.")
-        reason = clean_text(reason, "notes").strip()
+        reason = clean_text(reason, "review_reason").strip()
         with self.atomic() as conn:
             self._writable(conn, actor, interview_id)
             answer_id = self._answer_id(conn, interview_id, question_id)

@@ -42,3 +42,23 @@ def test_no_html_rendering_of_people_text(path):
     assert "unsafe_allow_html" not in text
     if "unsafe_allow_javascript" in text:
         assert path.name == "auth.py", "only the session cookie may use JavaScript"
+
+
+UI_FILES = [p for p in (ROOT / "ui").rglob("*.py")] + [ROOT / "app.py"]
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_text_field_has_a_length_limit(path):
+    """A browser field without max_chars would let a paste reach the store's limit with no warning."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                "text_input", "text_area", "chat_input"):
+            assert any(k.arg == "max_chars" for k in node.keywords), f"{path.name}:{node.lineno} has no max_chars"
+
+
+def test_every_length_limit_is_documented():
+    from data.records import LIMITS
+
+    security = (ROOT / "SECURITY.md").read_text()
+    for field, limit in LIMITS.items():
+        assert f"| {field} | {limit:,} |" in security, f"SECURITY.md does not document the {field} limit"

@@ -13,7 +13,7 @@ import streamlit as st
 
 from data.access import allowed
 from data.errors import AuthError, StoreError
-from data.records import User
+from data.records import LIMITS, User
 from data.store import Store
 from ui import resources
 from ui.render import md_escape
@@ -122,8 +122,8 @@ def sign_in_form(store: Store) -> None:
     st.title("Motive")
     st.caption("Structured interviews that hear why candidates help.")
     with st.form("signin"):
-        username = st.text_input("Username", key=Keys.SIGNIN_USER, max_chars=64)
-        password = st.text_input("Password", type="password", key=Keys.SIGNIN_PASSWORD, max_chars=1024)
+        username = st.text_input("Username", key=Keys.SIGNIN_USER, max_chars=LIMITS["username"])
+        password = st.text_input("Password", type="password", key=Keys.SIGNIN_PASSWORD, max_chars=LIMITS["password"])
         submitted = st.form_submit_button("Sign in", key=Keys.SIGNIN_SUBMIT, type="primary")
     if submitted:
         try:
@@ -139,14 +139,14 @@ def first_admin_form(store: Store) -> None:
     st.title("Welcome to Motive")
     st.write("This database has no accounts yet. Create the first administrator to begin.")
     with st.form("setup"):
-        username = st.text_input("Administrator username", key=Keys.SETUP_USER, max_chars=64)
+        username = st.text_input("Administrator username", key=Keys.SETUP_USER, max_chars=LIMITS["username"])
         password = st.text_input(
             f"Password (at least {store.settings.min_password_length} characters)",
             type="password",
             key=Keys.SETUP_PASSWORD,
-            max_chars=1024,
+            max_chars=LIMITS["password"],
         )
-        repeat = st.text_input("Repeat password", type="password", key=Keys.SETUP_REPEAT, max_chars=1024)
+        repeat = st.text_input("Repeat password", type="password", key=Keys.SETUP_REPEAT, max_chars=LIMITS["password"])
         submitted = st.form_submit_button("Create administrator", key=Keys.SETUP_SUBMIT, type="primary")
     if submitted:
         if password != repeat:
@@ -174,7 +174,7 @@ def sso_sign_in(store: Store) -> None:
         st.write(f"Signed in as {md_escape(email)}. This database has no accounts yet: make this identity the first "
                  "administrator.")
         with st.form("sso_setup"):
-            username = st.text_input("Administrator username", key=Keys.SSO_SETUP_USER, max_chars=64)
+            username = st.text_input("Administrator username", key=Keys.SSO_SETUP_USER, max_chars=LIMITS["username"])
             if st.form_submit_button("Create administrator", key=Keys.SSO_SETUP_SUBMIT, type="primary"):
                 try:
                     store.bootstrap_sso_admin(username, email)

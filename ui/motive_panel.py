@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.motivation import compose
-from data.records import MOTIVE_LABELS, Answer, LabelRecord, User
+from data.records import LIMITS, MOTIVE_LABELS, Answer, LabelRecord, User
 from data.store import Store
 from ui import saving
 from ui.render import LABEL_COLOURS, highlighted, md_escape
@@ -45,6 +45,6 @@ def render(store: Store, user: User, interview_id: int, answer: Answer, record: 
     with override_col.popover("Override"):
         st.selectbox("The candidate's stated motive is", [x for x in MOTIVE_LABELS if x != record.label],
                      key=label_key)
-        st.text_input("Why (required)", key=reason_key, max_chars=500)
+        st.text_input("Why (required)", key=reason_key, max_chars=LIMITS["review_reason"])
         st.button("Save override", key=f"{Keys.review(interview_id, qid)}.override", on_click=saving.review,
                   args=(store, user, interview_id, qid, "override", label_key, reason_key))

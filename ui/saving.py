@@ -79,8 +79,8 @@ def save_recommendation_note(store: Store, user: User, interview_id: int, key: s
     _attempt(key, lambda: store.save_recommendation_note(user, interview_id, value))
 
 
-def status_line(key: str, stored_text: str | None) -> None:
-    """The visible 'saved' mark (or the reason it is not saved) under a field."""
+def status_line(key: str, stored_text: str | None, limit: int | None = None) -> None:
+    """The visible 'saved' mark (or the reason it is not saved) under a field, and a word at the length limit."""
     failed = st.session_state.get(Keys.failed(key))
     if failed:
         st.error(failed, icon=":material/error:")
@@ -88,6 +88,9 @@ def status_line(key: str, stored_text: str | None) -> None:
         st.caption(st.session_state[Keys.saved(key)])
     elif stored_text:
         st.caption("✓ Saved")
+    if limit is not None and len(st.session_state.get(key) or stored_text or "") >= limit:
+        st.warning(f"This field is full: {limit:,} characters is its limit, and the browser does not accept more. "
+                   "Everything shown here is saved; carry on in the notes.", icon=":material/warning:")
 
 
 def review(store: Store, user: User, interview_id: int, question_id: str, action: str,

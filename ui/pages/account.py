@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data.errors import StoreError
+from data.records import LIMITS
 from ui import auth, resources
 from ui.state import Keys, flash, reset, show_flash
 
@@ -13,10 +14,10 @@ st.title("My account")
 show_flash()
 st.write(f"Role: {user.role}")
 with st.form("change_password"):
-    old = st.text_input("Current password", type="password", key=Keys.ACC_OLD, max_chars=1024)
+    old = st.text_input("Current password", type="password", key=Keys.ACC_OLD, max_chars=LIMITS["password"])
     new = st.text_input(f"New password (at least {store.settings.min_password_length} characters)",
-                        type="password", key=Keys.ACC_NEW, max_chars=1024)
-    again = st.text_input("Repeat the new password", type="password", key=Keys.ACC_REPEAT, max_chars=1024)
+                        type="password", key=Keys.ACC_NEW, max_chars=LIMITS["password"])
+    again = st.text_input("Repeat the new password", type="password", key=Keys.ACC_REPEAT, max_chars=LIMITS["password"])
     if st.form_submit_button("Change password", key=Keys.ACC_SUBMIT):
         if new != again:
             st.error("The two new passwords differ.")

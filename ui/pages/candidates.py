@@ -5,6 +5,7 @@ import streamlit as st
 
 from data.access import allowed
 from data.errors import StoreError
+from data.records import LIMITS
 from ui import auth, resources
 from ui.render import md_escape
 from ui.state import Keys, flash, reset, show_flash
@@ -26,7 +27,7 @@ with left:
         key=Keys.CAND_POSITION_FILTER,
     )
 with right:
-    search = st.text_input("Search name or email", key=Keys.CAND_SEARCH, max_chars=200)
+    search = st.text_input("Search name or email", key=Keys.CAND_SEARCH, max_chars=LIMITS["search"])
 
 found = store.list_candidates(user, position_id=pos_filter, search=search, limit=200)
 if found:
@@ -77,8 +78,8 @@ if allowed(user.role, "candidates.write"):
     add_c, add_p = st.columns(2)
     with add_c, st.form("new_candidate"):
         st.subheader("Add a candidate")
-        name = st.text_input("Full name", key=Keys.NEW_CAND_NAME, max_chars=200)
-        email = st.text_input("Email (optional)", key=Keys.NEW_CAND_EMAIL, max_chars=320)
+        name = st.text_input("Full name", key=Keys.NEW_CAND_NAME, max_chars=LIMITS["candidate_name"])
+        email = st.text_input("Email (optional)", key=Keys.NEW_CAND_EMAIL, max_chars=LIMITS["email"])
         pos = st.selectbox(
             "Position", list(by_id), format_func=lambda pid: by_id[pid].name, key=Keys.NEW_CAND_POSITION,
             index=None, placeholder="Choose a position",
@@ -97,8 +98,8 @@ if allowed(user.role, "candidates.write"):
                     st.rerun()
     with add_p, st.form("new_position"):
         st.subheader("Add a position")
-        pname = st.text_input("Position name", key=Keys.NEW_POS_NAME, max_chars=200)
-        pdesc = st.text_area("Description (optional)", key=Keys.NEW_POS_DESC, max_chars=5000)
+        pname = st.text_input("Position name", key=Keys.NEW_POS_NAME, max_chars=LIMITS["position_name"])
+        pdesc = st.text_area("Description (optional)", key=Keys.NEW_POS_DESC, max_chars=LIMITS["position_description"])
         if st.form_submit_button("Add position", key=Keys.NEW_POS_SUBMIT):
             try:
                 p = store.create_position(user, pname, pdesc)

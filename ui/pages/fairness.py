@@ -5,6 +5,7 @@ import streamlit as st
 
 from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, RACE_CATEGORIES, SEX_CATEGORIES, fairness_report
 from data.errors import StoreError
+from data.records import LIMITS
 from ui import auth, resources
 from ui.render import md_escape
 from ui.state import Keys, flash, show_flash
@@ -59,7 +60,7 @@ st.caption("A screening statistic, not a legal finding: small groups swing widel
            "at that stage of the process.")
 
 st.header("Record a candidate's self-identification")
-search = st.text_input("Find the candidate (name or email)", key=Keys.FAIR_SEARCH, max_chars=200)
+search = st.text_input("Find the candidate (name or email)", key=Keys.FAIR_SEARCH, max_chars=LIMITS["search"])
 found = {c.id: c for c in store.list_candidates(user, search=search, position_id=pid, limit=50)}
 if not found:
     st.info("No candidate matches.")

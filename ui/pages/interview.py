@@ -86,7 +86,7 @@ if current != FINISH:
                 key=key, height=height, max_chars=LIMITS[field], disabled=read_only,
                 on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
             )
-            saving.status_line(key, answer.text(field))
+            saving.status_line(key, answer.text(field), LIMITS[field])
     with side:
         record = store.labels(user, interview_id).get(q.id)
         probes = probes_for(answer.story, answer.why, answer.feeling,

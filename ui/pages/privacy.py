@@ -4,6 +4,7 @@ import streamlit as st
 
 from analysis.privacy import subject_access_zip
 from data.errors import StoreError
+from data.records import LIMITS
 from data.trust import ERASURE_REASONS, MAX_RETENTION_DAYS
 from ui import auth, resources
 from ui.render import md_escape
@@ -16,7 +17,7 @@ st.title("Privacy")
 show_flash()
 
 st.header("A candidate's data")
-search = st.text_input("Find the candidate (name or email)", key=Keys.PRV_SEARCH, max_chars=200)
+search = st.text_input("Find the candidate (name or email)", key=Keys.PRV_SEARCH, max_chars=LIMITS["search"])
 found = {c.id: c for c in store.list_candidates(user, search=search, limit=50)}
 if not found:
     st.info("No candidate matches." if search else "No candidates yet.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analysis.report import build_report
 from data.errors import StoreError
-from data.records import CANDIDATE_STATUSES
+from data.records import LIMITS, CANDIDATE_STATUSES
 from ui import auth, resources
 from ui.state import Keys
 
@@ -25,7 +25,7 @@ if scope == "One position":
                                key=Keys.REP_POSITION)
     label = positions[position_id].name
 elif scope == "One candidate":
-    search = st.text_input("Find the candidate (name or email)", key=Keys.REP_SEARCH, max_chars=200)
+    search = st.text_input("Find the candidate (name or email)", key=Keys.REP_SEARCH, max_chars=LIMITS["search"])
     found = {c.id: c for c in store.list_candidates(user, search=search, limit=50)}
     if not found:
         st.info("No candidate matches.")

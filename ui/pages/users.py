@@ -5,6 +5,7 @@ import streamlit as st
 
 from data.access import Role
 from data.errors import StoreError
+from data.records import LIMITS
 from ui import auth, resources
 from ui.render import md_escape
 from ui.state import Keys, flash, reset, show_flash
@@ -24,11 +25,11 @@ st.dataframe(
 
 with st.form("new_user"):
     st.subheader("Add an account")
-    name = st.text_input("Username", key=Keys.USR_NEW_NAME, max_chars=64)
+    name = st.text_input("Username", key=Keys.USR_NEW_NAME, max_chars=LIMITS["username"])
     role = st.selectbox("Role", roles, key=Keys.USR_NEW_ROLE, index=roles.index("interviewer"))
     password = st.text_input(
         f"Initial password (at least {store.settings.min_password_length} characters)",
-        type="password", key=Keys.USR_NEW_PASSWORD, max_chars=1024,
+        type="password", key=Keys.USR_NEW_PASSWORD, max_chars=LIMITS["password"],
     )
     if st.form_submit_button("Add account", key=Keys.USR_NEW_SUBMIT):
         try:
@@ -68,7 +69,7 @@ with active_col:
             st.rerun()
 with st.form("reset_password"):
     new_pw = st.text_input("Set a new password (ends their sessions)", type="password",
-                           key=Keys.USR_RESET_PASSWORD, max_chars=1024)
+                           key=Keys.USR_RESET_PASSWORD, max_chars=LIMITS["password"])
     if st.form_submit_button("Set password", key=Keys.USR_RESET_SUBMIT):
         try:
             store.reset_password(user, target.id, new_pw)
@@ -80,7 +81,7 @@ with st.form("reset_password"):
             st.rerun()
 with st.form(f"sso_email_{target.id}"):
     email = st.text_input("Single sign-on e-mail (the identity provider's address; empty unlinks)",
-                          value=target.email or "", key=f"{Keys.USR_EMAIL}.{target.id}", max_chars=320)
+                          value=target.email or "", key=f"{Keys.USR_EMAIL}.{target.id}", max_chars=LIMITS["email"])
     if st.form_submit_button("Link e-mail", key=Keys.USR_EMAIL_SUBMIT):
         try:
             store.set_user_email(user, target.id, email)

@@ -1,0 +1,279 @@
+"""Hostile input through the store, the model, every page and every export.
+
+Formula strings, HTML and script tags, markdown that would render, SQL-looking text,
+1 MB of text, NUL bytes, emoji, right-to-left text, malformed and oversized uploads.
+Nothing may crash, nothing may execute or render, and nothing already saved may be lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from analysis.labelling import label_answer
+from analysis.privacy import audit_csv, audit_xlsx, subject_access_json, subject_access_xlsx
+from analysis.report import build_report
+from data.errors import AuthError, ValidationError
+from data.importer import read_candidates
+from data.records import LIMITS
+from tests.conftest import app_as, make_user
+from ui.state import Keys
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","click")',
+    "=cmd|'/c calc'!A0",
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click me](javascript:alert(1))",
+    "![beacon](http://evil.example/p.png)",
+    "# Heading **bold** _it_ `code` ~~s~~ :red[red] $x^2$ <b>b</b>",
+    "'; DROP TABLE candidates; --",
+    "Robert'); DELETE FROM users WHERE ('1'='1",
+    "before\x00after",
+    "I felt 🙂🙏🏽 for her 👩‍👩‍👧",
+    "שלום עליכם مرحبا \u202eevil\u202c",
+    "bell\x07 and \x1b[31m escape",
+]
+# Would render or run if they reached markdown unescaped (a backslash before them makes them literal text).
+RENDERED = [re.compile(r"(?<!\\)" + re.escape(m)) for m in ("](javascript", "](http://evil", "<script", "<img", "<b>")]
+MEGABYTE = "I helped because I cared. " * 40_330  # just over 1 MB
+
+
+def stored(value: str) -> str:
+    return value.replace("\x00", "")
+
+
+@pytest.fixture
+def hostile_world(store, admin, interviewer, kit, model):
+    """A database where every piece of typed text is hostile, with one submitted and one open interview."""
+    second = make_user(store, "bea", "interviewer")
+    pos = store.create_position(admin, "[click me](javascript:alert(1)) <script>")
+    cands = [store.add_candidate(admin, pos.id, text.strip() or "blank") for text in HOSTILE]
+    iids = []
+    for who in (interviewer, second):
+        iid = store.start_interview(who, cands[0].id, kit)
+        for n, q in enumerate(kit.questions):
+            for field in ("story", "why", "feeling", "notes"):
+                store.save_answer_field(who, iid, q.id, field, HOSTILE[(n + len(field)) % len(HOSTILE)])
+            store.save_rating(who, iid, q.id, 1 + n % 5)
+        label_answer(store, model, who, iid, kit.questions[0].id)
+        store.review_label(who, iid, kit.questions[0].id, action="override", label="mixed", reason=HOSTILE[9])
+        store.save_recommendation(who, iid, "yes", HOSTILE[10])
+        iids.append(iid)
+    store.submit_interview(interviewer, iids[0], accept_gaps=True)
+    store.submit_interview(second, iids[1], accept_gaps=True)
+    open_iid = store.start_interview(interviewer, cands[1].id, kit)
+    store.save_answer_field(interviewer, open_iid, kit.questions[0].id, "story", HOSTILE[11])
+    return {"position": pos, "candidates": cands, "interviews": iids, "open": open_iid}
+
+
+# -- the store --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_store_keeps_hostile_text_exactly(store, admin, interviewer, candidate, kit, text):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    q = kit.questions[0].id
+    for field in ("story", "why", "feeling", "notes"):
+        assert store.save_answer_field(interviewer, iid, q, field, text).text(field) == stored(text)
+    assert store.sheet(interviewer, iid).answers[q].story == stored(text)
+    made = store.add_candidate(admin, candidate.position_id, text)
+    assert store.get_candidate(admin, made.id).name == stored(text).strip() or text.strip() == ""
+
+
+def test_sql_looking_text_is_only_ever_data(store, admin, candidate):
+    store.add_candidate(admin, candidate.position_id, "'; DROP TABLE candidates; --")
+    found = store.list_candidates(admin, search="'; DROP")
+    assert [c.name for c in found] == ["'; DROP TABLE candidates; --"]
+    assert store.list_candidates(admin, search="%") == [] and store.list_candidates(admin, search="_") == []
+    assert len(store.list_candidates(admin)) == 2
+
+
+@pytest.mark.parametrize("field", ["story", "why", "feeling", "notes"])
+def test_a_megabyte_is_refused_clearly_and_the_saved_text_stays(store, interviewer, candidate, kit, field):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    q = kit.questions[0].id
+    store.save_answer_field(interviewer, iid, q, field, "What was said before.")
+    with pytest.raises(ValidationError, match=f"the limit is {LIMITS[field]:,}"):
+        store.save_answer_field(interviewer, iid, q, field, MEGABYTE)
+    assert store.sheet(interviewer, iid).answers[q].text(field) == "What was said before."
+
+
+@pytest.mark.parametrize("call", ["candidate", "position", "email", "reason", "note", "retention"])
+def test_every_other_text_input_has_a_limit_with_a_clear_message(store, admin, interviewer, candidate, kit, call):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    with pytest.raises(ValidationError):
+        {
+            "candidate": lambda: store.add_candidate(admin, candidate.position_id, MEGABYTE),
+            "position": lambda: store.create_position(admin, MEGABYTE),
+            "email": lambda: store.add_candidate(admin, candidate.position_id, "Ann", MEGABYTE),
+            "reason": lambda: store.review_label(interviewer, iid, kit.questions[0].id, action="override",
+                                                 label="mixed", reason=MEGABYTE),
+            "note": lambda: store.save_recommendation_note(interviewer, iid, MEGABYTE),
+            "retention": lambda: store.set_retention(admin, candidate.position_id, 10**9),
+        }[call]()
+    assert store.get_candidate(admin, candidate.id).name == "Maya Okafor"
+
+
+# -- the model ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [*HOSTILE, MEGABYTE, "", "\x00" * 100], ids=range(len(HOSTILE) + 3))
+def test_model_labels_any_text_without_crashing(model, text):
+    prediction = model.predict_one(text)
+    assert prediction.label in ("intrinsic", "extrinsic", "mixed", "unclear")
+    assert 0.0 <= prediction.confidence <= 1.0
+
+
+# -- every page -----------------------------------------------------------------------------------
+
+def _texts(at) -> list[str]:
+    """Every element whose text Streamlit parses as markdown (st.text and st.code show text literally)."""
+    out = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    return out
+
+
+PAGES = [
+    ("admin", "ui/pages/home.py", {}), ("admin", "ui/pages/candidates.py", {}),
+    ("admin", "ui/pages/compare.py", {}), ("admin", "ui/pages/reports.py", {}),
+    ("admin", "ui/pages/imports.py", {}), ("admin", "ui/pages/users.py", {}), ("admin", "ui/pages/model.py", {}),
+    ("admin", "ui/pages/account.py", {}), ("admin", "ui/pages/fairness.py", {}),
+    ("admin", "ui/pages/privacy.py", {}), ("admin", "ui/pages/audit.py", {}),
+    ("interviewer", "ui/pages/home.py", {}), ("interviewer", "ui/pages/interview.py", {"submitted": True}),
+    ("interviewer", "ui/pages/interview.py", {"submitted": False}),
+]
+
+
+@pytest.mark.parametrize("role, page, opts", PAGES, ids=[f"{r}-{p.split('/')[-1]}-{i}" for i, (r, p, _) in
+                                                          enumerate(PAGES)])
+def test_every_page_shows_hostile_text_inert(store, admin, interviewer, hostile_world, role, page, opts):
+    user = admin if role == "admin" else interviewer
+    query = {}
+    if "submitted" in opts:
+        iid = hostile_world["interviews"][0] if opts["submitted"] else hostile_world["open"]
+        query = {"interview": str(iid)}
+    at = app_as(store, user, query=query)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for text in _texts(at):
+        for marker in RENDERED:
+            assert not marker.search(text), (page, text[:200])
+    for html in at.get("html"):
+        for marker in HOSTILE:
+            assert marker not in str(html.proto), "typed text reached an HTML element"
+
+
+def test_compare_page_shows_hostile_names_inert_side_by_side(store, admin, hostile_world):
+    at = app_as(store, admin, "ui/pages/compare.py")
+    assert not at.exception
+    for text in _texts(at):
+        for marker in RENDERED:
+            assert not marker.search(text), text[:200]
+
+
+# -- both exports (and the privacy exports) -------------------------------------------------------
+
+def _assert_no_formulas(data: bytes) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    if cell.value.startswith(("=", "+", "-", "@")):
+                        assert cell.quotePrefix, (ws.title, cell.coordinate)
+
+
+def test_excel_report_neutralises_every_hostile_text(store, admin, hostile_world):
+    _assert_no_formulas(build_report(store, admin))
+
+
+def test_subject_access_files_neutralise_and_keep_every_hostile_text(store, admin, hostile_world):
+    data = store.subject_access(admin, hostile_world["candidates"][0].id)
+    _assert_no_formulas(subject_access_xlsx(data))
+    again = json.loads(subject_access_json(data))
+    stories = {a["story"] for a in again["answers"]}
+    assert stored(HOSTILE[14]) in {a["why"] for a in again["answers"]} | stories | {
+        a["feeling"] for a in again["answers"]} | {a["notes"] for a in again["answers"]}
+
+
+def test_audit_exports_never_emit_a_formula(store, admin, hostile_world):
+    store.record_export(admin, "report", filters=HOSTILE[0])
+    with pytest.raises(AuthError):
+        store.authenticate("=cmd|'/c calc'!A0", "x")  # a hostile username lands in the log
+    entries, _ = store.audit_entries(admin, limit=100_000)
+    _assert_no_formulas(audit_xlsx(entries, filters=HOSTILE[1]))
+    for row in csv.reader(io.StringIO(audit_csv(entries).decode("utf-8-sig"))):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+# -- uploads --------------------------------------------------------------------------------------
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/sharedStrings.xml", b"\0" * (200 * 1024 * 1024))
+    return out.getvalue()
+
+
+def _tall_workbook(rows: int) -> bytes:
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["name", "email", "position"])
+    for i in range(rows):
+        ws.append([f"Person {i}", "", "Desk"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("list.xlsx", b"\x00\x01garbage" * 100, "not a readable .xlsx"),
+    ("list.xlsx", b"", "The file is empty"),
+    ("bomb.xlsx", None, "unpacks to"),
+    ("tall.xlsx", "tall", "limit is 10,000"),
+    ("list.csv", b"name,email,position\nAnn\x00,,Desk\n" + b"\xff\xfe\xfa" * 10, "not UTF-8"),
+    ("list.csv", b"x" * (6 * 1024 * 1024), "limit is 5 MB"),
+    ("list.exe", b"MZ\x90\x00", "Upload a .csv or .xlsx"),
+])
+def test_malformed_and_oversized_uploads_are_refused_clearly(store, admin, name, data, message):
+    if data is None:
+        data = _zip_bomb()
+    elif data == "tall":
+        data = _tall_workbook(10_050)
+    preview = read_candidates(store, admin, name, data)
+    assert preview.file_problems and message in " ".join(preview.file_problems)
+    assert preview.valid == ()
+
+
+def test_hostile_rows_import_as_plain_text(store, admin):
+    rows = "\n".join(f'"{t.replace(chr(34), chr(34) * 2)}",p{i}@example.com,Desk'
+                     for i, t in enumerate(HOSTILE) if "\x00" not in t)
+    preview = read_candidates(store, admin, "list.csv", ("name,email,position\n" + rows).encode())
+    assert not preview.file_problems
+    done, _ = store.import_candidates(admin, [(r.name, r.email or "", r.position) for r in preview.valid])
+    names = {c.name for c in store.list_candidates(admin, limit=100)}
+    assert "'; DROP TABLE candidates; --" in names and done == len(preview.valid)
+
+
+def test_import_page_survives_a_malformed_upload(store, admin):
+    at = app_as(store, admin, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("bomb.xlsx", _zip_bomb(), "application/octet-stream")
+    at.run()
+    assert not at.exception
+    assert any("unpacks to" in e.value for e in at.error)
+    assert at.button(key=Keys.IMP_SUBMIT).disabled
