@@ -134,3 +134,40 @@ def test_compare_page_shows_candidates_side_by_side(db_url, store, admin, model)
         if os.environ.get("SCREENSHOTS_DIR"):
             page.wait_for_timeout(1500)
             page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "compare.png"))
+
+
+def test_hr_reads_the_fairness_report_and_erases_a_candidate(db_url, store, admin, kit):
+    from data.demo import generate
+    from data.errors import NotFoundError
+
+    generate(store, 150, seed=11, kit=kit)
+    make_user(store, "harriet", "hr")
+    doomed = store.list_candidates(admin, limit=1)[0]
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_server(env) as url, chromium_page(1400, 1900) as page:
+        page.goto(f"{url}/fairness")
+        sign_in(page, "harriet", PASSWORD)
+        page.get_by_text("Adverse-impact screening").wait_for()
+        page.get_by_text("Selection rate", exact=True).wait_for()
+        expect(page.locator("[data-testid='stDataFrame']")).to_have_count(2)
+        if os.environ.get("SCREENSHOTS_DIR"):
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "fairness.png"))
+
+        page.goto(f"{url}/privacy")
+        page.get_by_text("A candidate's data").wait_for()
+        search = page.get_by_label("Find the candidate (name or email)")
+        search.fill(doomed.email)
+        search.press("Enter")
+        confirm = page.get_by_label(f"Type the candidate id ({doomed.id}) to confirm")
+        confirm.wait_for()
+        erase = page.get_by_role("button", name="Erase this candidate")
+        expect(erase).to_be_disabled()
+        confirm.fill(str(doomed.id))
+        confirm.press("Enter")
+        expect(erase).to_be_enabled()
+        erase.click()
+        page.get_by_text(f"Erased candidate {doomed.id}").wait_for()
+    with pytest.raises(NotFoundError):
+        store.get_candidate(admin, doomed.id)
+    assert store.audit_entries(admin, action="candidate.erased")[0][0].actor == "harriet"
