@@ -62,3 +62,13 @@ def test_every_length_limit_is_documented():
     security = (ROOT / "SECURITY.md").read_text()
     for field, limit in LIMITS.items():
         assert f"| {field} | {limit:,} |" in security, f"SECURITY.md does not document the {field} limit"
+
+
+SCORING = [ROOT / "analysis" / f"{name}.py" for name in ("scoring", "agreement", "compare", "labelling", "motivation")]
+
+
+@pytest.mark.parametrize("path", SCORING, ids=lambda p: p.name)
+def test_self_identification_is_never_an_input_to_scoring(path):
+    source = path.read_text()
+    for word in ("self_id", "self_identification", "candidate_self_id", "fairness", "race", "sex"):
+        assert not __import__("re").search(rf"\b{word}\b", source), f"{path.name} mentions {word}"

@@ -277,3 +277,15 @@ def test_import_page_survives_a_malformed_upload(store, admin):
     assert not at.exception
     assert any("unpacks to" in e.value for e in at.error)
     assert at.button(key=Keys.IMP_SUBMIT).disabled
+
+
+def test_a_full_field_says_so_next_to_the_saved_mark(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    q = kit.questions[0].id
+    store.save_answer_field(interviewer, iid, q, "why", "w" * LIMITS["why"])
+    at = app_as(store, interviewer, query={"interview": str(iid)})
+    at.switch_page("ui/pages/interview.py")
+    at.run()
+    assert not at.exception
+    assert any("5,000 characters is its limit" in w.value for w in at.warning)
+    assert at.text_area(key=Keys.answer(iid, q, "why")).value == "w" * LIMITS["why"]
