@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,14 +21,63 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 
 
+# The store and export suites run against both databases. PostgreSQL comes from
+# TEST_POSTGRES_URL (`.ci/run` starts Debian's server and sets it); without it those
+# runs are skipped locally and fail in CI.
+BOTH_DATABASES = {
+    "tests.test_store", "tests.test_accounts", "tests.test_migrations", "tests.test_trust", "tests.test_report",
+    "tests.test_importer", "tests.test_hostile", "tests.test_labels", "tests.test_panels", "tests.test_demo",
+    "tests.test_concurrency",
+}
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_DATABASES:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A temp SQLite database, also exported for AppTest runs (which read the environment)."""
-    url = f"sqlite:///{tmp_path / 'motive.db'}"
-    monkeypatch.setenv("MOTIVE_DATABASE_URL", url)
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A throwaway schema on the test server; the URL's search_path points into it."""
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            raise RuntimeError("TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
+        pytest.skip("no PostgreSQL server (set TEST_POSTGRES_URL to run these against one)")
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin_engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text("SET lock_timeout = '10s'"))
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Iterator[str]:
+    """A fresh database, also exported for AppTest runs and command lines (which read the environment)."""
     monkeypatch.setenv("MOTIVE_PASSWORD_ROUNDS", "4")
     monkeypatch.delenv("MOTIVE_KITS_DIR", raising=False)
-    return url
+    if backend == "postgresql":
+        with postgres_schema() as url:
+            monkeypatch.setenv("MOTIVE_DATABASE_URL", url)
+            yield url
+        return
+    url = f"sqlite:///{tmp_path / 'motive.db'}"
+    monkeypatch.setenv("MOTIVE_DATABASE_URL", url)
+    yield url
 
 
 @pytest.fixture

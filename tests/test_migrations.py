@@ -20,7 +20,7 @@ def _v1_database(settings):
             now = datetime(2026, 1, 5, 9, 30)
             conn.execute(text("INSERT INTO motive_meta VALUES ('schema_version', '1')"))
             conn.execute(text("INSERT INTO users (id, username, password_hash, role, active, failed_logins, created_at) "
-                              "VALUES (1, 'old.admin', 'x', 'admin', 1, 0, :t)"), {"t": now})
+                              "VALUES (1, 'old.admin', 'x', 'admin', TRUE, 0, :t)"), {"t": now})
             conn.execute(text("INSERT INTO positions VALUES (1, 'Agent', '', :t)"), {"t": now})
             conn.execute(text("INSERT INTO candidates VALUES (1, 1, 'Zoë Old', 'zoe@example.com', 'active', :t)"), {"t": now})
             conn.execute(text("INSERT INTO kit_versions VALUES (1, 'k', '1', 'sha', 'K', 'src', :t)"), {"t": now})
@@ -29,10 +29,15 @@ def _v1_database(settings):
                          {"t": now})
             conn.execute(text("INSERT INTO ratings VALUES (1, 1, 'q1', 4, :t)"), {"t": now})
             conn.execute(text("INSERT INTO recommendations VALUES (1, 1, 'yes', 'fine', :t)"), {"t": now})
+            if engine.dialect.name == "postgresql":  # explicit ids do not move PostgreSQL's sequences
+                for table in ("users", "positions", "candidates", "kit_versions", "interviews", "answers", "ratings",
+                              "recommendations"):
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                      f"(SELECT max(id) FROM {table}))"))
     return engine
 
 
-def test_v1_database_upgrades_without_losing_rows(settings, tmp_path):
+def test_v1_database_upgrades_without_losing_rows(settings, tmp_path, backend):
     engine = _v1_database(settings)
     with engine.connect() as conn:
         before = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in
@@ -43,7 +48,8 @@ def test_v1_database_upgrades_without_losing_rows(settings, tmp_path):
         row = conn.execute(text("SELECT why, revision FROM answers WHERE id = 1")).one()
     assert after == before
     assert tuple(row) == ("because I cared", 0)
-    assert list(tmp_path.glob("motive.db.v1-*.bak")), "a copy of the old database is kept beside it"
+    if backend == "sqlite":  # PostgreSQL's upgrade is one transaction per step; back up with pg_dump first
+        assert list(tmp_path.glob("motive.db.v1-*.bak")), "a copy of the old database is kept beside it"
     engine.dispose()
 
 

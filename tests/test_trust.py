@@ -165,7 +165,9 @@ def test_erasure_removes_everything_and_leaves_a_tombstone(store, admin, hr, int
     assert "Jane" not in dump and "jane.roe" not in dump
 
 
-def test_erasure_leaves_no_readable_trace_in_the_sqlite_file(store, admin, hr, interviewer, kit):
+def test_erasure_leaves_no_readable_trace_in_the_sqlite_file(store, admin, hr, interviewer, kit, backend):
+    if backend != "sqlite":
+        pytest.skip("a file-level check; PostgreSQL reclaims deleted rows with VACUUM (see SECURITY.md)")
     cand, _ = interviewed(store, admin, interviewer, kit, name="Zebedee Quixotic", email="zq@example.com")
     interviewed(store, admin, interviewer, kit, name="Sam Poe", email="sam@example.com")  # pages stay in use
     store._checkpoint()
