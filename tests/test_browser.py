@@ -1,6 +1,7 @@
 """Real-browser tests: Playwright driving Debian's Chromium against `streamlit run app.py`."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,77 @@ def test_hr_reads_the_fairness_report_and_erases_a_candidate(db_url, store, admi
     with pytest.raises(NotFoundError):
         store.get_candidate(admin, doomed.id)
     assert store.audit_entries(admin, action="candidate.erased")[0][0].actor == "harriet"
+
+
+def _type_and_leave(page, label: str, text: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.blur()
+
+
+def test_killed_server_loses_nothing_that_left_focus(db_url, store, admin, kit):
+    from tests.browser import streamlit_process
+
+    interviewer = make_user(store, "ivan", "interviewer")
+    position = store.create_position(admin, "Customer support agent")
+    cand = store.add_candidate(admin, position.id, "Maya Okafor", "maya@example.com")
+    iid = store.start_interview(interviewer, cand.id, kit)
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_process(env) as server, chromium_page() as page:
+        page.goto(f"{server.url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        _type_and_leave(page, "What happened", "She had lost her booking; I rebuilt it from her emails.")
+        _type_and_leave(page, "Why did you do it?", "I hated to think of her stranded at the gate.")
+        expect(page.get_by_text("✓ Saved", exact=False)).to_have_count(2)
+        page.get_by_label("How did it make you feel?", exact=True).fill("Typed but never left the box")
+
+        server.kill()  # mid-interview, with a field still in focus
+        server.start()  # same port, same database
+
+        page.reload()
+        page.get_by_text("Interview: Maya Okafor").wait_for()  # the session survived the crash too
+        expect(page.get_by_label("What happened", exact=True)).to_have_value(
+            "She had lost her booking; I rebuilt it from her emails.")
+        expect(page.get_by_label("Why did you do it?", exact=True)).to_have_value(
+            "I hated to think of her stranded at the gate.")
+    answer = store.sheet(interviewer, iid).answers["extra-mile"]
+    assert answer.story.startswith("She had lost") and answer.why.startswith("I hated") and answer.revision == 2
+
+
+def test_page_reconnects_after_a_dropped_connection_and_keeps_saving(db_url, store, admin, kit):
+    from tests.browser import streamlit_process
+
+    interviewer = make_user(store, "ivan", "interviewer")
+    position = store.create_position(admin, "Customer support agent")
+    cand = store.add_candidate(admin, position.id, "Maya Okafor", "maya@example.com")
+    iid = store.start_interview(interviewer, cand.id, kit)
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_process(env) as server, chromium_page() as page:
+        page.goto(f"{server.url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        _type_and_leave(page, "Why did you do it?", "Because nobody else would have.")
+        page.get_by_text("✓ Saved", exact=False).first.wait_for()
+
+        server.kill()  # the connection drops under the page
+        time.sleep(2)
+        server.start()
+
+        # No reload, and typing straight away: Streamlit's client reconnects by itself, the app signs the
+        # new server session back in from the cookie, and the text typed across the gap is saved.
+        feeling = page.get_by_label("How did it make you feel?", exact=True)
+        feeling.fill("Proud, quietly.")
+        feeling.blur()
+        deadline = time.monotonic() + 30
+        while store.sheet(interviewer, iid).answers["extra-mile"].feeling != "Proud, quietly.":
+            assert time.monotonic() < deadline, "the save after reconnecting never reached the database"
+            time.sleep(0.3)
+        # And it keeps working: the next field saves through its normal change callback.
+        _type_and_leave(page, "What happened", "A lost parcel, found at the depot.")
+        deadline = time.monotonic() + 30
+        while store.sheet(interviewer, iid).answers["extra-mile"].story != "A lost parcel, found at the depot.":
+            assert time.monotonic() < deadline, "the second save after reconnecting never reached the database"
+            time.sleep(0.3)
+    answer = store.sheet(interviewer, iid).answers["extra-mile"]
+    assert answer.why == "Because nobody else would have." and answer.feeling == "Proud, quietly."

@@ -79,13 +79,17 @@ if current != FINISH:
     with main:
         for field, label, height in FIELDS:
             key = Keys.answer(interview_id, q.id, field)
-            if key not in st.session_state:
-                st.session_state[key] = answer.text(field)
-            st.text_area(
+            fresh = key not in st.session_state
+            shown = st.text_area(
                 md_escape(label or (q.why_prompt if field == "why" else q.feeling_prompt)),
+                value=answer.text(field) if fresh else None,
                 key=key, height=height, max_chars=LIMITS[field], disabled=read_only,
                 on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
             )
+            if fresh and not read_only and shown != answer.text(field):
+                # The browser held text this server session never saw: typed across a dropped connection or
+                # a server restart, where no change callback can fire. Save what the interviewer sees.
+                saving.save_answer(store, user, interview_id, q.id, field, key, model)
             saving.status_line(key, answer.text(field), LIMITS[field])
     with side:
         record = store.labels(user, interview_id).get(q.id)
