@@ -27,7 +27,7 @@ PASSWORD = "correct horse battery staple"
 BOTH_DATABASES = {
     "tests.test_store", "tests.test_accounts", "tests.test_migrations", "tests.test_trust", "tests.test_report",
     "tests.test_importer", "tests.test_hostile", "tests.test_labels", "tests.test_panels", "tests.test_demo",
-    "tests.test_concurrency",
+    "tests.test_concurrency", "tests.test_databases",
 }
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 

@@ -246,3 +246,33 @@ def test_page_reconnects_after_a_dropped_connection_and_keeps_saving(db_url, sto
             time.sleep(0.3)
     answer = store.sheet(interviewer, iid).answers["extra-mile"]
     assert answer.why == "Because nobody else would have." and answer.feeling == "Proud, quietly."
+
+
+def test_typed_answer_survives_a_reload_on_postgresql(tmp_path, monkeypatch, kit):
+    """The same flow against a real PostgreSQL server: the app process on MOTIVE_DATABASE_URL=postgresql+psycopg."""
+    from data.settings import Settings
+    from data.store import Store
+    from tests.conftest import postgres_schema
+
+    with postgres_schema() as url:
+        monkeypatch.setenv("MOTIVE_DATABASE_URL", url)
+        monkeypatch.setenv("MOTIVE_PASSWORD_ROUNDS", "4")
+        store = Store(Settings.from_env())
+        admin = store.bootstrap_admin("admin", PASSWORD)
+        interviewer = make_user(store, "ivan", "interviewer")
+        cand = store.add_candidate(admin, store.create_position(admin, "Night desk").id, "Maya Okafor")
+        iid = store.start_interview(interviewer, cand.id, kit)
+        env = {"MOTIVE_DATABASE_URL": url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+        try:
+            with streamlit_server(env) as server_url, chromium_page() as page:
+                page.goto(f"{server_url}/interview?interview={iid}")
+                sign_in(page, "ivan", PASSWORD)
+                page.get_by_text("Interview: Maya Okafor").wait_for()
+                _type_and_leave(page, "Why did you do it?", "Her train left in ten minutes.")
+                page.get_by_text("✓ Saved", exact=False).first.wait_for()
+                page.reload()
+                expect(page.get_by_label("Why did you do it?", exact=True)).to_have_value(
+                    "Her train left in ten minutes.")
+            assert store.sheet(interviewer, iid).answers["extra-mile"].why == "Her train left in ten minutes."
+        finally:
+            store.dispose()
