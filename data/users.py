@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     role = sub.add_parser("set-role", help="change an account's role")
     role.add_argument("username")
     role.add_argument("role", choices=[r.value for r in Role])
+    email = sub.add_parser("set-email", help="link an account to its single-sign-on e-mail ('' unlinks)")
+    email.add_argument("username")
+    email.add_argument("email")
     args = parser.parse_args(argv)
 
     try:
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 for row in conn.execute(select(users).order_by(users.c.username)):
                     state = "active" if row.active else "deactivated"
-                    print(f"{row.username}\t{row.role}\t{state}")
+                    print(f"{row.username}\t{row.role}\t{state}\t{row.email or ''}")
         elif args.command == "set-password":
             user = store.find_user(args.username)
             store.reset_password(None, user.id, _password())
@@ -68,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             admin = _cli_admin()
             store.set_role(admin, user.id, args.role)
             print(f"{user.username} is now {args.role}.")
+        elif args.command == "set-email":
+            user = store.find_user(args.username)
+            store.set_user_email(None, user.id, args.email or None)
+            print(f"{user.username} signs in with {args.email}." if args.email else f"{user.username} is unlinked.")
     except (StoreError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

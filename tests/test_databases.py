@@ -48,6 +48,8 @@ def test_every_command_line_works(store, admin, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("MOTIVE_PASSWORD", "a long enough password")
     assert users.main(["add", "carla", "--role", "recruiter"]) == 0
+    assert users.main(["set-email", "carla", "Carla@Corp.example"]) == 0
+    assert store.user_for_email("carla@corp.example").username == "carla"
     assert demo.main(["--candidates", "12", "--seed", "1"]) == 0
     listing = tmp_path / "people.csv"
     listing.write_text("name,email,position\nAda Lovelace,ada@example.com,Night desk\n")
