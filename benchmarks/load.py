@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 import time
+import types
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 FIELDS = ("story", "why", "feeling", "notes")
@@ -83,6 +86,17 @@ def _worker(url: str, user_id: int, interview_id: int, questions: list[str], int
     out.put((user_id, interview_id, saved, latencies, failures))
 
 
+@contextmanager
+def _plain_main():
+    """Start spawned workers without re-running whatever script is `__main__` (AppTest leaves app.py there)."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
 def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds: float = 30.0) -> LoadResult:
     """Set up `interviewers` accounts and interviews on `url` (already migrated), run the load, check it."""
     os.environ["MOTIVE_DATABASE_URL"] = url
@@ -109,8 +123,9 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
     procs = [ctx.Process(target=_worker, args=(url, uid, iid, questions, interval, seconds, barrier, out))
              for uid, iid in plan]
     started = time.perf_counter()
-    for p in procs:
-        p.start()
+    with _plain_main():
+        for p in procs:
+            p.start()
     results = [out.get(timeout=seconds + 300) for _ in procs]
     for p in procs:
         p.join(timeout=60)
