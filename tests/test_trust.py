@@ -339,3 +339,22 @@ def test_sso_identity_maps_to_a_linked_account_and_its_role(store, admin, interv
     store.set_active(admin, interviewer.id, False)
     with pytest.raises(ConflictError):
         store.user_for_email("ivan@example.com")
+
+
+def test_subject_access_download_holds_json_and_excel_of_the_same_data(store, admin, hr, interviewer, kit):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from analysis.privacy import subject_access_zip
+
+    cand, _ = interviewed(store, admin, interviewer, kit)
+    data = store.subject_access(hr, cand.id)
+    with zipfile.ZipFile(io.BytesIO(subject_access_zip(data))) as z:
+        assert sorted(z.namelist()) == [f"candidate-{cand.id}.json", f"candidate-{cand.id}.xlsx"]
+        assert json.loads(z.read(f"candidate-{cand.id}.json"))["candidate"]["name"] == "Jane Roe"
+        wb = openpyxl.load_workbook(io.BytesIO(z.read(f"candidate-{cand.id}.xlsx")))
+    assert {"Candidate", "Answers", "Label reviews", "Audit trail"} <= set(wb.sheetnames)
+    stories = [row[2] for row in wb["Answers"].iter_rows(min_row=2, values_only=True)]
+    assert STORY in stories
