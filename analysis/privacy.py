@@ -16,10 +16,9 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-from analysis.report import SheetWriter
+from analysis.report import FORMULA_START, SheetWriter
 from data.trust import AuditEntry
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 AUDIT_COLUMNS = ["id", "at (UTC)", "actor", "action", "entity", "entity id", "detail"]
 
 
@@ -27,7 +26,7 @@ def csv_cell(value) -> str:
     """One CSV value that no spreadsheet will evaluate."""
     text = "" if value is None else value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     text = text.replace("\x00", "")
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def subject_access_json(data: dict) -> bytes:

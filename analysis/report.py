@@ -36,7 +36,7 @@ from data.store import Store
 
 EXCEL_CELL_LIMIT = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 ADVISORY = ("The motivation label is advisory. It reads the motive a candidate stated in one answer; it is never "
             "the basis of a decision and never weighs more than the interviewers' own ratings.")
@@ -93,7 +93,7 @@ class SheetWriter:
             text = safe_text(value)
             cell.value = text
             cell.data_type = "s"  # never a formula, whatever it starts with
-            if text.startswith(_FORMULA_START):
+            if text.startswith(FORMULA_START):
                 cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
         else:
             cell.value = value
@@ -111,7 +111,7 @@ class SheetWriter:
         for i, v in enumerate(values):
             if i in formats or i in wrap or not isinstance(v, (str, int)) or isinstance(v, bool):
                 out.append(self._cell(v, fmt=formats.get(i), wrap=i in wrap))
-            elif isinstance(v, str) and (v.startswith(_FORMULA_START) or _ILLEGAL.search(v) or len(v) > EXCEL_CELL_LIMIT):
+            elif isinstance(v, str) and (v.startswith(FORMULA_START) or _ILLEGAL.search(v) or len(v) > EXCEL_CELL_LIMIT):
                 out.append(self._cell(v))
             else:
                 out.append(v)  # plain text or a whole number: written as is, nothing to style or defuse

@@ -24,6 +24,8 @@ import types
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from benchmarks.harness import median, p95
+
 FIELDS = ("story", "why", "feeling", "notes")
 
 
@@ -40,13 +42,11 @@ class LoadResult:
 
     @property
     def p95_ms(self) -> float:
-        xs = sorted(self.latencies_ms)
-        return xs[max(0, int(round(0.95 * len(xs))) - 1)] if xs else float("nan")
+        return p95(list(self.latencies_ms)) if self.latencies_ms else float("nan")
 
     @property
     def p50_ms(self) -> float:
-        xs = sorted(self.latencies_ms)
-        return xs[len(xs) // 2] if xs else float("nan")
+        return median(list(self.latencies_ms)) if self.latencies_ms else float("nan")
 
     @property
     def sound(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from data.passwords import MAX_PASSWORD_LENGTH
+
 ANSWER_FIELDS = ("story", "why", "feeling", "notes")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
@@ -24,7 +26,7 @@ LIMITS = {
     "username": 64,
     "review_reason": 500,
     "search": 200,
-    "password": 1024,
+    "password": MAX_PASSWORD_LENGTH,
 }
 
 

@@ -19,12 +19,13 @@ module because a data protection officer should be able to read these rules in o
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, literal, or_, select, update
 
-from data.access import require
+from data.access import Role, require
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.records import User
 from data.schema import (
@@ -427,10 +428,6 @@ class TrustMixin:
 
     def bootstrap_sso_admin(self, username: str, email: str) -> User:
         """The first administrator of a single-sign-on deployment: linked to `email`, no usable password."""
-        import secrets
-
-        from data.access import Role
-
         email = self.normalise_email(email)
         if not email:
             raise ValidationError("The identity provider gave no e-mail address.")
