@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_server
+from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_process, streamlit_server
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -19,12 +19,18 @@ if not Path(CHROMIUM).exists():
 
 
 @pytest.fixture
-def live(db_url, store, admin, kit):
+def opened(db_url, store, admin, kit):
+    """Ivan's open interview of Maya, and the environment a server on this database needs."""
     interviewer = make_user(store, "ivan", "interviewer")
     position = store.create_position(admin, "Customer support agent")
     cand = store.add_candidate(admin, position.id, "Maya Okafor", "maya@example.com")
     iid = store.start_interview(interviewer, cand.id, kit)
-    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    return {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}, iid, interviewer
+
+
+@pytest.fixture
+def live(opened):
+    env, iid, interviewer = opened
     with streamlit_server(env) as url:
         yield url, iid, interviewer
 
@@ -176,18 +182,15 @@ def test_hr_reads_the_fairness_report_and_erases_a_candidate(db_url, store, admi
 
 def _type_and_leave(page, label: str, text: str) -> None:
     box = page.get_by_label(label, exact=True)
+    # While a rerun repaints, Streamlit can briefly show a field twice; act on it once it is settled.
+    expect(box).to_have_count(1)
     box.fill(text)
+    expect(box).to_have_count(1)
     box.blur()
 
 
-def test_killed_server_loses_nothing_that_left_focus(db_url, store, admin, kit):
-    from tests.browser import streamlit_process
-
-    interviewer = make_user(store, "ivan", "interviewer")
-    position = store.create_position(admin, "Customer support agent")
-    cand = store.add_candidate(admin, position.id, "Maya Okafor", "maya@example.com")
-    iid = store.start_interview(interviewer, cand.id, kit)
-    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+def test_killed_server_loses_nothing_that_left_focus(opened, store):
+    env, iid, interviewer = opened
     with streamlit_process(env) as server, chromium_page() as page:
         page.goto(f"{server.url}/interview?interview={iid}")
         sign_in(page, "ivan", PASSWORD)
@@ -210,14 +213,8 @@ def test_killed_server_loses_nothing_that_left_focus(db_url, store, admin, kit):
     assert answer.story.startswith("She had lost") and answer.why.startswith("I hated") and answer.revision == 2
 
 
-def test_page_reconnects_after_a_dropped_connection_and_keeps_saving(db_url, store, admin, kit):
-    from tests.browser import streamlit_process
-
-    interviewer = make_user(store, "ivan", "interviewer")
-    position = store.create_position(admin, "Customer support agent")
-    cand = store.add_candidate(admin, position.id, "Maya Okafor", "maya@example.com")
-    iid = store.start_interview(interviewer, cand.id, kit)
-    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+def test_page_reconnects_after_a_dropped_connection_and_keeps_saving(opened, store):
+    env, iid, interviewer = opened
     with streamlit_process(env) as server, chromium_page() as page:
         page.goto(f"{server.url}/interview?interview={iid}")
         sign_in(page, "ivan", PASSWORD)

@@ -93,18 +93,24 @@ def require(permission: str) -> User:
 
 
 def sync_cookie(session_hours: int) -> None:
-    """Write or clear the browser's session cookie; runs at the top of every script run."""
+    """Write or clear the browser's session cookie; runs at the top of every script run.
+
+    The script goes into one placeholder that exists on every run: an element that came and went
+    would shift everything below it, and the browser would remount the fields, dropping what is
+    being typed into them at that moment.
+    """
+    slot = st.empty()
     token = st.session_state.pop(Keys.PENDING_COOKIE, None)
     if token:
         # The token is our own random URL-safe string, never user input.
-        st.html(
+        slot.html(
             "<script>document.cookie = "
             f"{json.dumps(COOKIE + '=' + token)} + '; path=/; SameSite=Strict; max-age=' + {int(session_hours * 3600)}"
             " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
             unsafe_allow_javascript=True,
         )
-    if st.session_state.get(Keys.CLEAR_COOKIE) == "pending":
-        st.html(
+    elif st.session_state.get(Keys.CLEAR_COOKIE) == "pending":
+        slot.html(
             f"<script>document.cookie = '{COOKIE}=; path=/; SameSite=Strict; max-age=0';</script>",
             unsafe_allow_javascript=True,
         )

@@ -80,16 +80,21 @@ def save_recommendation_note(store: Store, user: User, interview_id: int, key: s
 
 
 def status_line(key: str, stored_text: str | None, limit: int | None = None) -> None:
-    """The visible 'saved' mark (or the reason it is not saved) under a field, and a word at the length limit."""
+    """The visible 'saved' mark (or the reason it is not saved) under a field, and a word at the length limit.
+
+    Everything goes into one container, always present: a mark that appears after the first save must not
+    shift the fields below it, or the browser remounts them and drops what is being typed into them.
+    """
+    box = st.container()
     failed = st.session_state.get(Keys.failed(key))
     if failed:
-        st.error(failed, icon=":material/error:")
+        box.error(failed, icon=":material/error:")
     elif Keys.saved(key) in st.session_state:
-        st.caption(st.session_state[Keys.saved(key)])
+        box.caption(st.session_state[Keys.saved(key)])
     elif stored_text:
-        st.caption("✓ Saved")
+        box.caption("✓ Saved")
     if limit is not None and len(st.session_state.get(key) or stored_text or "") >= limit:
-        st.warning(f"This field is full: {limit:,} characters is its limit, and the browser does not accept more. "
+        box.warning(f"This field is full: {limit:,} characters is its limit, and the browser does not accept more. "
                    "Everything shown here is saved; carry on in the notes.", icon=":material/warning:")
 
 
