@@ -163,9 +163,72 @@ def assemble(parts_dir: Path, out: Path = CORPUS_FILE) -> tuple[int, int]:
     return len(kept), dropped
 
 
-if __name__ == "__main__":  # python -m data.corpus assemble PARTS_DIR
+def add_batches(parts_dir: Path, held_out: list[Path], out: Path = CORPUS_FILE) -> dict[str, int]:
+    """Append new writing batches that a second reader labelled blind.
+
+    ``parts_dir`` holds ``partN.tsv`` (label, text, note) and ``reviews/partN.blind.tsv`` (n, label):
+    the second reader saw the texts only. A line is kept when both labels agree; a line the second
+    reader called ambiguous, or labelled otherwise, is dropped. Then lines that repeat the corpus
+    or each other (exactly, or a near-duplicate *with the same label*; a contrastive pair, the same
+    story with another stated reason, is the point of a batch and stays) are dropped, and so is
+    anything near a held-out evaluation set. Returns counts of what happened."""
+    existing = load_corpus(out)
+    counts = Counter()
+    new: list[Example] = []
+    for part in sorted(parts_dir.glob("part*.tsv"), key=lambda f: int(re.sub(r"\D", "", f.stem) or 0)):
+        review_file = parts_dir / "reviews" / f"{part.stem}.blind.tsv"
+        if not review_file.exists():
+            raise CorpusError(f"{part}: no blind second reading at {review_file}")
+        second = {}
+        for line in review_file.read_text(encoding="utf-8").splitlines()[1:]:
+            if line.strip():
+                num, label = line.split("\t")[:2]
+                second[int(num)] = label.strip().lower()
+        for n, line in enumerate(part.read_text(encoding="utf-8").splitlines(), start=1):
+            label, text, note = (line.split("\t") + ["", ""])[:3]
+            label, text = label.strip().lower(), " ".join(text.split())
+            if label not in LABELS or not text:
+                raise CorpusError(f"{part}:{n}: expected label<TAB>text<TAB>note")
+            if second.get(n) != label:
+                counts["second reader disagreed or found it ambiguous"] += 1
+                continue
+            new.append(Example(label, text, " ".join(note.split()), part.stem))
+    seen = {e.text.lower() for e in existing}
+    unique = []
+    for e in new:
+        if e.text.lower() in seen:
+            counts["exact duplicate"] += 1
+            continue
+        seen.add(e.text.lower())
+        unique.append(e)
+    everything = existing + unique
+    drop: set[int] = set()
+    for i, j, _ in near_duplicates([e.text for e in everything]):
+        later = max(i, j)
+        if later >= len(existing) and everything[i].label == everything[j].label:
+            drop.add(later)
+    counts["near-duplicate with the same label"] += len(drop)
+    texts = [e.text for e in everything]
+    for path in held_out:
+        for _, j, _ in near_duplicates([e.text for e in load_labelled(path)], texts, threshold=0.3):
+            if j >= len(existing) and j not in drop:
+                drop.add(j)
+                counts[f"near {path.name}"] += 1
+    kept = [e for k, e in enumerate(everything) if k < len(existing) or k not in drop]
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write("\t".join(HEADER) + "\n")
+        for r in kept:
+            f.write("\t".join((r.label, r.text, r.note, r.source)) + "\n")
+    counts["added"] = len(kept) - len(existing)
+    return dict(counts)
+
+
+if __name__ == "__main__":  # python -m data.corpus assemble PARTS_DIR | add PARTS_DIR [HELD_OUT.tsv ...]
     if len(sys.argv) == 3 and sys.argv[1] == "assemble":
         print("kept %d, dropped %d" % assemble(Path(sys.argv[2])))
+    elif len(sys.argv) >= 3 and sys.argv[1] == "add":
+        for what, n in add_batches(Path(sys.argv[2]), [Path(a) for a in sys.argv[3:]]).items():
+            print(f"{what}: {n}")
     else:
-        print("usage: python -m data.corpus assemble PARTS_DIR", file=sys.stderr)
+        print("usage: python -m data.corpus assemble PARTS_DIR | add PARTS_DIR [HELD_OUT.tsv ...]", file=sys.stderr)
         sys.exit(2)

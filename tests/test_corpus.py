@@ -30,16 +30,48 @@ def test_hard_cases_carry_a_note(corpus):
     assert sum(bool(e.note) for e in corpus) >= 0.4 * len(corpus)
 
 
-def test_corpus_has_no_exact_or_near_duplicates(corpus):
+def test_corpus_has_no_exact_duplicates_nor_near_duplicates_with_the_same_label(corpus):
+    """A near-duplicate with another label is a contrastive pair (the same story, another stated
+    reason): the very thing that teaches the reason rather than the story. With the same label it
+    only repeats."""
     texts = [e.text for e in corpus]
     assert len({t.lower() for t in texts}) == len(texts)
-    assert near_duplicates(texts) == []
+    assert [(i, j) for i, j, _ in near_duplicates(texts) if corpus[i].label == corpus[j].label] == []
 
 
-def test_corpus_shares_nothing_with_the_development_set(corpus):
-    if not DEV_SET.exists():
-        pytest.skip("the development set is not beside the repository")
-    dev = [e.text for e in load_labelled(DEV_SET)]
+def test_new_batches_keep_only_what_the_blind_second_reader_agreed_on(tmp_path):
+    from data.corpus import add_batches
+
+    corpus = tmp_path / "motivation.tsv"
+    corpus.write_text("label\ttext\tnote\tsource\nunclear\tI reset the router and closed the ticket.\t\tpart1\n")
+    parts = tmp_path / "parts"
+    (parts / "reviews").mkdir(parents=True)
+    story = "I walked the old man to the bus stop in the rain and waited with him until it came"
+    (parts / "part9.tsv").write_text("\n".join([
+        f"unclear\t{story}.\t",
+        f"intrinsic\t{story}, because I felt for him.\tcontrastive",  # same story, a stated reason: kept
+        f"unclear\t{story} that night.\t",  # near-duplicate with the same label: dropped
+        "extrinsic\tMy manager was watching.\t",  # the second reader disagreed: dropped
+        "mixed\tHalf the tip, half that I liked her.\t",  # the second reader found it ambiguous: dropped
+        "intrinsic\tA held-out sentence about a lost little boy at the shop.\t",  # near a held-out set: dropped
+    ]) + "\n")
+    (parts / "reviews" / "part9.blind.tsv").write_text(
+        "n\tlabel\n1\tunclear\n2\tintrinsic\n3\tunclear\n4\tmixed\n5\tambiguous\n6\tintrinsic\n")
+    held = tmp_path / "held.tsv"
+    held.write_text("intrinsic\tA held-out sentence about a lost little boy at the shop!\n")
+    counts = add_batches(parts, [held], out=corpus)
+    texts = [e.text for e in load_corpus(corpus)]
+    assert texts == ["I reset the router and closed the ticket.", f"{story}.", f"{story}, because I felt for him."]
+    assert counts["added"] == 2 and counts["second reader disagreed or found it ambiguous"] == 2
+    assert counts["near-duplicate with the same label"] == 1 and counts["near held.tsv"] == 1
+
+
+@pytest.mark.parametrize("name", ["motivation-dev.tsv", "motivation-dev-real.tsv"])
+def test_corpus_shares_nothing_with_either_development_set(corpus, name):
+    path = DEV_SET.parent / name
+    if not path.exists():
+        pytest.skip("the development sets are not beside the repository")
+    dev = [e.text for e in load_labelled(path)]
     assert not {t.lower() for t in dev} & {e.text.lower() for e in corpus}
     assert near_duplicates(dev, [e.text for e in corpus], threshold=0.3) == []
 
