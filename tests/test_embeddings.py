@@ -1,0 +1,43 @@
+"""The NumPy MiniLM encoder reads text as the reference implementation does."""
+
+import json
+
+import numpy as np
+import pytest
+
+from analysis.embeddings import MAX_TOKENS, encoder
+from tests.conftest import ROOT
+
+REFERENCE = json.loads((ROOT / "tests" / "data" / "minilm-reference.json").read_text())
+
+
+@pytest.mark.parametrize("case", REFERENCE, ids=[c["text"][:20] for c in REFERENCE])
+def test_tokenizer_gives_the_reference_word_pieces(case):
+    m = encoder()
+    assert [m.tokenizer.cls, *m.tokenizer.encode(case["text"]), m.tokenizer.sep] == case["ids"]
+
+
+@pytest.mark.parametrize("case", REFERENCE, ids=[c["text"][:20] for c in REFERENCE])
+def test_embedding_matches_the_reference_encoder(case):
+    """The reference is PyTorch's BERT with exact GELU and float32 weights (tests/data); ours runs
+    float16 weights and tanh GELU, which must not move an answer's meaning."""
+    ours = encoder().encode([case["text"]])[0]
+    assert float(ours @ np.array(case["embedding"])) > 0.999
+
+
+def test_similar_meanings_are_closer_than_different_ones():
+    care, care2, rule = encoder().encode(["I felt so sorry for her.", "My heart went out to the poor lady.",
+                                          "Policy says every refund needs a receipt."])
+    assert care @ care2 > care @ rule
+
+
+def test_a_long_answer_is_read_whole_in_windows_and_stays_normalised():
+    text = " ".join(["I stayed with the old man because he was alone and frightened."] * 60)
+    assert len(encoder().tokenizer.encode(text)) > MAX_TOKENS
+    v = encoder().encode([text])[0]
+    assert abs(np.linalg.norm(v) - 1) < 1e-5
+
+
+def test_repeated_texts_come_from_the_cache_unchanged():
+    a = encoder().encode(["once", "twice", "once"])
+    assert np.array_equal(a[0], a[2])
