@@ -3,7 +3,7 @@
 - no reason stated (the why is empty, or the model reads the answer as unclear) -> ask why;
 - no feeling (the feeling is empty, or no word of feeling anywhere) -> ask how it felt;
 - mixed -> ask which mattered more;
-- a low-confidence label -> ask the why again in other words.
+- a label the model is not sure of (below NOT_SURE) -> ask the why again in other words.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ ASK_WHY = "Ask why they did it: what made them act, or what would have happened 
 ASK_FEELING = "Ask how it made them feel, then and afterwards."
 ASK_WHICH = "They gave more than one kind of reason: ask which mattered more to them at the time."
 ASK_AGAIN = "The reading is uncertain: ask the why once more, in different words."
-LOW_CONFIDENCE = 0.5
+# Below this confidence the interview shows "not sure: probe" instead of a label: on real people's
+# words a label shown under it is right less often than not (analysis/MODEL_CARD.md).
+NOT_SURE = 0.6
 
 FEELING_WORDS = frozenset("""
 felt feel feeling feelings happy happier glad proud pride relieved relief good great amazing awesome wonderful warm
@@ -43,6 +45,6 @@ def probes_for(story: str, why: str, feeling: str, label: str | None = None,
         out.append(ASK_FEELING)
     if label == "mixed":
         out.append(ASK_WHICH)
-    if label is not None and confidence is not None and confidence < LOW_CONFIDENCE and label != "unclear":
+    if label is not None and confidence is not None and confidence < NOT_SURE and label != "unclear":
         out.append(ASK_AGAIN)
     return tuple(out)

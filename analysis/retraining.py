@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Callable
 from datetime import datetime, timezone
 
 from analysis.motivation import ModelError, MotivationModel, compose, evaluate
@@ -42,8 +43,11 @@ def is_held_out(text: str) -> bool:
     return digest[0] / 256 < HELD_OUT_SHARE
 
 
-def train_candidate(store: Store, actor: User, active: MotivationModel) -> Candidate:
-    """Train corpus + reviewed answers (minus the held-out slice) and keep it as a candidate version."""
+def train_candidate(store: Store, actor: User, active: MotivationModel,
+                    progress: Callable[[float, str], None] | None = None) -> Candidate:
+    """Train corpus + reviewed answers (minus the held-out slice) and keep it as a candidate version.
+
+    ``progress(share, what)`` reports real progress (the training takes minutes on two cores)."""
     examples = reviewed(store)
     if len(examples) < MIN_REVIEWED:
         raise ModelError(
@@ -55,7 +59,8 @@ def train_candidate(store: Store, actor: User, active: MotivationModel) -> Candi
     if not held:
         raise ModelError("None of the reviewed answers fell in the held-out slice; review a few more first.")
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    model = MotivationModel.train(load_corpus() + train, version=f"org-{stamp}")
+    model = MotivationModel.train(load_corpus() + [Example(e.label, e.text, source="reviewed") for e in train],
+                                  version=f"org-{stamp}", progress=progress)
     before, after = evaluate(active, held), evaluate(model, held)
     store.add_model_version(
         actor, model.version, model.to_bytes(),

@@ -188,10 +188,84 @@ def test_cli_evaluate_prints_the_figures(tmp_path):
         assert word in done.stdout
 
 
-def test_fast_path_matches_the_pipeline(model):
+def test_label_is_the_pipelines_reading_and_confidence_its_calibrated_chance(model):
     texts = [text for _, text in HARD_CASES]
-    fast = [p.probabilities for p in model.predict(texts, evidence=False)]
-    slow = model.pipeline.predict_proba(texts)
-    for f, row in zip(fast, slow):
-        by_class = dict(zip(model.classes, row))
-        assert all(abs(f[k] - by_class[k]) < 1e-9 for k in f)
+    raw = model.pipeline.predict_proba(texts)
+    for p, row in zip(model.predict(texts, evidence=False), raw):
+        assert p.label == model.classes[int(row.argmax())]
+        assert p.confidence == p.probabilities[p.label] == max(p.probabilities.values())
+        assert abs(sum(p.probabilities.values()) - 1) < 1e-9
+
+
+def test_text_unlike_the_corpus_is_not_sure(model):
+    p = model.predict_one("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.")
+    assert not p.sure and p.to_dict()["sure"] is False
+
+
+def test_evidence_points_at_the_stated_reason_not_the_story(model):
+    p = model.predict_one("The manager was on the floor and the store was heaving. I stayed with the old lady "
+                          "because I felt sorry for her, she was so lost.")
+    shown = " ".join(e.phrase.lower() for e in p.evidence)
+    assert "felt sorry" in shown
+    assert "manager" not in shown and "store" not in shown
+
+
+def test_negated_reward_is_shown_with_its_negator_pointing_away(model):
+    text = "It wasn't about the tip at all, I just felt awful for him."
+    sides = {e.phrase: e.side for e in model.predict_one(text).evidence}
+    assert any("wasn't" in phrase and "tip" in phrase and side == "intrinsic" for phrase, side in sides.items())
+
+
+def test_evidence_matches_the_hand_marked_decisive_phrases(model):
+    """Precision and recall against data/corpus/evidence*.tsv (floors below the model card's figures)."""
+    from analysis.motivation import evidence_scores
+
+    for path in sorted((ROOT / "data" / "corpus").glob("evidence*.tsv")):
+        lines = [line.split("\t", 1)[1] for line in path.read_text(encoding="utf-8").splitlines()[1:] if line]
+        s = evidence_scores(model, lines)
+        assert s["precision"] >= 0.6 and s["recall"] >= 0.55, (path.name, s)
+
+
+def test_cli_labels_with_the_databases_active_model_and_never_trains(tmp_path, model, monkeypatch, capsys):
+    from analysis import motivation
+    from data.settings import Settings
+    from data.store import Store
+
+    url = f"sqlite:///{tmp_path / 'motive.db'}"
+    store = Store(Settings.from_env({"MOTIVE_DATABASE_URL": url}))
+    ours = MotivationModel.from_bytes(model.to_bytes())
+    ours.meta["version"] = "org-reviewed-1"
+    store.add_model_version(None, "org-reviewed-1", ours.to_bytes(), metrics={}, activate=True)
+    store.engine.dispose()
+    monkeypatch.setenv("MOTIVE_DATABASE_URL", url)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("labelling must never train")
+
+    monkeypatch.setattr(MotivationModel, "train", no_training)
+    answers = tmp_path / "answers.txt"
+    answers.write_text("I felt for her, she was alone.\n")
+    assert motivation.main(["label", str(answers)]) == 0
+    out = capsys.readouterr()
+    assert "org-reviewed-1" in out.err and "active model" in out.err
+    assert json.loads(out.out)["label"] == "intrinsic"
+
+
+def test_cli_without_a_database_uses_the_shipped_model(tmp_path, monkeypatch, capsys):
+    from analysis import motivation
+
+    monkeypatch.setenv("MOTIVE_DATABASE_URL", f"sqlite:///{tmp_path / 'none-yet.db'}")
+    answers = tmp_path / "a.txt"
+    answers.write_text("Policy says so, so I did it.\n")
+    assert motivation.main(["label", str(answers)]) == 0
+    assert "shipped" in capsys.readouterr().err
+    assert not (tmp_path / "none-yet.db").exists()  # labelling never creates a database
+
+
+def test_real_text_calibration_was_fitted_for_todays_corpus(model):
+    """A corpus change needs the calibration refitted on real words (python -m analysis.modelcard --calibrate)."""
+    from analysis.motivation import REAL_TEXT_CALIBRATION
+
+    cal = json.loads(REAL_TEXT_CALIBRATION.read_text())
+    assert cal["corpus_sha"] == model.meta["corpus_sha"] and model.meta["real_text_calibration"] == cal
+    assert len(cal["weights"]) == 1 + 2  # the confidence's logit, and the two views that may agree
