@@ -289,6 +289,18 @@ def test_saving_the_why_shows_the_advisory_label_and_evidence(store, interviewer
     assert store.labels(interviewer, iid)["extra-mile"].label == "extrinsic"
 
 
+def test_an_answer_the_model_is_not_sure_of_says_probe_instead_of_a_label(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    at.text_area(key=Keys.answer(iid, "extra-mile", "why")).input("Lorem ipsum dolor sit amet, consectetur.").run()
+    assert not at.exception
+    record = store.labels(interviewer, iid)["extra-mile"]
+    assert record.confidence < 0.6
+    texts = [m.value for m in at.markdown]
+    assert any("not sure: probe" in t for t in texts)
+    assert not any(f"-badge[{record.label}]" in t for t in texts)
+
+
 def test_interviewer_overrides_the_label_with_a_reason(store, interviewer, candidate, kit):
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.motivation import compose
+from analysis.probes import NOT_SURE
 from data.records import LIMITS, MOTIVE_LABELS, Answer, LabelRecord, User
 from data.store import Store
 from ui import saving
@@ -18,9 +19,14 @@ def render(store: Store, user: User, interview_id: int, answer: Answer, record: 
     if record is None:
         st.caption("Appears when the story, the why or the feeling is saved.")
         return
-    colour = LABEL_COLOURS[record.label]
-    st.markdown(f":{colour}-badge[{record.label}] model, {record.confidence:.0%} confident")
-    st.progress(record.confidence)
+    if record.confidence < NOT_SURE:
+        # Too uncertain to lead with a label: on real people's words these are right less often than not.
+        st.markdown(":gray-badge[not sure: probe] the model cannot tell from what was said")
+        st.caption(f"It leans {record.label} ({record.confidence:.0%}). Ask the why again, in other words.")
+    else:
+        colour = LABEL_COLOURS[record.label]
+        st.markdown(f":{colour}-badge[{record.label}] model, {record.confidence:.0%} confident")
+        st.progress(record.confidence)
     st.caption(" · ".join(f"{k} {v:.0%}" for k, v in record.probabilities.items()))
     text = compose(answer.story, answer.why, answer.feeling)
     if record.evidence:

@@ -31,9 +31,10 @@ n = len(reviewed(store))
 st.subheader("Retrain with your interviewers' reviewed labels")
 st.write(f"{n} reviewed answers so far (at least {MIN_REVIEWED} needed).")
 if st.button("Train a candidate model", disabled=n < MIN_REVIEWED, key="model.train"):
-    with st.spinner("Training (about 20 seconds)..."):
+    bar = st.progress(0.0, text="Training: a few minutes on a small server; keep this page open.")
+    with st.spinner("Training..."):
         try:
-            train_candidate(store, user, active)
+            train_candidate(store, user, active, progress=lambda share, what: bar.progress(share, text=what))
         except (ModelError, StoreError) as exc:
             st.error(str(exc))
         else:
