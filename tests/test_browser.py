@@ -98,6 +98,8 @@ def test_newcomer_makes_the_first_admin_and_submits_an_interview(db_url, tmp_pat
         page.get_by_role("button", name="Add position").click()
         page.get_by_text("Added the position Night desk agent.").wait_for()
         page.get_by_role("textbox", name="Full name").fill("Ana Lopez")
+        page.get_by_role("textbox", name="Full name").press("Tab")  # commit the name: its rerun can close a dropdown
+        page.wait_for_timeout(500)
         page.get_by_placeholder("Choose a position").click()
         page.get_by_role("option", name="Night desk agent").click()
         page.get_by_role("button", name="Add candidate").click()
