@@ -313,19 +313,13 @@ class MotivationModel:
         conf = self.confidence.predict_proba(_confidence_features(raw, fam, texts))[:, 1]
         conf = real_text_confidence(self.meta.get("real_text_calibration"), conf, agree)
         conf = unfamiliar_shrink(conf, fam, self.meta.get("familiar_floor"))
+        conf = np.maximum(conf, 1.0 / len(LABELS))  # the label shown is never less likely than a guess
         out = []
         for k, text in enumerate(texts):
             top = int(raw[k].argmax())
-            rest = 1.0 - raw[k, top]
-            probs = {}
-            for j, label in enumerate(LABELS):
-                if j == top:
-                    probs[label] = float(conf[k])
-                else:  # the other labels share what is left, in the pipeline's proportions
-                    share = raw[k, j] / rest if rest > 0 else 1 / (len(LABELS) - 1)
-                    probs[label] = float((1.0 - conf[k]) * share)
+            probs = {label: float(v) for label, v in zip(LABELS, _spread(raw[k], top, float(conf[k])))}
             ev = _evidence(text, _sides(probs)) if evidence and text.strip() else ()
-            out.append(Prediction(LABELS[top], float(conf[k]), probs, ev))
+            out.append(Prediction(LABELS[top], probs[LABELS[top]], probs, ev))
         return out
 
     def predict_one(self, text: str) -> Prediction:
@@ -355,6 +349,21 @@ class MotivationModel:
         agree = np.column_stack([parts[name].argmax(axis=1) == top for name in AGREEING_VIEWS]).astype(float)
         order = [self.classes.index(c) for c in LABELS]
         return proba[:, order], agree
+
+
+def _spread(raw: np.ndarray, top: int, conf: float) -> np.ndarray:
+    """Four probabilities: ``conf`` for the label shown, the rest shared in the pipeline's proportions,
+    flattened towards even just enough that no other label outweighs the one shown (a confidence
+    pulled down for unfamiliar text must not leave another label looking likelier)."""
+    others = np.delete(raw, top)
+    share = others / others.sum() if others.sum() > 0 else np.full(len(others), 1 / len(others))
+    even = np.full(len(others), 1 / len(others))
+    left = 1.0 - conf
+    if left * share.max() > conf:  # blend with even shares until the largest equals conf
+        lam = (conf / left - even[0]) / (share.max() - even[0])
+        share = lam * share + (1 - lam) * even
+    out = np.insert(left * share, top, conf)
+    return out / out.sum()
 
 
 def real_text_confidence(calibration: dict | None, conf: np.ndarray, agree: np.ndarray) -> np.ndarray:

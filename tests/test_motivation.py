@@ -269,3 +269,9 @@ def test_real_text_calibration_was_fitted_for_todays_corpus(model):
     cal = json.loads(REAL_TEXT_CALIBRATION.read_text())
     assert cal["corpus_sha"] == model.meta["corpus_sha"] and model.meta["real_text_calibration"] == cal
     assert len(cal["weights"]) == 1 + 2  # the confidence's logit, and the two views that may agree
+
+
+def test_a_confidence_pulled_down_for_strange_text_never_leaves_another_label_likelier(model):
+    p = model.predict_one("Lorem ipsum dolor sit amet, consectetur.")
+    assert not p.sure and p.confidence >= max(p.probabilities.values()) - 1e-9
+    assert abs(sum(p.probabilities.values()) - 1) < 1e-9
