@@ -37,7 +37,8 @@ from analysis.calibration import calibration
 from analysis.embeddings import SentenceEmbedding
 from analysis.features import analyse_chars, analyse_ngrams
 from analysis.lexicon import LexiconClassifier
-from analysis.motivation import LABELS, MotivationModel, _weights, build_pipeline, evidence_scores, format_scores, scores
+from analysis.motivation import (LABELS, ModelError, MotivationModel, _weights, build_pipeline, evidence_scores,
+                                 format_scores, scores)
 from analysis.reasons import ReasonCues
 from analysis.registry import DEFAULT_ARTIFACT
 from data.corpus import CorpusError, Example, load_corpus, load_labelled
@@ -210,8 +211,10 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
           f"{after.describe()}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.modelcard", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcard") -> int:
+    from data.cli import command
+
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     parser.add_argument("--real", metavar="FILE", help="score real people's words (label<TAB>text[<TAB>id<TAB>sure])")
     parser.add_argument("--designs", action="store_true", help="with --real: also retrain and score every design")
     parser.add_argument("--evidence", action="store_true", help="score the highlighted evidence against data/corpus/evidence*.tsv")
@@ -221,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
-    try:
+
+    def run() -> None:
         model = MotivationModel.load(args.model or DEFAULT_ARTIFACT)
         if args.calibrate:
             model.meta["real_text_calibration"] = None
@@ -232,10 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             real_text(args.real, model, args.designs)
         else:
             corpus_style(model, args.folds, args.repeats, args.cv)
-    except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+
+    return command(run, errors=(CorpusError, ModelError))
 
 
 if __name__ == "__main__":

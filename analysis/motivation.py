@@ -56,6 +56,7 @@ from analysis.probes import NOT_SURE
 from analysis.features import FEATURES_VERSION, analyse_chars, analyse_ngrams
 from analysis.reasons import REASONS_VERSION, ReasonCues, find
 from data.corpus import LABELS, CorpusError, Example, corpus_sha, load_corpus, load_labelled
+from data.fields import join_sentences
 
 SIDES = ("intrinsic", "extrinsic")
 # The only types an artifact may contain beyond scikit-learn's and NumPy's defaults.
@@ -122,15 +123,9 @@ class Prediction:
         }
 
 
-def compose(story: str = "", why: str = "", feeling: str = "") -> str:
-    """The story, the why and the feeling read together, each closed as a sentence so
-    a negation in one field never reaches into the next."""
-    parts = []
-    for part in (story, why, feeling):
-        part = (part or "").strip()
-        if part:
-            parts.append(part if re.search(r"[.!?]$", part) else part + ".")
-    return " ".join(parts)
+def compose(*parts: str) -> str:
+    """The model's text from the answer's model-read fields in declaration order (see data.fields)."""
+    return join_sentences(parts)
 
 
 def build_pipeline(*, C: float = 3.0, random_state: int = 0) -> Pipeline:
@@ -579,37 +574,39 @@ def labelling_model(path: str | None) -> tuple[MotivationModel, str]:
     return active_or_shipped()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.motivation", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", help="a .skops artifact (default: the active model of MOTIVE_DATABASE_URL, "
-                                         "or the shipped one when the database has none)")
+def main(argv: list[str] | None = None, prog: str = "python -m analysis.motivation") -> int:
+    from data.cli import command, say
+
+    model_help = ("a .skops artifact (default: the active model of MOTIVE_DATABASE_URL, "
+                  "or the shipped one when the database has none)")
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help=model_help)
     sub = parser.add_subparsers(dest="command", required=True)
     lab = sub.add_parser("label", help="label answers; one JSON object per answer on standard output")
     lab.add_argument("file", help="text (one answer per line), .csv or .jsonl with a 'text' field; '-' = stdin")
     ev = sub.add_parser("evaluate", help="score the model on label<TAB>text lines")
     ev.add_argument("file")
+    for each in (lab, ev):  # `python -m motive label --model FILE ...` puts the option after the command
+        each.add_argument("--model", default=argparse.SUPPRESS, help=model_help)
     tr = sub.add_parser("train", help="train on the corpus and write the artifact")
     tr.add_argument("out")
     args = parser.parse_args(argv)
-    try:
+
+    def run() -> None:
         if args.command == "train":
             model = default_model()
             model.save(args.out)
-            print(f"wrote {args.out} ({model.version}, {model.meta['n_train']} examples)")
-            return 0
+            say(f"wrote {args.out} ({model.version}, {model.meta['n_train']} examples)")
+            return
         model, origin = labelling_model(args.model)
-        print(f"model {model.version} ({origin})", file=sys.stderr)
+        say(f"model {model.version} ({origin})", err=True)
         if args.command == "label":
-            texts = read_answers(args.file)
-            for p in model.predict(texts):
+            for p in model.predict(read_answers(args.file)):
                 sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
         else:
-            examples = load_labelled(args.file)
-            print(format_scores(evaluate(model, examples)))
-    except (ModelError, CorpusError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+            say(format_scores(evaluate(model, load_labelled(args.file))))
+
+    return command(run, errors=(ModelError, CorpusError))
 
 
 if __name__ == "__main__":

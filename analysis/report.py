@@ -272,16 +272,17 @@ def write_fairness_sheet(wb: Workbook, taken: set[str], report) -> None:
     sheet.finish()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m analysis.report") -> int:
+    from data.cli import command, open_store, say
     from data.errors import StoreError
-    from data.settings import Settings, SettingsError
 
-    parser = argparse.ArgumentParser(prog="python -m analysis.report", description="Write HR's Excel report.")
+    parser = argparse.ArgumentParser(prog=prog, description="Write HR's Excel report.")
     parser.add_argument("--out", required=True, help="the .xlsx file to write")
     parser.add_argument("--position", help="only this position (by name)")
     args = parser.parse_args(argv)
-    try:
-        store = Store(Settings.from_env())
+
+    def run() -> None:
+        store = open_store()
         actor = User(id=0, username="command-line", role="hr", active=True)
         position_id = None
         if args.position:
@@ -295,11 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.out, "wb") as fh:
             fh.write(data)
         store.record_export(None, "report", position_id=position_id, file=os.path.basename(args.out))
-    except (StoreError, SettingsError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.out} ({len(data):,} bytes)")
-    return 0
+        say(f"wrote {args.out} ({len(data):,} bytes)")
+
+    return command(run)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from data.errors import StoreError
-from data.settings import Settings, SettingsError
+from data.settings import Settings
 
 PAGES_PER_STEP = 1024  # copy in steps, so writers wait milliseconds, not the whole copy
 
@@ -63,19 +63,20 @@ def backup_sqlite(database_url: str, target: Path, *, overwrite: bool = False) -
             "candidates": candidates, "answers": answers}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m data.backup", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "python -m data.backup") -> int:
+    from data.cli import command, say
+
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("file", help="where to write the copy")
     parser.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     args = parser.parse_args(argv)
-    try:
+
+    def run() -> None:
         done = backup_sqlite(Settings.from_env().database_url, Path(args.file), overwrite=args.overwrite)
-    except (SettingsError, StoreError, sqlite3.Error, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {done['file']} ({done['bytes']:,} bytes, schema v{done['schema_version']}, "
-          f"{done['candidates']:,} candidates, {done['answers']:,} answers); integrity check ok")
-    return 0
+        say(f"wrote {done['file']} ({done['bytes']:,} bytes, schema v{done['schema_version']}, "
+            f"{done['candidates']:,} candidates, {done['answers']:,} answers); integrity check ok")
+
+    return command(run, errors=(sqlite3.Error,))
 
 
 if __name__ == "__main__":

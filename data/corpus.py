@@ -223,12 +223,29 @@ def add_batches(parts_dir: Path, held_out: list[Path], out: Path = CORPUS_FILE) 
     return dict(counts)
 
 
-if __name__ == "__main__":  # python -m data.corpus assemble PARTS_DIR | add PARTS_DIR [HELD_OUT.tsv ...]
-    if len(sys.argv) == 3 and sys.argv[1] == "assemble":
-        print("kept %d, dropped %d" % assemble(Path(sys.argv[2])))
-    elif len(sys.argv) >= 3 and sys.argv[1] == "add":
-        for what, n in add_batches(Path(sys.argv[2]), [Path(a) for a in sys.argv[3:]]).items():
-            print(f"{what}: {n}")
-    else:
-        print("usage: python -m data.corpus assemble PARTS_DIR | add PARTS_DIR [HELD_OUT.tsv ...]", file=sys.stderr)
-        sys.exit(2)
+def main(argv: list[str] | None = None, prog: str = "python -m data.corpus") -> int:
+    import argparse
+
+    from data.cli import command, say
+
+    parser = argparse.ArgumentParser(prog=prog, description="Build the labelled corpus from writing batches.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("assemble", help="rebuild the corpus from every batch in PARTS_DIR").add_argument("parts")
+    add = sub.add_parser("add", help="append the batches in PARTS_DIR, dropping near-duplicates and "
+                                     "anything near a held-out set")
+    add.add_argument("parts")
+    add.add_argument("held_out", nargs="*", help="held-out .tsv sets nothing may come near")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        if args.command == "assemble":
+            say("kept %d, dropped %d" % assemble(Path(args.parts)))
+        else:
+            for what, n in add_batches(Path(args.parts), [Path(a) for a in args.held_out]).items():
+                say(f"{what}: {n}")
+
+    return command(run, errors=(CorpusError,))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

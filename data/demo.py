@@ -1,6 +1,6 @@
 """Demo data: realistic positions, candidates and submitted interviews.
 
-    python -m data.demo [--candidates N] [--seed S]
+    python -m motive demo [--candidates N] [--seed S]   (or python -m data.demo)
 
 Each run adds N candidates (default 30) and never deletes anything, so it can be
 run again, or several times at once against the same database, as benchmark load.
@@ -9,7 +9,6 @@ Rows go in with bulk inserts in batches, so 10,000 candidates take seconds.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
@@ -21,6 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from data.errors import StoreError
+from data.fields import join_sentences
 from data.records import User
 from data.schema import (
     answers,
@@ -32,7 +32,6 @@ from data.schema import (
     ratings,
     recommendations,
 )
-from data.settings import Settings, SettingsError
 from data.store import Store, utcnow
 from rubric import Rubric, default_kit
 
@@ -124,12 +123,10 @@ def _answer_pool(rng: random.Random, model, size: int = 60) -> dict[str, list[tu
         triples = [(_story(rng), rng.choice(WHY[said]), rng.choice(FEELING[said])) for _ in range(size)]
         labels: list[dict | None] = [None] * len(triples)
         if model is not None:
-            from analysis.motivation import compose
-
-            preds = model.predict([compose(*t) for t in triples])
+            preds = model.predict([join_sentences(t) for t in triples])
             labels = [{"label": p.label, "confidence": p.confidence, "probabilities": json.dumps(p.probabilities),
                        "evidence": json.dumps([e.__dict__ for e in p.evidence]), "model_version": model.version,
-                       "input_sha": hashlib.sha256(f"{model.version}\n{compose(*t)}".encode()).hexdigest()}
+                       "input_sha": hashlib.sha256(f"{model.version}\n{join_sentences(t)}".encode()).hexdigest()}
                       for p, t in zip(preds, triples)]
         pool[said] = [(*t, lab) for t, lab in zip(triples, labels)]
     return pool
@@ -223,28 +220,10 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
     return made
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m data.demo", description="Add demo candidates and interviews.")
-    parser.add_argument("--candidates", type=int, default=30, help="how many candidates to add (1-10000, default 30)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed, for repeatable data")
-    parser.add_argument("--position", help="put every candidate in this position (made if missing)")
-    args = parser.parse_args(argv)
-    if not 1 <= args.candidates <= 10_000:
-        parser.error("--candidates must be between 1 and 10000")
-    try:
-        store = Store(Settings.from_env())
-        from analysis.registry import ModelCache
-
-        made = generate(store, args.candidates, seed=args.seed, model=ModelCache().active(store),
-                        position=args.position)
-    except (StoreError, SettingsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"Added {args.candidates} candidates and {made} interviews to {store.engine.url.render_as_string()}.")
-    print("Demo interviewers (" + ", ".join(DEMO_INTERVIEWERS) + ") have random passwords; "
-          "set one with `python -m data.users set-password NAME` to sign in as them.")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    # Labelling the demo's answers needs the active model, a layer above data, so the command
+    # runs from the entry point that composes both (motive/demo.py); this keeps the old name.
+    import runpy
+
+    sys.argv = ["python -m data.demo", *sys.argv[1:]]
+    runpy.run_module("motive.demo", run_name="__main__")

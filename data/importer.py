@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.errors import StoreError, ValidationError
+from data.errors import ValidationError
 from data.records import LIMITS, User
 from data.store import Store
 
@@ -179,38 +179,35 @@ def import_valid(store: Store, actor: User, preview: Preview) -> tuple[int, list
     return store.import_candidates(actor, [(r.name, r.email, r.position) for r in preview.valid])
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m data.importer") -> int:
     import argparse
 
-    from data.settings import Settings, SettingsError
+    from data.cli import command, open_store, say
 
-    parser = argparse.ArgumentParser(prog="python -m data.importer", description="Import a candidate list.")
+    parser = argparse.ArgumentParser(prog=prog, description="Import a candidate list.")
     parser.add_argument("file", help=".csv or .xlsx with the columns name, email, position")
     args = parser.parse_args(argv)
-    path = Path(args.file)
-    try:
+
+    def run() -> int:
+        path = Path(args.file)
         data = path.read_bytes()
-        store = Store(Settings.from_env())
+        store = open_store()
         actor = User(id=0, username="command-line", role="hr", active=True)
         preview = read_candidates(store, actor, path.name, data)
         for problem in preview.file_problems:
-            print(f"error: {problem}", file=sys.stderr)
+            say(f"error: {problem}", err=True)
         for note in preview.notes:
-            print(f"note: {note}")
+            say(f"note: {note}")
         for row in preview.invalid:
-            print(f"line {row.line}: not imported: {'; '.join(row.problems)}", file=sys.stderr)
+            say(f"line {row.line}: not imported: {'; '.join(row.problems)}", err=True)
         if not preview.valid:
-            print("Imported nothing.", file=sys.stderr)
+            say("Imported nothing.", err=True)
             return 1
         added, created = import_valid(store, actor, preview)
-    except FileNotFoundError:
-        print(f"error: {args.file}: file not found", file=sys.stderr)
-        return 1
-    except (StoreError, SettingsError, OSError) as exc:
-        print(f"error: {exc} Nothing was imported.", file=sys.stderr)
-        return 1
-    print(f"Imported {added} candidate(s)" + (f"; created position(s): {', '.join(created)}" if created else "") + ".")
-    return 0
+        say(f"Imported {added} candidate(s)" + (f"; created position(s): {', '.join(created)}" if created else "") + ".")
+        return 0
+
+    return command(run, suffix=" Nothing was imported.")
 
 
 if __name__ == "__main__":

@@ -10,29 +10,25 @@ from __future__ import annotations
 import argparse
 import sys
 
-from data.errors import StoreError
-from data.settings import Settings, SettingsError
-from data.store import Store
+from data.cli import command, open_store, say
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m data.retention", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "python -m data.retention") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="report what would be anonymised; change nothing")
     args = parser.parse_args(argv)
-    try:
-        store = Store(Settings.from_env())
-    except (SettingsError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        run = store.apply_retention(None, dry_run=args.dry_run)
-    finally:
-        store.dispose()
-    verb = "would anonymise" if run.dry_run else "anonymised"
-    print(f"{verb} {run.total} candidate(s)")
-    for position_id, ids in sorted(run.anonymised.items()):
-        print(f"  position {position_id}: candidates {', '.join(map(str, ids))}")
-    return 0
+
+    def run() -> None:
+        store = open_store()
+        try:
+            done = store.apply_retention(None, dry_run=args.dry_run)
+        finally:
+            store.dispose()
+        say(f"{'would anonymise' if done.dry_run else 'anonymised'} {done.total} candidate(s)")
+        for position_id, ids in sorted(done.anonymised.items()):
+            say(f"  position {position_id}: candidates {', '.join(map(str, ids))}")
+
+    return command(run, status=2)
 
 
 if __name__ == "__main__":

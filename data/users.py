@@ -14,9 +14,8 @@ import os
 import sys
 
 from data.access import Role
+from data.cli import command, open_store, say
 from data.errors import StoreError
-from data.settings import Settings, SettingsError
-from data.store import Store
 
 
 def _password(confirm: bool = True) -> str:
@@ -31,8 +30,8 @@ def _password(confirm: bool = True) -> str:
     return first
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m data.users", description="Manage Motive accounts.")
+def main(argv: list[str] | None = None, prog: str = "python -m data.users") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Manage Motive accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="create an account")
     add.add_argument("username")
@@ -48,37 +47,30 @@ def main(argv: list[str] | None = None) -> int:
     email.add_argument("email")
     args = parser.parse_args(argv)
 
-    try:
-        store = Store(Settings.from_env())
-        if args.command == "add":
-            user = store.create_user(args.username, _password(), args.role, actor=None)
-            print(f"Created {user.username} ({user.role}).")
-        elif args.command == "list":
-            with store.reading() as conn:
-                from sqlalchemy import select
+    return command(lambda: _run(args))
 
-                from data.schema import users
 
-                for row in conn.execute(select(users).order_by(users.c.username)):
-                    state = "active" if row.active else "deactivated"
-                    print(f"{row.username}\t{row.role}\t{state}\t{row.email or ''}")
-        elif args.command == "set-password":
-            user = store.find_user(args.username)
-            store.reset_password(None, user.id, _password())
-            print(f"Password changed for {user.username}; their sessions have ended.")
-        elif args.command == "set-role":
-            user = store.find_user(args.username)
-            admin = _cli_admin()
-            store.set_role(admin, user.id, args.role)
-            print(f"{user.username} is now {args.role}.")
-        elif args.command == "set-email":
-            user = store.find_user(args.username)
-            store.set_user_email(None, user.id, args.email or None)
-            print(f"{user.username} signs in with {args.email}." if args.email else f"{user.username} is unlinked.")
-    except (StoreError, SettingsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+def _run(args: argparse.Namespace) -> None:
+    store = open_store()
+    if args.command == "add":
+        user = store.create_user(args.username, _password(), args.role, actor=None)
+        say(f"Created {user.username} ({user.role}).")
+    elif args.command == "list":
+        for row in store.list_users(_cli_admin()):
+            state = "active" if row.active else "deactivated"
+            say(f"{row.username}\t{row.role}\t{state}\t{row.email or ''}")
+    elif args.command == "set-password":
+        user = store.find_user(args.username)
+        store.reset_password(None, user.id, _password())
+        say(f"Password changed for {user.username}; their sessions have ended.")
+    elif args.command == "set-role":
+        user = store.find_user(args.username)
+        store.set_role(_cli_admin(), user.id, args.role)
+        say(f"{user.username} is now {args.role}.")
+    elif args.command == "set-email":
+        user = store.find_user(args.username)
+        store.set_user_email(None, user.id, args.email or None)
+        say(f"{user.username} signs in with {args.email}." if args.email else f"{user.username} is unlinked.")
 
 
 def _cli_admin():

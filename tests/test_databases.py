@@ -43,20 +43,19 @@ def test_an_interviewer_saves_through_the_interview_page(world, admin, kit):
 
 
 def test_every_command_line_works(store, admin, tmp_path, monkeypatch, capsys):
-    from analysis import report
-    from data import demo, importer, retention, users
+    from motive.__main__ import main
 
     monkeypatch.setenv("MOTIVE_PASSWORD", "a long enough password")
-    assert users.main(["add", "carla", "--role", "recruiter"]) == 0
-    assert users.main(["set-email", "carla", "Carla@Corp.example"]) == 0
+    assert main(["users", "add", "carla", "--role", "recruiter"]) == 0
+    assert main(["users", "set-email", "carla", "Carla@Corp.example"]) == 0
     assert store.user_for_email("carla@corp.example").username == "carla"
-    assert demo.main(["--candidates", "12", "--seed", "1"]) == 0
+    assert main(["demo", "--candidates", "12", "--seed", "1"]) == 0
     listing = tmp_path / "people.csv"
     listing.write_text("name,email,position\nAda Lovelace,ada@example.com,Night desk\n")
-    assert importer.main([str(listing)]) == 0
-    assert retention.main(["--dry-run"]) == 0
+    assert main(["import", str(listing)]) == 0
+    assert main(["retention", "--dry-run"]) == 0
     out = tmp_path / "report.xlsx"
-    assert report.main(["--out", str(out)]) == 0
+    assert main(["report", "--out", str(out)]) == 0
     assert "Summary" in openpyxl.load_workbook(out).sheetnames
     assert store.find_user("carla").role == "recruiter"
     assert any(c.name == "Ada Lovelace" for c in store.list_candidates(admin, limit=500))
