@@ -2,7 +2,7 @@
 
 Each exporter returns bytes; the page offers them for download and the store logs the
 export. Typed text is never a formula: in workbooks it is a text cell with Excel's quote
-prefix (see analysis.report), and in CSV a cell that a spreadsheet would evaluate
+prefix (see analysis.sheets), and in CSV a cell that a spreadsheet would evaluate
 (= + - @ tab CR) is prefixed with an apostrophe, as OWASP advises for CSV injection.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-from analysis.report import FORMULA_START, SheetWriter
+from analysis.sheets import FORMULA_START, SheetWriter
 from data.trust import AuditEntry
 
 AUDIT_COLUMNS = ["id", "at (UTC)", "actor", "action", "entity", "entity id", "detail"]

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 
 from analysis.labelling import label_answer
-from analysis.report import EXCEL_CELL_LIMIT, build_report, safe_text, sheet_name
+from analysis.report import build_report
+from analysis.sheets import EXCEL_CELL_LIMIT, safe_text, sheet_name
 from tests.conftest import ROOT
 
 HOSTILE = [
