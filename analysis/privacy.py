@@ -1,9 +1,11 @@
 """Exports that answer for privacy: a candidate's subject-access file and the audit log.
 
 Each exporter returns bytes; the page offers them for download and the store logs the
-export. Typed text is never a formula: in workbooks it is a text cell with Excel's quote
-prefix (see analysis.report), and in CSV a cell that a spreadsheet would evaluate
-(= + - @ tab CR) is prefixed with an apostrophe, as OWASP advises for CSV injection.
+export. Every sheet is written from column specs (analysis.sheets), and the audit log's
+columns are declared once for both its workbook and its CSV. Typed text is never a
+formula: in workbooks it is a text cell with Excel's quote prefix, and in CSV a cell
+that a spreadsheet would evaluate (= + - @ tab CR) is prefixed with an apostrophe, as
+OWASP advises for CSV injection.
 """
 
 from __future__ import annotations
@@ -13,13 +15,24 @@ import io
 import json
 import zipfile
 from datetime import datetime
+from operator import attrgetter
 
 from openpyxl import Workbook
 
-from analysis.report import FORMULA_START, SheetWriter
+from analysis.sheets import FORMULA_START, Column, Fact, SheetWriter, fact_columns
 from data.trust import AuditEntry
 
-AUDIT_COLUMNS = ["id", "at (UTC)", "actor", "action", "entity", "entity id", "detail"]
+AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
+    Column("id", 8, lambda e: e.id or None),  # a subject-access file's entries carry no id
+    Column("at (UTC)", 20, attrgetter("at"), fmt="yyyy-mm-dd hh:mm:ss"),
+    Column("actor", 18, attrgetter("actor")),
+    Column("action", 26, attrgetter("action")),
+    Column("entity", 12, attrgetter("entity")),
+    Column("entity id", 10, attrgetter("entity_id")),
+    Column("detail", 80, lambda e: json.dumps(e.detail, ensure_ascii=False, sort_keys=True)),
+)
+# The wider columns of a subject-access sheet, whose long texts wrap; any other column is 16 wide.
+_LONG_TEXT_WIDTHS = {"story": 60, "why": 45, "feeling": 40, "notes": 40, "note": 40, "reason": 40, "evidence": 50}
 
 
 def csv_cell(value) -> str:
@@ -38,25 +51,20 @@ def subject_access_xlsx(data: dict) -> bytes:
     """The same subject-access data as a workbook: one sheet per kind of record."""
     wb = Workbook(write_only=True)
     taken: set[str] = set()
-    about = SheetWriter(wb, "Candidate", taken, ["Field", "Value"], [24, 80])
-    for key, value in data["candidate"].items():
-        about.append([key.replace("_", " "), "" if value is None else str(value)], wrap={1})
+    about = SheetWriter(wb, "Candidate", taken, fact_columns((24, 80), ("Field", "Value")))
+    about.write_all(Fact(key.replace("_", " "), "" if value is None else str(value), wrap=True)
+                    for key, value in data["candidate"].items())
     self_id = data.get("self_identification") or {}
-    about.append(["self-identified sex", self_id.get("sex") or "not disclosed"])
-    about.append(["self-identified race/ethnicity", self_id.get("race_ethnicity") or "not disclosed"])
-    about.append(["file generated (UTC)", data["generated_at"]])
+    about.write(Fact("self-identified sex", self_id.get("sex") or "not disclosed"))
+    about.write(Fact("self-identified race/ethnicity", self_id.get("race_ethnicity") or "not disclosed"))
+    about.write(Fact("file generated (UTC)", data["generated_at"]))
     about.finish()
-    widths = {"story": 60, "why": 45, "feeling": 40, "notes": 40, "note": 40, "reason": 40, "evidence": 50}
     for title, key in [("Interviews", "interviews"), ("Answers", "answers"), ("Ratings", "ratings"),
                        ("Recommendations", "recommendations"), ("Motivation labels", "motivation_labels"),
                        ("Label reviews", "label_reviews")]:
         rows = data[key]
-        headers = list(rows[0]) if rows else ["(none)"]
-        sheet = SheetWriter(wb, title, taken, [h.replace("_", " ") for h in headers],
-                            [widths.get(h, 16) for h in headers])
-        wrap = {i for i, h in enumerate(headers) if h in widths}
-        for row in rows:
-            sheet.append([_plain(row[h]) for h in headers], wrap=wrap)
+        sheet = SheetWriter(wb, title, taken, _record_columns(list(rows[0]) if rows else ["(none)"]))
+        sheet.write_all(rows)
         sheet.finish()
     write_audit_sheet(wb, taken, [
         AuditEntry(0, datetime.fromisoformat(e["at"]), e["actor"], e["action"], e["entity"], e["entity_id"],
@@ -77,6 +85,12 @@ def subject_access_zip(data: dict) -> bytes:
     return out.getvalue()
 
 
+def _record_columns(keys: list[str]) -> tuple[Column[dict], ...]:
+    """A subject-access sheet's columns: one per key of its records, in the records' own order."""
+    return tuple(Column(key.replace("_", " "), _LONG_TEXT_WIDTHS.get(key, 16), lambda row, key=key: _plain(row[key]),
+                        wrap=key in _LONG_TEXT_WIDTHS) for key in keys)
+
+
 def _plain(value):
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
@@ -84,10 +98,8 @@ def _plain(value):
 
 
 def write_audit_sheet(wb: Workbook, taken: set[str], entries: list[AuditEntry], *, title: str = "Audit log") -> None:
-    sheet = SheetWriter(wb, title, taken, AUDIT_COLUMNS, [8, 20, 18, 26, 12, 10, 80])
-    for e in entries:
-        sheet.append([e.id or None, e.at, e.actor, e.action, e.entity, e.entity_id,
-                      json.dumps(e.detail, ensure_ascii=False, sort_keys=True)], formats={1: "yyyy-mm-dd hh:mm:ss"})
+    sheet = SheetWriter(wb, title, taken, AUDIT_COLUMNS)
+    sheet.write_all(entries)
     sheet.finish()
 
 
@@ -95,10 +107,10 @@ def audit_xlsx(entries: list[AuditEntry], *, filters: str = "") -> bytes:
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     write_audit_sheet(wb, taken, entries)
-    about = SheetWriter(wb, "About", taken, ["", ""], [20, 90])
-    about.append(["Filters", filters or "none"])
-    about.append(["Entries", len(entries)])
-    about.append(["Notice", "Motive's audit log is append-only: the database refuses edits and deletions."], wrap={1})
+    about = SheetWriter(wb, "About", taken, fact_columns((20, 90)))
+    about.write(Fact("Filters", filters or "none"))
+    about.write(Fact("Entries", len(entries)))
+    about.write(Fact("Notice", "Motive's audit log is append-only: the database refuses edits and deletions.", wrap=True))
     about.finish()
     out = io.BytesIO()
     wb.save(out)
@@ -108,8 +120,7 @@ def audit_xlsx(entries: list[AuditEntry], *, filters: str = "") -> bytes:
 def audit_csv(entries: list[AuditEntry]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(AUDIT_COLUMNS)
+    writer.writerow([c.header for c in AUDIT_COLUMNS])
     for e in entries:
-        writer.writerow([csv_cell(v) for v in (e.id, e.at, e.actor, e.action, e.entity, e.entity_id,
-                                               json.dumps(e.detail, ensure_ascii=False, sort_keys=True))])
+        writer.writerow([csv_cell(c.value(e)) for c in AUDIT_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8

@@ -1,14 +1,20 @@
 """HR's Excel report: reopen the bytes and check sheets, values, formats, charts and hostile text."""
 
 import io
+import re
 import subprocess
 import sys
+from operator import attrgetter
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from openpyxl import Workbook
+from openpyxl.utils.cell import range_boundaries
 
 from analysis.labelling import label_answer
-from analysis.report import EXCEL_CELL_LIMIT, build_report, safe_text, sheet_name
+from analysis.report import build_report
+from analysis.sheets import EXCEL_CELL_LIMIT, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
 from tests.conftest import ROOT
 
 HOSTILE = [
@@ -140,3 +146,79 @@ def test_fairness_sheet_matches_the_fairness_report_and_suppresses_small_groups(
             assert row[3] == want["n"] and row[5] == pytest.approx(want["rate"])
             assert row[7] == ("YES - review" if want["flag"] else "no")
     assert any(e["suppressed"] for e in expected) and any(not e["suppressed"] for e in expected)
+
+
+def _cells(formula: str) -> tuple[str, int, int, int, int]:
+    """'Summary'!$E$2:$E$51 -> (sheet, min_col, min_row, max_col, max_row)."""
+    sheet, _, cells = formula.rpartition("!")
+    return (sheet.strip("'"), *range_boundaries(cells.replace("$", "")))
+
+
+def _scales_and_charts(ws) -> tuple[list, list]:
+    """Every colour scale and chart on a sheet, named by the headers of the columns they point at."""
+    header = {c.column: c.value for c in ws[1]}
+    scales = []
+    for cf in ws.conditional_formatting:
+        for cells in cf.sqref.ranges:
+            min_col, min_row, max_col, max_row = cells.bounds
+            for rule in cf.rules:
+                scales.append(([header.get(c) for c in range(min_col, max_col + 1)], (min_row, max_row),
+                               [v.val for v in rule.colorScale.cfvo]))
+    charts = []
+    for chart in ws._charts:
+        title = "".join(run.t for p in chart.title.tx.rich.p for run in p.r or [])
+        series, categories = [], set()
+        for s in chart.series:
+            sheet, min_col, min_row, max_col, max_row = _cells(s.val.numRef.f)
+            t_sheet, t_col, t_row, _, _ = _cells(s.tx.strRef.f)
+            assert (sheet, t_sheet, min_col, t_col, t_row) == (ws.title, ws.title, max_col, min_col, 1), s.val.numRef.f
+            series.append((header[min_col], (min_row, max_row)))
+            c_sheet, c_min, c_row, c_max, c_last = _cells((s.cat.numRef or s.cat.strRef).f)
+            assert (c_sheet, c_min) == (ws.title, c_max)
+            categories.add((header[c_min], (c_row, c_last)))
+        charts.append((title, series, categories))
+    return scales, charts
+
+
+def test_colour_scales_and_charts_sit_on_the_columns_their_headers_name(reported):
+    rows = (2, reported["Summary"].max_row)
+    labels = ["Intrinsic", "Extrinsic", "Mixed", "Unclear"]
+    expected = {title: ([], []) for title in reported.sheetnames}
+    expected["Summary"] = (
+        [(["Ranking score"], rows, [1, 3, 5]), (["Autonomy"], rows, [-1, 1])],
+        [("Composite score per candidate", [("Composite", rows)], {("Candidate", rows)}),
+         ("Stated-motive mix per candidate (advisory)", [(label, rows) for label in labels], {("Candidate", rows)})],
+    )
+    assert {ws.title: _scales_and_charts(ws) for ws in reported.worksheets} == expected
+
+
+def _sheet(columns, charts, rows):
+    wb = Workbook(write_only=True)
+    sheet = SheetWriter(wb, "Sheet", set(), columns, charts)
+    sheet.write_all(rows)
+    sheet.finish()
+    out = io.BytesIO()
+    wb.save(out)
+    return openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Sheet"]
+
+
+def test_a_colour_scale_and_a_chart_follow_their_column_wherever_it_is_declared():
+    columns = [Column("Name", 10, attrgetter("name"), categories_in=("c",)),
+               Column("Score", 10, attrgetter("score"), series_in=("c",)),
+               Column("Autonomy", 10, attrgetter("autonomy"), colour_scale=ColourScale((-1, "F4B183"), (1, "A9D08E")))]
+    charts = [Chart("c", "Scores", anchor_row=2, height=9, width=24, max_rows=2)]
+    rows = [SimpleNamespace(name=f"c{i}", score=i, autonomy=i / 4 - 0.5) for i in range(4)]
+    expected = ([(["Autonomy"], (2, 5), [-1, 1])], [("Scores", [("Score", (2, 3))], {("Name", (2, 3))})])
+    for order in (columns, columns[::-1], columns[1:] + columns[:1]):
+        assert _scales_and_charts(_sheet(order, charts, rows)) == expected
+
+
+@pytest.mark.parametrize("series, categories, message", [
+    ((), ("c",), "no series column"), (("c",), (), "exactly one categories column"),
+    (("c",), ("c", "other"), "does not have: ['other']"),
+])
+def test_a_chart_needs_series_and_one_categories_column_it_names(series, categories, message):
+    columns = [Column("Name", 10, attrgetter("name"), categories_in=categories),
+               Column("Score", 10, attrgetter("score"), series_in=series)]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        SheetWriter(Workbook(write_only=True), "Sheet", set(), columns, [Chart("c", "Scores", 2, 9, 24)])
