@@ -13,8 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from analysis.features import tokens
-
-LABELS = ("intrinsic", "extrinsic", "mixed", "unclear")
+from data.records import MOTIVE_LABELS as LABELS
 
 INTRINSIC = [
     # care and empathy for the customer

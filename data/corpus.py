@@ -16,8 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.records import MOTIVE_LABELS
+
 CORPUS_FILE = Path(__file__).resolve().parent / "corpus" / "motivation.tsv"
-LABELS = ("intrinsic", "extrinsic", "mixed", "unclear")
+LABELS = MOTIVE_LABELS  # the one label vocabulary, declared with the records
 HEADER = ("label", "text", "note", "source")
 
 
