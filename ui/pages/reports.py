@@ -3,13 +3,12 @@
 import streamlit as st
 
 from analysis.report import build_report
-from data.errors import StoreError
 from data.records import LIMITS, CANDIDATE_STATUSES
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
 from ui.state import Keys
 
-user = auth.require("reports.export")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Excel reports")
 st.caption("Every report lists submitted interviews only and carries the notice that motivation labels are advisory.")
@@ -40,14 +39,12 @@ else:
 
 if st.button("Prepare the report", type="primary", key=Keys.REP_BUILD):
     with st.spinner("Building the workbook..."):
-        try:
+        with refusal.shown():
             data = build_report(store, user, position_id=position_id, candidate_ids=candidate_ids,
                                 statuses=statuses, filters=label)
             store.record_export(user, "report", scope=scope, position_id=position_id, candidate_ids=candidate_ids,
                                 statuses=statuses)
             st.session_state[Keys.REP_BYTES] = (label, data)
-        except StoreError as exc:
-            st.error(str(exc))
 ready = st.session_state.get(Keys.REP_BYTES)
 if ready:
     st.download_button(f"Download: {ready[0]}", ready[1], file_name="motive-report.xlsx", key=Keys.REP_DOWNLOAD,
