@@ -1,10 +1,48 @@
-"""Label an answer as it is saved, and keep what the model said."""
+"""Label an answer as it is saved, and keep what the model said.
+
+Saving the story, the why or the feeling relabels the answer: that is a rule of the
+domain, not of the page, so every entry point that saves an answer goes through
+`save_answer` and a label never lags behind the words it describes.
+"""
 
 from __future__ import annotations
 
-from analysis.motivation import MotivationModel, compose
-from data.records import User
+from dataclasses import dataclass
+
+from analysis.motivation import ModelError, MotivationModel, compose
+from data.errors import StoreError
+from data.records import Answer, User
 from data.store import Store
+
+# The fields compose() reads; the notes are the interviewer's own and never labelled.
+READ_BY_MODEL = ("story", "why", "feeling")
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """An answer as now stored; `label_error` is set only when it was saved but could not be relabelled."""
+
+    answer: Answer
+    label_error: str | None = None
+
+
+def save_answer(store: Store, model: MotivationModel, actor: User, interview_id: int, question_id: str,
+                field: str, text: str) -> SavedAnswer:
+    """Save one field and, for the fields the model reads, record the model's new label.
+
+    A refused save raises the store's error and nothing changes. A save that lands but
+    cannot be labelled (the model or the database failed in between) still returns the
+    saved answer, with the reason: the words are never lost for the sake of an advisory
+    label, and the next save of the answer labels it again.
+    """
+    answer = store.save_answer_field(actor, interview_id, question_id, field, text)
+    if field not in READ_BY_MODEL:
+        return SavedAnswer(answer)
+    try:
+        _record(store, model, actor, interview_id, answer)
+    except (StoreError, ModelError) as exc:
+        return SavedAnswer(answer, str(exc))
+    return SavedAnswer(answer)
 
 
 def label_answer(store: Store, model: MotivationModel, actor: User, interview_id: int, question_id: str) -> bool:
@@ -13,12 +51,16 @@ def label_answer(store: Store, model: MotivationModel, actor: User, interview_id
     Returns True when a new label was recorded (False: nothing typed yet, or the text
     and model are unchanged since the last label).
     """
-    answer = store.answer_for(actor, interview_id, question_id)
+    return _record(store, model, actor, interview_id, store.answer_for(actor, interview_id, question_id))
+
+
+def _record(store: Store, model: MotivationModel, actor: User, interview_id: int, answer: Answer) -> bool:
     text = compose(answer.story, answer.why, answer.feeling)
     if not text:
         return False
     p = model.predict_one(text)
     return store.record_label(
-        actor, interview_id, question_id, label=p.label, confidence=p.confidence, probabilities=p.probabilities,
-        evidence=[e.__dict__ for e in p.evidence], model_version=model.version, input_text=text,
+        actor, interview_id, answer.question_id, label=p.label, confidence=p.confidence,
+        probabilities=p.probabilities, evidence=[e.__dict__ for e in p.evidence], model_version=model.version,
+        input_text=text,
     )

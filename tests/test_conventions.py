@@ -24,9 +24,46 @@ def test_domain_packages_never_import_streamlit(path):
 PAGES = sorted((ROOT / "ui" / "pages").glob("*.py"))
 
 
+def _calls(node: ast.AST) -> list[str]:
+    """The names called anywhere inside `node` (`f(...)` and `x.f(...)` both give "f")."""
+    return [c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", "")
+            for c in ast.walk(node) if isinstance(c, ast.Call)]
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
-def test_every_page_checks_the_role_itself(path):
-    assert "auth.require(" in path.read_text(), f"{path.name} must call auth.require() before anything else"
+def test_every_page_opens_through_its_declaration_before_anything_else(path):
+    """The guard reads the permission from ui/navigation.py, so a page cannot ask for a different one."""
+    tree = ast.parse(path.read_text())
+    opens = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "open_page"]
+    assert len(opens) == 1, f"{path.name} must call open_page() exactly once"
+    assert [ast.unparse(a) for a in opens[0].args] == ["__file__"] and not opens[0].keywords, path.name
+    assert "require" not in _calls(tree), f"{path.name} checks a permission of its own instead of its declaration"
+    first = next(s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom)) and _calls(s))
+    assert "open_page" in _calls(first), f"{path.name} does something before open_page(__file__)"
+
+
+def test_every_page_file_is_declared_exactly_once():
+    from ui.navigation import PAGES as DECLARED
+
+    declared = [spec.path for spec in DECLARED]
+    assert sorted(declared) == sorted(str(p.relative_to(ROOT)) for p in PAGES), "ui/navigation.py PAGES"
+    assert len({spec.url for spec in DECLARED}) == len(DECLARED), "two pages share a URL"
+
+
+UI_AND_ROUTER = sorted((ROOT / "ui").rglob("*.py")) + [ROOT / "app.py"]
+
+
+@pytest.mark.parametrize("path", UI_AND_ROUTER, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_ui_never_imports_the_database_the_model_library_or_the_workbook_library(path):
+    """The store, the model and the exporters hide SQLAlchemy, scikit-learn and openpyxl behind their own errors."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        for name in names:
+            assert name.split(".")[0] not in ("sqlalchemy", "sklearn", "openpyxl"), f"{path.name} imports {name}"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)

@@ -1,13 +1,13 @@
 """AppTest for every page: wiring, saving, and that each role is refused what it must not see."""
 
+import datetime
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSWORD, ROOT, app_as, make_user
+from ui import navigation
 from ui.state import Keys
-
-PAGE_FILES = ["home", "candidates", "interview", "compare", "reports", "imports", "users", "model", "account",
-              "fairness", "privacy", "audit"]
 
 
 def titles(at):
@@ -99,26 +99,47 @@ def test_each_page_checks_the_role_itself(store, admin, role, page, allowed):
     assert refused is (not allowed)
 
 
-@pytest.mark.parametrize("page", PAGE_FILES)
-def test_signed_out_visitor_is_refused_every_page(store, admin, page):
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=30).run()
+@pytest.mark.parametrize("spec", navigation.PAGES, ids=lambda spec: spec.url)
+def test_signed_out_visitor_is_refused_every_page(store, admin, spec):
+    at = AppTest.from_file(str(ROOT / spec.path), default_timeout=30).run()
     assert not at.exception and [w.value for w in at.warning] == ["Please sign in."]
 
 
+PLAIN = (str, int, float, bool, type(None), datetime.date)  # datetime.date: a date input's in-progress value
+
+
+def plain(value) -> bool:
+    """Ids and in-progress values only: never bytes, a closure, a store or a record object."""
+    if isinstance(value, (list, tuple)):
+        return all(plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and plain(v) for k, v in value.items())
+    return isinstance(value, PLAIN)
+
+
+def assert_plain_session_state(at):
+    held = {k: type(v).__name__ for k, v in at.session_state.to_dict().items() if not plain(v)}
+    assert not held, f"session state holds more than ids and typed values: {held}"
+
+
 @pytest.mark.parametrize("role", ["admin", "interviewer", "recruiter", "hr"])
-@pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_runs_for_every_role_that_may_see_it(store, admin, candidate, role, page):
+@pytest.mark.parametrize("spec", navigation.PAGES, ids=lambda spec: spec.url)
+def test_the_menu_and_the_page_guard_follow_the_one_declaration(store, admin, candidate, role, spec):
+    """The router offers a page exactly when its declared permission allows it, and the page itself agrees."""
     from data.access import allowed
 
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    permission = {"users": "users.manage", "model": "users.manage", "compare": "interviews.review",
-                  "reports": "reports.export", "imports": "candidates.import",
-                  "interview": "interviews.conduct", "fairness": "fairness", "privacy": "privacy.manage",
-                  "audit": "audit.view"}.get(page, "candidates.view")
-    if not allowed(role, permission):
-        pytest.skip("refusal covered above")
-    at = app_as(store, user, f"ui/pages/{page}.py")
-    assert not at.exception
+    if allowed(role, spec.permission):
+        at = app_as(store, user, spec.path)  # raises if the router did not offer the page
+        assert not at.exception and not any("does not give access" in e.value for e in at.error)
+        assert_plain_session_state(at)
+        return
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app_as(store, user, spec.path)
+    at = AppTest.from_file(str(ROOT / spec.path), default_timeout=30)  # the menu bypassed
+    at.session_state[Keys.SESSION_TOKEN] = store.create_session(user)
+    at.run()
+    assert not at.exception and any("does not give access" in e.value for e in at.error)
 
 
 def test_candidates_page_adds_a_position_and_a_candidate(store, admin):
@@ -351,3 +372,41 @@ def test_model_page_shows_before_and_after_then_accepts_and_rolls_back(store, ad
     assert not at.exception and store.active_model_version() == "org-candidate"
     at.button(key="model.rollback").click().run()
     assert not at.exception and store.active_model_version() == shipped
+
+
+def test_a_save_the_database_did_not_answer_is_kept_as_plain_values_and_lands_on_the_next_run(
+        store, interviewer, candidate, kit, monkeypatch):
+    from data.errors import StoreError
+    from data.store import Store
+    from ui import saving
+
+    class Unreachable(StoreError):
+        """Stands for the store's "not reachable, try again" error."""
+
+    monkeypatch.setattr(saving, "UNAVAILABLE", Unreachable)
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    saves = Store.save_answer_field
+
+    def unreachable(self, *args, **kwargs):
+        raise Unreachable("The database is not reachable; try again in a moment.")
+
+    monkeypatch.setattr(Store, "save_answer_field", unreachable)
+    key = Keys.answer(iid, "extra-mile", "why")
+    at.text_area(key=key).input("Target week, and my manager was watching.").run()
+    assert not at.exception and any("Not saved yet" in e.value for e in at.error)
+    assert store.sheet(interviewer, iid).answers["extra-mile"].why == ""
+    assert at.session_state[Keys.PENDING_SAVES] and plain(at.session_state[Keys.PENDING_SAVES])
+    monkeypatch.setattr(Store, "save_answer_field", saves)
+    at.run()  # the interviewer's next action
+    assert not at.exception and not at.error and at.session_state[Keys.PENDING_SAVES] == {}
+    assert store.sheet(interviewer, iid).answers["extra-mile"].why == "Target week, and my manager was watching."
+    assert store.labels(interviewer, iid)["extra-mile"].label == "extrinsic"  # the retried save relabels too
+
+
+def test_refusals_show_the_text_they_quote_literally(store, admin):
+    at = app_as(store, make_user(store, "harriet", "hr"), "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", b"[click](http://evil.example),**x**\n1,2\n", "text/csv").run()
+    assert not at.exception
+    shown = at.error[0].value
+    assert "must name the columns" in shown and "](http" not in shown and "**x**" not in shown

@@ -2,7 +2,8 @@
 
 A sign-in creates a server-side session; the browser keeps only a random token in
 a cookie, so a refresh or a reconnect finds the same user without asking again.
-Every page calls `require()` itself: the menu hides pages, but only this refuses them.
+Every page opens through `ui.navigation.open_page()`, which calls `require()` with the page's
+declared permission: the menu hides pages, but only this refuses them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from data.access import allowed
 from data.errors import AuthError, StoreError
 from data.records import LIMITS, User
 from data.store import Store
-from ui import resources
+from ui import refusal, resources
 from ui.render import md_escape
 from ui.state import Keys
 
@@ -80,9 +81,9 @@ def current_user(store: Store | None = None) -> User | None:
     return user
 
 
-def require(permission: str) -> User:
+def require(permission: str, store: Store | None = None) -> User:
     """Stop the page unless the signed-in user's role holds `permission`."""
-    user = current_user()
+    user = current_user(store)
     if user is None:
         st.warning("Please sign in.")
         st.stop()
@@ -132,13 +133,10 @@ def sign_in_form(store: Store) -> None:
         password = st.text_input("Password", type="password", key=Keys.SIGNIN_PASSWORD, max_chars=LIMITS["password"])
         submitted = st.form_submit_button("Sign in", key=Keys.SIGNIN_SUBMIT, type="primary")
     if submitted:
-        try:
+        with refusal.shown():
             user = store.authenticate(username, password)
-        except StoreError as exc:
-            st.error(str(exc))
-            return
-        _start_session(store, user)
-        st.rerun()
+            _start_session(store, user)
+            st.rerun()
 
 
 def first_admin_form(store: Store) -> None:
@@ -158,13 +156,10 @@ def first_admin_form(store: Store) -> None:
         if password != repeat:
             st.error("The two passwords differ.")
             return
-        try:
+        with refusal.shown():
             user = store.bootstrap_admin(username, password)
-        except StoreError as exc:
-            st.error(str(exc))
-            return
-        _start_session(store, user)
-        st.rerun()
+            _start_session(store, user)
+            st.rerun()
 
 
 def sso_sign_in(store: Store) -> None:
@@ -182,14 +177,11 @@ def sso_sign_in(store: Store) -> None:
         with st.form("sso_setup"):
             username = st.text_input("Administrator username", key=Keys.SSO_SETUP_USER, max_chars=LIMITS["username"])
             if st.form_submit_button("Create administrator", key=Keys.SSO_SETUP_SUBMIT, type="primary"):
-                try:
+                with refusal.shown():
                     store.bootstrap_sso_admin(username, email)
-                except StoreError as exc:
-                    st.error(str(exc))
-                else:
                     st.rerun()
         return
-    st.error(st.session_state.get(Keys.SSO_REFUSED) or "This identity has no Motive account.")
+    refusal.show(st.session_state.get(Keys.SSO_REFUSED) or "This identity has no Motive account.")
     if st.button("Sign out of single sign-on", key=Keys.SIGN_OUT):
         st.logout()
 

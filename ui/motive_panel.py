@@ -8,7 +8,7 @@ from analysis.motivation import compose
 from analysis.probes import NOT_SURE
 from data.records import LIMITS, MOTIVE_LABELS, Answer, LabelRecord, User
 from data.store import Store
-from ui import saving
+from ui import refusal, saving
 from ui.render import LABEL_COLOURS, highlighted, md_escape
 from ui.state import Keys
 
@@ -43,7 +43,7 @@ def render(store: Store, user: User, interview_id: int, answer: Answer, record: 
         return
     failed = st.session_state.get(Keys.failed(Keys.review(interview_id, qid)))
     if failed:
-        st.error(failed)
+        refusal.show(failed)
     label_key, reason_key = f"{Keys.review(interview_id, qid)}.label", f"{Keys.review(interview_id, qid)}.reason"
     confirm_col, override_col = st.columns([1, 2])
     confirm_col.button("Confirm", key=f"{Keys.review(interview_id, qid)}.confirm", on_click=saving.review,

@@ -2,36 +2,56 @@
 
 Streamlit commits a text area when it loses focus and then calls these before the
 script reruns. A save that fails because the database is unreachable is kept in
-session state and retried on every run until it lands, so a hiccup never costs
-what the interviewer typed; a save the store refuses (too long, read-only) shows
-its reason and leaves the saved text untouched.
+session state (as plain values: what to write where, never a closure over the store)
+and retried on every run until it lands, so a hiccup never costs what the interviewer
+typed; a save the store refuses (too long, read-only) shows its reason and leaves the
+saved text untouched. Answers are saved through `analysis.labelling`, which relabels
+them: the rule lives in the domain, not here.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from datetime import datetime
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
-from analysis.labelling import label_answer
-from analysis.motivation import ModelError
+from analysis import labelling
+from analysis.motivation import MotivationModel
+from data import errors
 from data.errors import StoreError
 from data.records import User
 from data.store import Store
-from ui.render import saved_mark
+from ui.render import md_escape, saved_mark
 from ui.state import Keys
 
+# The store's "unreachable, try again" error, which the store split (issue 12 section 1) adds as
+# data.errors.StoreUnavailable. Until it is there nothing is retried: an unreachable database surfaces
+# as the exception it is, since the UI no longer reads SQLAlchemy's own errors.
+UNAVAILABLE: type[StoreError] | tuple[()] = getattr(errors, "StoreUnavailable", ())
 
-def _pending() -> dict[str, Callable[[], object]]:
+
+def _pending() -> dict[str, dict]:
     return st.session_state.setdefault(Keys.PENDING_SAVES, {})
 
 
-def _attempt(key: str, write: Callable[[], object]) -> None:
+def _write(store: Store, user: User, model: MotivationModel | None, save: dict) -> tuple[datetime, str | None]:
+    """Perform one save described by plain values; returns when it was stored and any labelling failure."""
+    iid, kind, value = save["interview"], save["kind"], save["value"]
+    if kind == "answer":  # the interview page always passes its model with an answer
+        saved = labelling.save_answer(store, model, user, iid, save["question"], save["field"], value)
+        return saved.answer.updated_at, saved.label_error
+    if kind == "rating":
+        return store.save_rating(user, iid, save["question"], value), None
+    if kind == "recommendation":
+        return store.save_recommendation(user, iid, value), None
+    return store.save_recommendation_note(user, iid, value), None
+
+
+def _attempt(store: Store, user: User, model: MotivationModel | None, key: str, save: dict) -> None:
     try:
-        result = write()
-    except OperationalError:
-        _pending()[key] = write
+        stamp, label_error = _write(store, user, model, save)
+    except UNAVAILABLE:
+        _pending()[key] = save
         st.session_state[Keys.failed(key)] = (
             "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."
         )
@@ -41,42 +61,44 @@ def _attempt(key: str, write: Callable[[], object]) -> None:
         st.session_state[Keys.failed(key)] = f"Not saved: {exc}"
         return
     _pending().pop(key, None)
-    st.session_state.pop(Keys.failed(key), None)
-    st.session_state[Keys.saved(key)] = saved_mark(getattr(result, "updated_at", result))
+    if label_error:
+        # The answer is saved; only the advisory label is missing, and the next save retries it.
+        st.session_state[Keys.failed(key)] = f"Saved, but not labelled: {label_error}"
+    else:
+        st.session_state.pop(Keys.failed(key), None)
+    st.session_state[Keys.saved(key)] = saved_mark(stamp)
 
 
-def retry_pending() -> None:
-    """Retry every save that could not reach the database earlier."""
-    for key, write in list(_pending().items()):
-        _attempt(key, write)
+def retry_pending(store: Store, user: User, model: MotivationModel) -> None:
+    """Retry every save of this user's that could not reach the database earlier."""
+    for key, save in list(_pending().items()):
+        if save["user"] == user.id:
+            _attempt(store, user, model, key, save)
+
+
+def _save(store: Store, user: User, model: MotivationModel | None, key: str, kind: str, interview_id: int,
+          question_id: str | None = None, field: str | None = None, default: object = None) -> None:
+    save = {"kind": kind, "user": user.id, "interview": interview_id, "question": question_id, "field": field,
+            "value": st.session_state.get(key, default)}
+    _attempt(store, user, model, key, save)
 
 
 def save_answer(store: Store, user: User, interview_id: int, question_id: str, field: str, key: str,
-                model=None) -> None:
-    """Save the field; then, for the story, why and feeling, label the answer with the model."""
-    value = st.session_state.get(key, "")
-    _attempt(key, lambda: store.save_answer_field(user, interview_id, question_id, field, value))
-    if model is not None and field != "notes" and Keys.failed(key) not in st.session_state:
-        try:
-            label_answer(store, model, user, interview_id, question_id)
-        except (StoreError, ModelError, OperationalError) as exc:
-            # The answer is saved; only the advisory label is missing, and the next save retries it.
-            st.session_state[Keys.failed(key)] = f"Saved, but not labelled: {exc}"
+                model: MotivationModel) -> None:
+    """Save the field; for the story, the why and the feeling the domain also relabels the answer."""
+    _save(store, user, model, key, "answer", interview_id, question_id, field, default="")
 
 
 def save_rating(store: Store, user: User, interview_id: int, question_id: str, key: str) -> None:
-    value = st.session_state.get(key)
-    _attempt(key, lambda: store.save_rating(user, interview_id, question_id, value))
+    _save(store, user, None, key, "rating", interview_id, question_id)
 
 
 def save_recommendation(store: Store, user: User, interview_id: int, key: str) -> None:
-    value = st.session_state.get(key)
-    _attempt(key, lambda: store.save_recommendation(user, interview_id, value))
+    _save(store, user, None, key, "recommendation", interview_id)
 
 
 def save_recommendation_note(store: Store, user: User, interview_id: int, key: str) -> None:
-    value = st.session_state.get(key, "")
-    _attempt(key, lambda: store.save_recommendation_note(user, interview_id, value))
+    _save(store, user, None, key, "recommendation_note", interview_id, default="")
 
 
 def status_line(key: str, stored_text: str | None, limit: int | None = None) -> None:
@@ -88,7 +110,7 @@ def status_line(key: str, stored_text: str | None, limit: int | None = None) -> 
     box = st.container()
     failed = st.session_state.get(Keys.failed(key))
     if failed:
-        box.error(failed, icon=":material/error:")
+        box.error(md_escape(failed), icon=":material/error:")
     elif Keys.saved(key) in st.session_state:
         box.caption(st.session_state[Keys.saved(key)])
     elif stored_text:

@@ -51,8 +51,6 @@ class Keys:
     REP_SEARCH = "reports.search"
     REP_CANDIDATE = "reports.candidate"
     REP_STATUS = "reports.status"
-    REP_BUILD = "reports.build"
-    REP_BYTES = "reports.bytes"
     REP_DOWNLOAD = "reports.download"
 
     # trust pages: audit log, privacy, fairness

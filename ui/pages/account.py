@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from data.errors import StoreError
 from data.records import LIMITS
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
 from ui.state import Keys, flash, reset, show_flash
 
-user = auth.require("candidates.view")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("My account")
 show_flash()
@@ -22,11 +21,8 @@ with st.form("change_password"):
         if new != again:
             st.error("The two new passwords differ.")
         else:
-            try:
+            with refusal.shown():
                 store.change_password(user, old, new, keep_token=st.session_state.get(Keys.SESSION_TOKEN))
-            except StoreError as exc:
-                st.error(str(exc))
-            else:
                 flash("Password changed. Your other sign-ins have ended.")
                 reset(Keys.ACC_OLD, Keys.ACC_NEW, Keys.ACC_REPEAT)
                 st.rerun()

@@ -6,15 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from analysis.privacy import audit_csv, audit_xlsx
-from data.errors import StoreError
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
 from ui.state import Keys
 
 PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
 
-user = auth.require("audit.view")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Audit log")
 st.caption("Append-only: sign-ins, changes, label overrides, exports, imports, erasures and role changes. "
@@ -41,14 +40,11 @@ filters = dict(
     until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
 )
 described = ", ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "")) or "none"
-try:
+with refusal.shown(stop=True):
     _, total = store.audit_entries(user, limit=1, **filters)
     pages = max(1, -(-total // PAGE_SIZE))
     page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key=Keys.AUD_PAGE)
     entries, total = store.audit_entries(user, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE, **filters)
-except StoreError as exc:
-    st.error(str(exc))
-    st.stop()
 
 st.write(f"{total:,} matching entries.")
 st.dataframe(

@@ -4,15 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from data.access import allowed
-from data.errors import StoreError
 from data.records import LIMITS
-from ui import auth, resources
-from ui.render import md_escape
-from ui.state import Keys, flash, reset, show_flash
+from ui import intake, refusal, resources
+from ui.navigation import open_page
+from ui.state import Keys, show_flash
 
-user = auth.require("candidates.view")
-config = resources.settings()
-store = resources.store(config)
+user, config, store = open_page(__file__)
 kits = resources.kits(config)
 
 st.title("Candidates")
@@ -67,45 +64,13 @@ if allowed(user.role, "interviews.conduct") and found:
     )
     kit_id = st.selectbox("Interview kit", list(kits), format_func=lambda k: kits[k].label, key=Keys.CAND_KIT)
     if st.button("Start or resume interview", type="primary", key=Keys.CAND_START):
-        try:
+        with refusal.shown():
             iid = store.start_interview(user, pick, kits[kit_id])
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             st.switch_page("ui/pages/interview.py", query_params={"interview": str(iid)})
 
 if allowed(user.role, "candidates.write"):
     add_c, add_p = st.columns(2)
-    with add_c, st.form("new_candidate"):
-        st.subheader("Add a candidate")
-        name = st.text_input("Full name", key=Keys.NEW_CAND_NAME, max_chars=LIMITS["candidate_name"])
-        email = st.text_input("Email (optional)", key=Keys.NEW_CAND_EMAIL, max_chars=LIMITS["email"])
-        pos = st.selectbox(
-            "Position", list(by_id), format_func=lambda pid: by_id[pid].name, key=Keys.NEW_CAND_POSITION,
-            index=None, placeholder="Choose a position",
-        )
-        if st.form_submit_button("Add candidate", key=Keys.NEW_CAND_SUBMIT):
-            if pos is None:
-                st.error("Choose a position (or add one first).")
-            else:
-                try:
-                    c = store.add_candidate(user, pos, name, email)
-                except StoreError as exc:
-                    st.error(str(exc))
-                else:
-                    flash(f"Added {md_escape(c.name)} for {md_escape(c.position_name)}.")
-                    reset(Keys.NEW_CAND_NAME, Keys.NEW_CAND_EMAIL)
-                    st.rerun()
-    with add_p, st.form("new_position"):
-        st.subheader("Add a position")
-        pname = st.text_input("Position name", key=Keys.NEW_POS_NAME, max_chars=LIMITS["position_name"])
-        pdesc = st.text_area("Description (optional)", key=Keys.NEW_POS_DESC, max_chars=LIMITS["position_description"])
-        if st.form_submit_button("Add position", key=Keys.NEW_POS_SUBMIT):
-            try:
-                p = store.create_position(user, pname, pdesc)
-            except StoreError as exc:
-                st.error(str(exc))
-            else:
-                flash(f"Added the position {md_escape(p.name)}.")
-                reset(Keys.NEW_POS_NAME, Keys.NEW_POS_DESC)
-                st.rerun()
+    with add_c:
+        intake.add_candidate(store, user, by_id)
+    with add_p:
+        intake.add_position(store, user)

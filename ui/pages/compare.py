@@ -7,12 +7,12 @@ from analysis.agreement import position_agreement
 from analysis.compare import evidence_quotes
 from analysis.scoring import disagreements, score
 from data.records import CANDIDATE_STATUSES
-from ui import auth, charts, resources
+from ui import charts
+from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys
 
-user = auth.require("interviews.review")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Compare candidates")
 positions = {p.id: p for p in store.list_positions()}

@@ -4,14 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, RACE_CATEGORIES, SEX_CATEGORIES, fairness_report
-from data.errors import StoreError
 from data.records import LIMITS
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys, flash, show_flash
 
-user = auth.require("fairness")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Fairness")
 st.caption("Self-identification is voluntary, kept apart from the interviews, visible only to HR and "
@@ -22,11 +21,8 @@ pid = st.selectbox("Position", [None, *positions], key=Keys.FAIR_POSITION,
                    format_func=lambda i: "All positions" if i is None else positions[i].name)
 
 st.header("Adverse-impact screening")
-try:
+with refusal.shown(stop=True):
     report = fairness_report(store, user, position_id=pid)
-except StoreError as exc:
-    st.error(str(exc))
-    st.stop()
 st.write(f"{report.total} assessed candidate(s); sex not disclosed: {report.unknown_sex}; "
          f"race/ethnicity not disclosed: {report.unknown_race}.")
 if not report.total:
@@ -78,10 +74,7 @@ with st.form("self_id"):
                         key=f"{Keys.FAIR_RACE}.{cid}",
                         format_func=lambda k: "Not disclosed / declined" if k is None else RACE_CATEGORIES[k])
     if st.form_submit_button("Save", key=Keys.FAIR_SAVE):
-        try:
+        with refusal.shown():
             store.set_self_id(user, cid, sex, race)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash("Self-identification saved.")
             st.rerun()

@@ -3,12 +3,11 @@
 import streamlit as st
 
 from data.access import allowed
-from ui import auth, resources
+from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import show_flash
 
-user = auth.require("candidates.view")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Motive")
 show_flash()

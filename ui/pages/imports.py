@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from data.errors import StoreError
 from data.importer import MAX_BYTES, import_valid, read_candidates
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
+from ui.render import md_escape
 from ui.state import Keys, flash, show_flash
 
-user = auth.require("candidates.import")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Import candidates")
 show_flash()
@@ -20,10 +20,10 @@ if upload is None:
     st.stop()
 
 preview = read_candidates(store, user, upload.name, upload.getvalue())
-for problem in preview.file_problems:
-    st.error(problem)
+for problem in preview.file_problems:  # these quote the file's own column names
+    refusal.show(problem)
 for note in preview.notes:
-    st.caption(note)
+    st.caption(md_escape(note))
 if preview.rows:
     st.dataframe(pd.DataFrame([{"line": r.line, "name": r.name, "email": r.email, "position": r.position,
                                 "problems": "; ".join(r.problems) or "ok"} for r in preview.rows]),
@@ -31,11 +31,9 @@ if preview.rows:
 valid, invalid = len(preview.valid), len(preview.invalid)
 st.write(f"{valid} row(s) ready to import, {invalid} with problems (those are never imported).")
 if st.button(f"Import the {valid} valid row(s)", type="primary", disabled=valid == 0, key=Keys.IMP_SUBMIT):
-    try:
+    with refusal.shown():
         added, created = import_valid(store, user, preview)
-    except StoreError as exc:
-        st.error(str(exc))
-    else:
-        flash(f"Imported {added} candidate(s)." + (f" New position(s): {', '.join(created)}." if created else ""))
+        flash(f"Imported {added} candidate(s)." + (f" New position(s): {md_escape(', '.join(created))}."
+                                                   if created else ""))
         st.session_state.pop(Keys.IMP_FILE, None)
         st.rerun()

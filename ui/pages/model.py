@@ -5,16 +5,14 @@ import streamlit as st
 
 from analysis.motivation import ModelError
 from analysis.retraining import MIN_REVIEWED, reviewed, train_candidate
-from data.errors import StoreError
-from ui import auth, resources
+from ui import refusal, resources
+from ui.navigation import open_page
 from ui.state import flash, show_flash
 
 SCORES = (("macro_f1", "macro-F1"), ("accuracy", "accuracy"), ("kappa", "Cohen's kappa"),
           ("wrong_side_rate", "clear answers on the wrong side"))
 
-user = auth.require("users.manage")
-config = resources.settings()
-store = resources.store(config)
+user, config, store = open_page(__file__)
 active = resources.motivation_model(config)
 
 st.title("Motivation model")
@@ -33,11 +31,8 @@ st.write(f"{n} reviewed answers so far (at least {MIN_REVIEWED} needed).")
 if st.button("Train a candidate model", disabled=n < MIN_REVIEWED, key="model.train"):
     bar = st.progress(0.0, text="Training: a few minutes on a small server; keep this page open.")
     with st.spinner("Training..."):
-        try:
+        with refusal.shown(ModelError):
             train_candidate(store, user, active, progress=lambda share, what: bar.progress(share, text=what))
-        except (ModelError, StoreError) as exc:
-            st.error(str(exc))
-        else:
             st.rerun()
 
 for cand in [v for v in versions if v.status == "candidate"]:
@@ -59,10 +54,7 @@ for cand in [v for v in versions if v.status == "candidate"]:
 
 if any(v.status == "previous" for v in versions):
     if st.button("Roll back to the previous model", key="model.rollback"):
-        try:
+        with refusal.shown():
             version = store.rollback_model(user)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash(f"Rolled back: {version} is active again.")
             st.rerun()

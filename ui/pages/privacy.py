@@ -3,15 +3,14 @@
 import streamlit as st
 
 from analysis.privacy import subject_access_zip
-from data.errors import StoreError
 from data.records import LIMITS
 from data.trust import ERASURE_REASONS, MAX_RETENTION_DAYS
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys, flash, reset, show_flash
 
-user = auth.require("privacy.manage")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Privacy")
 show_flash()
@@ -42,11 +41,8 @@ else:
     reason = st.selectbox("Reason", ERASURE_REASONS, key=Keys.PRV_REASON)
     confirm = st.text_input(f"Type the candidate id ({cid}) to confirm", key=Keys.PRV_CONFIRM, max_chars=20)
     if st.button("Erase this candidate", key=Keys.PRV_ERASE, disabled=confirm.strip() != str(cid)):
-        try:
+        with refusal.shown():
             result = store.erase_candidate(user, cid, reason)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             message = (f"Erased candidate {cid}: {result.interviews} interview(s), {result.answers} answer(s), "
                        f"{result.labels} label(s), {result.reviews} review(s).")
             if result.models_to_retrain:
@@ -75,11 +71,8 @@ if not keep:
     days = st.number_input("Anonymise after (days)", min_value=1, max_value=MAX_RETENTION_DAYS, step=1,
                            value=days_now.get(pid) or 365, key=f"{Keys.PRV_RET_DAYS}.{pid}")
 if st.button("Save retention", key=Keys.PRV_RET_SAVE):
-    try:
+    with refusal.shown():
         store.set_retention(user, pid, None if keep else int(days))
-    except StoreError as exc:
-        st.error(str(exc))
-    else:
         flash(f"Retention for {md_escape(positions[pid].name)} saved.")
         st.rerun()
 

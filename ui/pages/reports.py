@@ -3,13 +3,12 @@
 import streamlit as st
 
 from analysis.report import build_report
-from data.errors import StoreError
 from data.records import LIMITS, CANDIDATE_STATUSES
-from ui import auth, resources
+from ui.navigation import open_page
+from ui.render import md_escape
 from ui.state import Keys
 
-user = auth.require("reports.export")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 
 st.title("Excel reports")
 st.caption("Every report lists submitted interviews only and carries the notice that motivation labels are advisory.")
@@ -38,17 +37,16 @@ else:
                               key=Keys.REP_STATUS)
     label = f"all candidates with status {', '.join(statuses) or 'none'}"
 
-if st.button("Prepare the report", type="primary", key=Keys.REP_BUILD):
-    with st.spinner("Building the workbook..."):
-        try:
-            data = build_report(store, user, position_id=position_id, candidate_ids=candidate_ids,
-                                statuses=statuses, filters=label)
-            store.record_export(user, "report", scope=scope, position_id=position_id, candidate_ids=candidate_ids,
-                                statuses=statuses)
-            st.session_state[Keys.REP_BYTES] = (label, data)
-        except StoreError as exc:
-            st.error(str(exc))
-ready = st.session_state.get(Keys.REP_BYTES)
-if ready:
-    st.download_button(f"Download: {ready[0]}", ready[1], file_name="motive-report.xlsx", key=Keys.REP_DOWNLOAD,
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+def _workbook() -> bytes:
+    """Built when the button is clicked, so the export is logged when it happens and no workbook is kept."""
+    data = build_report(store, user, position_id=position_id, candidate_ids=candidate_ids, statuses=statuses,
+                        filters=label)
+    store.record_export(user, "report", scope=scope, position_id=position_id, candidate_ids=candidate_ids,
+                        statuses=statuses)
+    return data
+
+
+st.download_button(f"Download the report: {md_escape(label)}", _workbook, file_name="motive-report.xlsx",
+                   key=Keys.REP_DOWNLOAD, type="primary",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

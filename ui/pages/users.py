@@ -4,14 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from data.access import Role
-from data.errors import StoreError
 from data.records import LIMITS
-from ui import auth, resources
+from ui import refusal
+from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys, flash, reset, show_flash
 
-user = auth.require("users.manage")
-store = resources.store(resources.settings())
+user, _, store = open_page(__file__)
 roles = [r.value for r in Role]
 
 st.title("Users")
@@ -32,11 +31,8 @@ with st.form("new_user"):
         type="password", key=Keys.USR_NEW_PASSWORD, max_chars=LIMITS["password"],
     )
     if st.form_submit_button("Add account", key=Keys.USR_NEW_SUBMIT):
-        try:
+        with refusal.shown():
             made = store.create_user(name, password, role, actor=user)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash(f"Created {md_escape(made.username)} ({made.role}).")
             reset(Keys.USR_NEW_NAME, Keys.USR_NEW_PASSWORD)
             st.rerun()
@@ -50,32 +46,23 @@ role_col, active_col = st.columns(2)
 with role_col:
     new_role = st.selectbox("New role", roles, index=roles.index(target.role), key=Keys.USR_ROLE)
     if st.button("Change role", key=Keys.USR_ROLE_SUBMIT):
-        try:
+        with refusal.shown():
             store.set_role(user, target.id, new_role)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash(f"{md_escape(target.username)} is now {new_role}.")
             st.rerun()
 with active_col:
     label = "Deactivate account" if target.active else "Reactivate account"
     if st.button(label, key=Keys.USR_TOGGLE_ACTIVE):
-        try:
+        with refusal.shown():
             store.set_active(user, target.id, not target.active)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash(f"{md_escape(target.username)} is now {'deactivated' if target.active else 'active'}.")
             st.rerun()
 with st.form("reset_password"):
     new_pw = st.text_input("Set a new password (ends their sessions)", type="password",
                            key=Keys.USR_RESET_PASSWORD, max_chars=LIMITS["password"])
     if st.form_submit_button("Set password", key=Keys.USR_RESET_SUBMIT):
-        try:
+        with refusal.shown():
             store.reset_password(user, target.id, new_pw)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash(f"New password set for {md_escape(target.username)}.")
             reset(Keys.USR_RESET_PASSWORD)
             st.rerun()
@@ -83,10 +70,7 @@ with st.form(f"sso_email_{target.id}"):
     email = st.text_input("Single sign-on e-mail (the identity provider's address; empty unlinks)",
                           value=target.email or "", key=f"{Keys.USR_EMAIL}.{target.id}", max_chars=LIMITS["email"])
     if st.form_submit_button("Link e-mail", key=Keys.USR_EMAIL_SUBMIT):
-        try:
+        with refusal.shown():
             store.set_user_email(user, target.id, email)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
             flash(f"Single sign-on e-mail for {md_escape(target.username)} saved.")
             st.rerun()

@@ -1,0 +1,44 @@
+"""The candidates page's forms: add a candidate to a position, add a position."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data.records import LIMITS, Position, User
+from data.store import Store
+from ui import refusal
+from ui.render import md_escape
+from ui.state import Keys, flash, reset
+
+
+def add_candidate(store: Store, user: User, positions: dict[int, Position]) -> None:
+    with st.form("new_candidate"):
+        st.subheader("Add a candidate")
+        name = st.text_input("Full name", key=Keys.NEW_CAND_NAME, max_chars=LIMITS["candidate_name"])
+        email = st.text_input("Email (optional)", key=Keys.NEW_CAND_EMAIL, max_chars=LIMITS["email"])
+        pos = st.selectbox(
+            "Position", list(positions), format_func=lambda pid: positions[pid].name, key=Keys.NEW_CAND_POSITION,
+            index=None, placeholder="Choose a position",
+        )
+        if st.form_submit_button("Add candidate", key=Keys.NEW_CAND_SUBMIT):
+            if pos is None:
+                st.error("Choose a position (or add one first).")
+                return
+            with refusal.shown():
+                c = store.add_candidate(user, pos, name, email)
+                flash(f"Added {md_escape(c.name)} for {md_escape(c.position_name)}.")
+                reset(Keys.NEW_CAND_NAME, Keys.NEW_CAND_EMAIL)
+                st.rerun()
+
+
+def add_position(store: Store, user: User) -> None:
+    with st.form("new_position"):
+        st.subheader("Add a position")
+        pname = st.text_input("Position name", key=Keys.NEW_POS_NAME, max_chars=LIMITS["position_name"])
+        pdesc = st.text_area("Description (optional)", key=Keys.NEW_POS_DESC, max_chars=LIMITS["position_description"])
+        if st.form_submit_button("Add position", key=Keys.NEW_POS_SUBMIT):
+            with refusal.shown():
+                p = store.create_position(user, pname, pdesc)
+                flash(f"Added the position {md_escape(p.name)}.")
+                reset(Keys.NEW_POS_NAME, Keys.NEW_POS_DESC)
+                st.rerun()

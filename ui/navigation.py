@@ -1,0 +1,98 @@
+"""Every page declared once: the router builds the menu from it, and each page opens through it.
+
+A page's permission is written here and nowhere else. `menu()` hides what a role may not
+open; `open_page()`, which every page script calls first, refuses it: the menu is a
+convenience, the guard is the check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import streamlit as st
+
+from data.access import allowed
+from data.records import User
+from data.settings import Settings
+from data.store import Store
+from ui import auth, resources
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its script (relative to the app), how the menu shows it, and who may open it."""
+
+    path: str
+    title: str
+    icon: str
+    permission: str
+    section: str  # the menu heading, by audience; "" puts the page above every heading
+    url: str
+
+
+PAGES = (
+    PageSpec("ui/pages/home.py", "Home", ":material/home:", "candidates.view", "", "home"),
+    PageSpec("ui/pages/interview.py", "Interview", ":material/record_voice_over:", "interviews.conduct",
+             "Interviews", "interview"),
+    PageSpec("ui/pages/candidates.py", "Candidates", ":material/group:", "candidates.view", "Hiring", "candidates"),
+    PageSpec("ui/pages/compare.py", "Compare", ":material/compare_arrows:", "interviews.review", "Hiring", "compare"),
+    PageSpec("ui/pages/reports.py", "Reports", ":material/table_view:", "reports.export", "HR", "reports"),
+    PageSpec("ui/pages/imports.py", "Import", ":material/upload_file:", "candidates.import", "HR", "import"),
+    PageSpec("ui/pages/fairness.py", "Fairness", ":material/balance:", "fairness", "HR", "fairness"),
+    PageSpec("ui/pages/privacy.py", "Privacy", ":material/shield_person:", "privacy.manage", "HR", "privacy"),
+    PageSpec("ui/pages/audit.py", "Audit log", ":material/receipt_long:", "audit.view", "HR", "audit"),
+    PageSpec("ui/pages/users.py", "Users", ":material/manage_accounts:", "users.manage", "Administration", "users"),
+    PageSpec("ui/pages/model.py", "Model", ":material/model_training:", "users.manage", "Administration", "model"),
+    PageSpec("ui/pages/account.py", "My account", ":material/person:", "candidates.view", "Account", "account"),
+)
+DEFAULT = "home"
+
+
+def spec_for(script: str | Path) -> PageSpec:
+    """The declaration of the page whose script is `script` (a page passes its own `__file__`)."""
+    path = Path(script).resolve()
+    for spec in PAGES:
+        if ROOT / spec.path == path:
+            return spec
+    raise LookupError(f"{script} is not declared in ui/navigation.py PAGES")
+
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.url == DEFAULT)
+
+
+def menu(role: str) -> dict[str, list[st.Page]]:
+    """The pages a role may open, under their audience's heading, in declaration order."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if allowed(role, spec.permission):
+            sections.setdefault(spec.section, []).append(_page(spec))
+    return sections
+
+
+def every_page() -> list[st.Page]:
+    """All pages, for the hidden router before sign-in: a deep link survives the sign-in form."""
+    return [_page(spec) for spec in PAGES]
+
+
+class OpenPage(NamedTuple):
+    """What a page needs once its guard has passed."""
+
+    user: User
+    settings: Settings
+    store: Store
+
+
+def open_page(script: str | Path) -> OpenPage:
+    """Guard the page by its declared permission against the live session's user, then hand it the store.
+
+    Stops the script (with a sign-in warning or a refusal) when the user may not open it.
+    """
+    spec = spec_for(script)
+    config = resources.settings()
+    store = resources.store(config)
+    return OpenPage(auth.require(spec.permission, store), config, store)

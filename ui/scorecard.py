@@ -1,0 +1,94 @@
+"""The interview page's two views: one question (the answer fields, probes, label, rating) and the finish."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.motivation import MotivationModel
+from analysis.probes import probes_for
+from data.progress import gaps
+from data.records import LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Sheet, User
+from data.store import Store
+from rubric import Question, Rubric
+from ui import motive_panel, refusal, saving
+from ui.render import md_escape
+from ui.state import Keys
+
+FIELDS = (("story", "What happened", 170), ("why", None, 110), ("feeling", None, 110),
+          ("notes", "Your notes (not shown to the candidate)", 90))
+
+
+def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: Question, number: int,
+             read_only: bool) -> None:
+    interview_id = sheet.interview.id
+    answer = sheet.answers[q.id]
+    st.subheader(f"Q{number}. {md_escape(q.title)}")
+    st.markdown(f"**{md_escape(q.prompt)}**")
+    st.caption("Probes: " + ", ".join(q.principles))
+    main, side = st.columns([3, 2], gap="large")
+    with main:
+        for field, label, height in FIELDS:
+            key = Keys.answer(interview_id, q.id, field)
+            fresh = key not in st.session_state
+            shown = st.text_area(
+                md_escape(label or (q.why_prompt if field == "why" else q.feeling_prompt)),
+                value=answer.text(field) if fresh else None,
+                key=key, height=height, max_chars=LIMITS[field], disabled=read_only,
+                on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
+            )
+            if fresh and not read_only and shown != answer.text(field):
+                # The browser held text this server session never saw: typed across a dropped connection or
+                # a server restart, where no change callback can fire. Save what the interviewer sees.
+                saving.save_answer(store, user, interview_id, q.id, field, key, model)
+            saving.status_line(key, answer.text(field), LIMITS[field])
+    with side:
+        record = store.labels(user, interview_id).get(q.id)
+        probes = probes_for(answer.story, answer.why, answer.feeling,
+                            record.label if record else None, record.confidence if record else None)
+        st.markdown("**Probe next**")
+        for probe in probes or ("Nothing missing: the story, the why and the feeling are all there.",):
+            st.info(probe, icon=":material/help:")
+        motive_panel.render(store, user, interview_id, answer, record, read_only)
+        if q.probes:
+            with st.expander("More probes from the kit"):
+                for probe in q.probes:
+                    st.text(probe)
+        rkey = Keys.rating(interview_id, q.id)
+        if rkey not in st.session_state:
+            st.session_state[rkey] = sheet.ratings.get(q.id)
+        st.radio(
+            "Rating (behavioural anchors)", [1, 2, 3, 4, 5], key=rkey, disabled=read_only,
+            format_func=lambda level: f"{level} · {q.anchor(level)}",
+            on_change=saving.save_rating, args=(store, user, interview_id, q.id, rkey),
+        )
+        saving.status_line(rkey, str(sheet.ratings.get(q.id) or ""))
+
+
+def finish(store: Store, user: User, sheet: Sheet, kit: Rubric, read_only: bool) -> None:
+    interview_id = sheet.interview.id
+    st.subheader("Overall recommendation")
+    rec_key, note_key = f"{Keys.IV_RECOMMENDATION}.{interview_id}", f"{Keys.IV_REC_NOTE}.{interview_id}"
+    if rec_key not in st.session_state:
+        st.session_state[rec_key] = sheet.recommendation
+    if note_key not in st.session_state:
+        st.session_state[note_key] = sheet.recommendation_note
+    st.radio("Your recommendation", list(RECOMMENDATIONS), format_func=RECOMMENDATION_LABELS.get, key=rec_key,
+             horizontal=True, disabled=read_only,
+             on_change=saving.save_recommendation, args=(store, user, interview_id, rec_key))
+    saving.status_line(rec_key, sheet.recommendation)
+    st.text_area("Why this recommendation", key=note_key, max_chars=LIMITS["recommendation_note"], disabled=read_only,
+                 on_change=saving.save_recommendation_note, args=(store, user, interview_id, note_key))
+    saving.status_line(note_key, sheet.recommendation_note)
+    open_parts = gaps(sheet, kit)
+    if open_parts:
+        st.warning("Still unanswered:\n\n" + "\n".join(f"- {md_escape(g)}" for g in open_parts))
+    if read_only:
+        return
+    accept = True
+    if open_parts:
+        accept = st.checkbox(f"Submit with these {len(open_parts)} part(s) flagged as unanswered",
+                             key=Keys.IV_ACCEPT_GAPS)
+    if st.button("Submit interview", type="primary", key=Keys.IV_SUBMIT, disabled=not accept):
+        with refusal.shown():
+            store.submit_interview(user, interview_id, accept_gaps=bool(open_parts))
+            st.rerun()
