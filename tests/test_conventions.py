@@ -109,3 +109,15 @@ def test_self_identification_is_never_an_input_to_scoring(path):
     source = path.read_text()
     for word in ("self_id", "self_identification", "candidate_self_id", "fairness", "race", "sex"):
         assert not __import__("re").search(rf"\b{word}\b", source), f"{path.name} mentions {word}"
+
+
+def test_every_motivation_label_has_one_colour_and_one_vocabulary():
+    from analysis.lexicon import LABELS as lexicon_labels
+    from data.corpus import LABELS as corpus_labels
+    from data.records import MOTIVE_LABELS
+    from ui.charts import LABEL_HEX, LABEL_ORDER
+    from ui.render import LABEL_COLOURS, LABEL_STYLE
+
+    assert corpus_labels is MOTIVE_LABELS and lexicon_labels is MOTIVE_LABELS
+    assert set(LABEL_STYLE) == set(MOTIVE_LABELS) == set(LABEL_COLOURS) == set(LABEL_ORDER)
+    assert len(set(LABEL_HEX)) == len(LABEL_HEX) == len(MOTIVE_LABELS)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-LABEL_ORDER = ["intrinsic", "mixed", "unclear", "extrinsic"]
-LABEL_COLOURS = ["#2e7d32", "#7e57c2", "#9e9e9e", "#ef6c00"]
+from ui.render import LABEL_STYLE
+
+LABEL_ORDER = list(LABEL_STYLE)
+LABEL_HEX = [hex_ for _, hex_ in LABEL_STYLE.values()]
 
 
 def principles(scores: pd.DataFrame) -> alt.Chart:
@@ -29,7 +31,7 @@ def motivation(scores: pd.DataFrame) -> alt.Chart:
     return alt.Chart(long).mark_bar().encode(
         y=alt.Y("name:N", title=None),
         x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share of labelled answers"),
-        color=alt.Color("label:N", scale=alt.Scale(domain=LABEL_ORDER, range=LABEL_COLOURS), title="stated motive"),
+        color=alt.Color("label:N", scale=alt.Scale(domain=LABEL_ORDER, range=LABEL_HEX), title="stated motive"),
         order=alt.Order("label_order:Q"),
         tooltip=["name:N", "label:N", alt.Tooltip("share:Q", format=".0%")],
     ).transform_calculate(

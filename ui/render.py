@@ -20,8 +20,16 @@ def saved_mark(at: datetime | str) -> str:
     return f"✓ Saved {stamp} UTC"
 
 
-SIDE_COLOURS = {"intrinsic": "green", "extrinsic": "orange"}
-LABEL_COLOURS = {"intrinsic": "green", "extrinsic": "orange", "mixed": "violet", "unclear": "gray"}
+# The one place a label's colour is set, in spectrum order (the charts keep it): the
+# Streamlit colour name of its badge and highlights, and the hex its chart bars use.
+LABEL_STYLE: dict[str, tuple[str, str]] = {
+    "intrinsic": ("green", "#2e7d32"),
+    "mixed": ("violet", "#7e57c2"),
+    "unclear": ("gray", "#9e9e9e"),
+    "extrinsic": ("orange", "#ef6c00"),
+}
+LABEL_COLOURS = {label: name for label, (name, _) in LABEL_STYLE.items()}
+SIDE_COLOURS = {side: LABEL_COLOURS[side] for side in ("intrinsic", "extrinsic")}
 
 
 def highlighted(text: str, evidence: list[dict] | tuple[dict, ...]) -> str:
