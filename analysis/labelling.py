@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.motivation import ModelError, MotivationModel, compose
+from analysis.motivation import ModelError, MotivationModel
 from data.errors import StoreError
+from data.fields import MODEL_FIELDS, model_text
 from data.records import Answer, User
 from data.store import Store
 
-# The fields compose() reads; the notes are the interviewer's own and never labelled.
-READ_BY_MODEL = ("story", "why", "feeling")
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def save_answer(store: Store, model: MotivationModel, actor: User, interview_id:
     label, and the next save of the answer labels it again.
     """
     answer = store.save_answer_field(actor, interview_id, question_id, field, text)
-    if field not in READ_BY_MODEL:
+    if field not in MODEL_FIELDS:  # the notes are the interviewer's own and never labelled
         return SavedAnswer(answer)
     try:
         _record(store, model, actor, interview_id, answer)
@@ -55,7 +54,7 @@ def label_answer(store: Store, model: MotivationModel, actor: User, interview_id
 
 
 def _record(store: Store, model: MotivationModel, actor: User, interview_id: int, answer: Answer) -> bool:
-    text = compose(answer.story, answer.why, answer.feeling)
+    text = model_text(answer)
     if not text:
         return False
     p = model.predict_one(text)

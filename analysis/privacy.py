@@ -20,6 +20,7 @@ from operator import attrgetter
 from openpyxl import Workbook
 
 from analysis.sheets import FORMULA_START, Column, Fact, SheetWriter, fact_columns
+from data.fields import ANSWER_FIELDS
 from data.trust import AuditEntry
 
 AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
@@ -32,7 +33,7 @@ AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
     Column("detail", 80, lambda e: json.dumps(e.detail, ensure_ascii=False, sort_keys=True)),
 )
 # The wider columns of a subject-access sheet, whose long texts wrap; any other column is 16 wide.
-_LONG_TEXT_WIDTHS = {"story": 60, "why": 45, "feeling": 40, "notes": 40, "note": 40, "reason": 40, "evidence": 50}
+_LONG_TEXT_WIDTHS = {**{f.name: f.width + 10 for f in ANSWER_FIELDS}, "note": 40, "reason": 40, "evidence": 50}
 
 
 def csv_cell(value) -> str:

@@ -26,6 +26,7 @@ from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, fairness_report
 from analysis.scoring import frames, score
 from analysis.sheets import Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
 from data.access import allowed
+from data.fields import ANSWER_FIELDS
 from data.records import MOTIVE_LABELS, RECOMMENDATION_LABELS, RECOMMENDATIONS, User
 from data.store import Store
 from rubric import Question, Rubric
@@ -178,10 +179,7 @@ ANSWERS: tuple[Column[AnswerLine], ...] = (
     Column("Candidate", 24, attrgetter("candidate")),
     Column("Interviewer", 14, attrgetter("interviewer")),
     Column("Question", 28, attrgetter("question")),
-    Column("Story", 50, attrgetter("answer.story")),
-    Column("Why", 40, attrgetter("answer.why")),
-    Column("Feeling", 30, attrgetter("answer.feeling")),
-    Column("Notes", 30, attrgetter("answer.notes")),
+    *(Column(f.heading, f.width, attrgetter(f"answer.{f.name}")) for f in ANSWER_FIELDS),
     Column("Model label", 12, lambda line: line.answer.model_label or ""),
     Column("Confidence", 11, attrgetter("answer.confidence"), fmt=PCT),
     Column("Evidence", 40, lambda line: _evidence(line.answer.evidence_json)),

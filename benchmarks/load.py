@@ -25,8 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from benchmarks.harness import median, p95
+from data.fields import FIELD_NAMES
 
-FIELDS = ("story", "why", "feeling", "notes")
+FIELDS = FIELD_NAMES
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,34 @@ from typing import Any, Iterable
 
 @dataclass(frozen=True)
 class AnswerField:
-    """One text field of an answer; `limit` is in characters, checked while typing and on every write."""
+    """One text field of an answer; `limit` is in characters, checked while typing and on every write.
+
+    `prompt` is what the interview shows above the box unless the kit's question has its
+    own (`why_prompt`, `feeling_prompt`); `heading` and `width` are its export column;
+    `height` is its box on the interview page, in pixels.
+    """
 
     name: str
-    title: str
+    heading: str
+    prompt: str
     limit: int
     read_by_model: bool
     required: bool
+    width: int
+    height: int
+
+    def prompt_for(self, question: Any) -> str:
+        """The label above this field's box for one of the kit's questions."""
+        return getattr(question, f"{self.name}_prompt", None) or self.prompt
 
 
 ANSWER_FIELDS: tuple[AnswerField, ...] = (
-    AnswerField("story", "What happened", 20_000, read_by_model=True, required=True),
-    AnswerField("why", "Why they did it", 5_000, read_by_model=True, required=True),
-    AnswerField("feeling", "How it made them feel", 5_000, read_by_model=True, required=True),
-    AnswerField("notes", "Your notes", 10_000, read_by_model=False, required=False),
+    AnswerField("story", "Story", "What happened", 20_000, read_by_model=True, required=True, width=50, height=170),
+    AnswerField("why", "Why", "Why did you do it?", 5_000, read_by_model=True, required=True, width=40, height=110),
+    AnswerField("feeling", "Feeling", "How did it make you feel?", 5_000, read_by_model=True, required=True,
+                width=30, height=110),
+    AnswerField("notes", "Notes", "Your notes (not shown to the candidate)", 10_000, read_by_model=False,
+                required=False, width=30, height=90),
 )
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ANSWER_FIELDS)
 MODEL_FIELDS: tuple[str, ...] = tuple(f.name for f in ANSWER_FIELDS if f.read_by_model)

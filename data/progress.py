@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from data.fields import REQUIRED_FIELDS
 from data.records import Sheet
 from rubric import Rubric
 
 
 def question_done(sheet: Sheet, question_id: str) -> bool:
-    """A question counts as done when the story, the why, the feeling and a rating are all in."""
+    """A question counts as done when every required field (the story, the why, the feeling) and a rating are in."""
     a = sheet.answers.get(question_id)
-    return bool(a and a.story.strip() and a.why.strip() and a.feeling.strip() and sheet.ratings.get(question_id))
+    return bool(a and all(a.text(name).strip() for name in REQUIRED_FIELDS) and sheet.ratings.get(question_id))
 
 
 def progress(sheet: Sheet, kit: Rubric) -> tuple[int, int]:
@@ -25,9 +26,7 @@ def gaps(sheet: Sheet, kit: Rubric) -> tuple[str, ...]:
         missing = [
             name
             for name, present in (
-                ("story", a and a.story.strip()),
-                ("why", a and a.why.strip()),
-                ("feeling", a and a.feeling.strip()),
+                *((name, a and a.text(name).strip()) for name in REQUIRED_FIELDS),
                 ("rating", sheet.ratings.get(q.id)),
             )
             if not present

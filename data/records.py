@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from data.fields import ANSWER_FIELDS as DECLARED
+from data.fields import FIELD_NAMES
 from data.passwords import MAX_PASSWORD_LENGTH
 
-ANSWER_FIELDS = ("story", "why", "feeling", "notes")
+ANSWER_FIELDS = FIELD_NAMES  # declared in data/fields.py
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
 CANDIDATE_STATUSES = ("active", "hired", "rejected", "withdrawn")
 
 # Documented length limits (characters). Widgets enforce them while typing, the store on every write.
 LIMITS = {
-    "story": 20_000,
-    "why": 5_000,
-    "feeling": 5_000,
-    "notes": 10_000,
+    **{f.name: f.limit for f in DECLARED},
     "recommendation_note": 5_000,
     "candidate_name": 200,
     "email": 320,

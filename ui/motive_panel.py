@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.motivation import compose
+from data.fields import model_text
 from analysis.probes import NOT_SURE
 from data.records import LIMITS, MOTIVE_LABELS, Answer, LabelRecord, User
 from data.store import Store
@@ -28,7 +28,7 @@ def render(store: Store, user: User, interview_id: int, answer: Answer, record: 
         st.markdown(f":{colour}-badge[{record.label}] model, {record.confidence:.0%} confident")
         st.progress(record.confidence)
     st.caption(" · ".join(f"{k} {v:.0%}" for k, v in record.probabilities.items()))
-    text = compose(answer.story, answer.why, answer.feeling)
+    text = model_text(answer)
     if record.evidence:
         st.markdown(highlighted(text, record.evidence))
         st.caption(":green-background[green] pushed towards intrinsic, :orange-background[orange] towards extrinsic.")

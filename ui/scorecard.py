@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.motivation import MotivationModel
 from analysis.probes import probes_for
+from data.fields import ANSWER_FIELDS
 from data.progress import gaps
 from data.records import LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Sheet, User
 from data.store import Store
@@ -14,8 +15,6 @@ from ui import motive_panel, refusal, saving
 from ui.render import md_escape
 from ui.state import Keys
 
-FIELDS = (("story", "What happened", 170), ("why", None, 110), ("feeling", None, 110),
-          ("notes", "Your notes (not shown to the candidate)", 90))
 
 
 def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: Question, number: int,
@@ -27,20 +26,21 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
     st.caption("Probes: " + ", ".join(q.principles))
     main, side = st.columns([3, 2], gap="large")
     with main:
-        for field, label, height in FIELDS:
+        for spec in ANSWER_FIELDS:
+            field = spec.name
             key = Keys.answer(interview_id, q.id, field)
             fresh = key not in st.session_state
             shown = st.text_area(
-                md_escape(label or (q.why_prompt if field == "why" else q.feeling_prompt)),
+                md_escape(spec.prompt_for(q)),
                 value=answer.text(field) if fresh else None,
-                key=key, height=height, max_chars=LIMITS[field], disabled=read_only,
+                key=key, height=spec.height, max_chars=spec.limit, disabled=read_only,
                 on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
             )
             if fresh and not read_only and shown != answer.text(field):
                 # The browser held text this server session never saw: typed across a dropped connection or
                 # a server restart, where no change callback can fire. Save what the interviewer sees.
                 saving.save_answer(store, user, interview_id, q.id, field, key, model)
-            saving.status_line(key, answer.text(field), LIMITS[field])
+            saving.status_line(key, answer.text(field), spec.limit)
     with side:
         record = store.labels(user, interview_id).get(q.id)
         probes = probes_for(answer.story, answer.why, answer.feeling,
