@@ -17,7 +17,7 @@ from datetime import datetime
 from openpyxl import Workbook
 
 from analysis.report import FORMULA_START, SheetWriter
-from data.trust import AuditEntry
+from data.records import AuditEntry
 
 AUDIT_COLUMNS = ["id", "at (UTC)", "actor", "action", "entity", "entity id", "detail"]
 

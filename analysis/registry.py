@@ -11,6 +11,7 @@ import threading
 
 from analysis.motivation import MotivationModel
 from data.errors import ConflictError
+from data.records import SYSTEM
 from data.store import Store
 from pathlib import Path
 
@@ -25,18 +26,12 @@ def ensure_active_model(store: Store) -> str:
     data = DEFAULT_ARTIFACT.read_bytes()
     model = MotivationModel.from_bytes(data)
     try:
-        store.add_model_version(None, model.version, data, metrics=model.meta.get("metrics", {}),
+        store.add_model_version(SYSTEM, model.version, data, metrics=model.meta.get("metrics", {}),
                                 notes="Shipped with Motive: trained on the project's labelled corpus.", activate=True)
     except ConflictError:  # another process installed it first, or it exists but was retired
         if store.active_model_version() is None:
-            store.activate_model(_system(), model.version)
+            store.activate_model(SYSTEM, model.version)
     return store.active_model_version() or model.version
-
-
-def _system():
-    from data.records import User
-
-    return User(id=0, username="motive", role="admin", active=True)
 
 
 def active_or_shipped() -> tuple[MotivationModel, str]:
@@ -44,7 +39,7 @@ def active_or_shipped() -> tuple[MotivationModel, str]:
     upgraded), or the shipped artifact when there is no database yet or it holds no model."""
     from sqlalchemy.engine import make_url
 
-    from data.errors import StoreError
+    from data.errors import StoreError, StoreUnavailable
     from data.settings import Settings
 
     settings = Settings.from_env()
@@ -59,6 +54,10 @@ def active_or_shipped() -> tuple[MotivationModel, str]:
         if version is None:
             return MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes()), f"shipped; {where} has no active model"
         return MotivationModel.from_bytes(store.model_artifact(version)), f"active model of {where}"
+    except StoreUnavailable as exc:  # an unreachable database must not be mistaken for "no model"
+        from analysis.motivation import ModelError
+
+        raise ModelError(f"cannot read the active model from {where}: {exc}") from None
     except StoreError:
         raise
     except Exception as exc:  # an unreadable database must not be mistaken for "no model"

@@ -274,6 +274,7 @@ def write_fairness_sheet(wb: Workbook, taken: set[str], report) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from data.errors import StoreError
+    from data.records import COMMAND_LINE
     from data.settings import Settings, SettingsError
 
     parser = argparse.ArgumentParser(prog="python -m analysis.report", description="Write HR's Excel report.")
@@ -282,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         store = Store(Settings.from_env())
-        actor = User(id=0, username="command-line", role="hr", active=True)
+        actor = COMMAND_LINE
         position_id = None
         if args.position:
             match = [p for p in store.list_positions() if p.name.lower() == args.position.strip().lower()]
@@ -294,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                             filters=f"position = {args.position}" if args.position else "")
         with open(args.out, "wb") as fh:
             fh.write(data)
-        store.record_export(None, "report", position_id=position_id, file=os.path.basename(args.out))
+        store.record_export(COMMAND_LINE, "report", position_id=position_id, file=os.path.basename(args.out))
     except (StoreError, SettingsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from data.errors import StoreError
+from data.records import COMMAND_LINE
 from data.settings import Settings, SettingsError
 from data.store import Store
 
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        run = store.apply_retention(None, dry_run=args.dry_run)
+        run = store.apply_retention(COMMAND_LINE, dry_run=args.dry_run)
     finally:
         store.dispose()
     verb = "would anonymise" if run.dry_run else "anonymised"

@@ -15,6 +15,7 @@ import sys
 
 from data.access import Role
 from data.errors import StoreError
+from data.records import COMMAND_LINE
 from data.settings import Settings, SettingsError
 from data.store import Store
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = Store(Settings.from_env())
         if args.command == "add":
-            user = store.create_user(args.username, _password(), args.role, actor=None)
+            user = store.create_user(args.username, _password(), args.role, actor=COMMAND_LINE)
             print(f"Created {user.username} ({user.role}).")
         elif args.command == "list":
             with store.reading() as conn:
@@ -64,28 +65,20 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{row.username}\t{row.role}\t{state}\t{row.email or ''}")
         elif args.command == "set-password":
             user = store.find_user(args.username)
-            store.reset_password(None, user.id, _password())
+            store.reset_password(COMMAND_LINE, user.id, _password())
             print(f"Password changed for {user.username}; their sessions have ended.")
         elif args.command == "set-role":
             user = store.find_user(args.username)
-            admin = _cli_admin()
-            store.set_role(admin, user.id, args.role)
+            store.set_role(COMMAND_LINE, user.id, args.role)
             print(f"{user.username} is now {args.role}.")
         elif args.command == "set-email":
             user = store.find_user(args.username)
-            store.set_user_email(None, user.id, args.email or None)
+            store.set_user_email(COMMAND_LINE, user.id, args.email or None)
             print(f"{user.username} signs in with {args.email}." if args.email else f"{user.username} is unlinked.")
     except (StoreError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
-
-
-def _cli_admin():
-    """The command line acts with the server's own authority; it still goes through the role checks."""
-    from data.records import User
-
-    return User(id=0, username="command-line", role=Role.ADMIN.value, active=True)
 
 
 if __name__ == "__main__":

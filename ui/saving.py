@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Callable
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
 from analysis.labelling import label_answer
 from analysis.motivation import ModelError
-from data.errors import StoreError
+from data.errors import StoreError, StoreUnavailable
 from data.records import User
 from data.store import Store
 from ui.render import saved_mark
@@ -30,7 +29,7 @@ def _pending() -> dict[str, Callable[[], object]]:
 def _attempt(key: str, write: Callable[[], object]) -> None:
     try:
         result = write()
-    except OperationalError:
+    except StoreUnavailable:
         _pending()[key] = write
         st.session_state[Keys.failed(key)] = (
             "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."
@@ -59,7 +58,7 @@ def save_answer(store: Store, user: User, interview_id: int, question_id: str, f
     if model is not None and field != "notes" and Keys.failed(key) not in st.session_state:
         try:
             label_answer(store, model, user, interview_id, question_id)
-        except (StoreError, ModelError, OperationalError) as exc:
+        except (StoreError, ModelError) as exc:
             # The answer is saved; only the advisory label is missing, and the next save retries it.
             st.session_state[Keys.failed(key)] = f"Saved, but not labelled: {exc}"
 

@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.privacy import subject_access_zip
 from data.errors import StoreError
 from data.records import LIMITS
-from data.trust import ERASURE_REASONS, MAX_RETENTION_DAYS
+from data.store import ERASURE_REASONS, MAX_RETENTION_DAYS
 from ui import auth, resources
 from ui.render import md_escape
 from ui.state import Keys, flash, reset, show_flash
