@@ -66,6 +66,7 @@ TRUSTED_TYPES = [
     "analysis.reasons.ReasonCues",
     "analysis.embeddings.SentenceEmbedding",
 ]
+DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "models" / "motivation-default.skops"  # the shipped model
 MAX_TEXT_CHARS = 40_000  # longer input is labelled on its first 40,000 characters
 NEIGHBOURS = 5  # familiarity: mean cosine similarity to this many nearest corpus answers
 UNFAMILIAR_WIDTH = 0.15  # how far below the familiarity floor confidence falls to a guess
@@ -569,9 +570,41 @@ def labelling_model(path: str | None) -> tuple[MotivationModel, str]:
     model of MOTIVE_DATABASE_URL, else the artifact shipped with the code. It never trains."""
     if path:
         return MotivationModel.load(path), path
-    from analysis.registry import active_or_shipped
-
     return active_or_shipped()
+
+
+def active_or_shipped() -> tuple[MotivationModel, str]:
+    """The active model of the database MOTIVE_DATABASE_URL names (read only: nothing is created or
+    upgraded), or the shipped artifact when there is no database yet or it holds no model.
+
+    It lives here rather than in analysis/registry.py, which loads models with this module: the
+    command line below needs it, and the two modules must not import each other."""
+    from sqlalchemy.engine import make_url
+
+    from data.errors import StoreError, StoreUnavailable
+    from data.settings import Settings
+    from data.store import Store
+
+    settings = Settings.from_env()
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    if settings.is_sqlite:
+        path = make_url(settings.database_url).database
+        if not path or not Path(path).exists():
+            return MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes()), "shipped; no database yet"
+    store = Store(settings, upgrade=False)
+    try:
+        version = store.active_model_version()
+        if version is None:
+            return MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes()), f"shipped; {where} has no active model"
+        return MotivationModel.from_bytes(store.model_artifact(version)), f"active model of {where}"
+    except StoreUnavailable as exc:  # an unreachable database must not be mistaken for "no model"
+        raise ModelError(f"cannot read the active model from {where}: {exc}") from None
+    except StoreError:
+        raise
+    except Exception as exc:  # nor must an unreadable one
+        raise ModelError(f"cannot read the active model from {where}: {type(exc).__name__}") from None
+    finally:
+        store.engine.dispose()
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m analysis.motivation") -> int:

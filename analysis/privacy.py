@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from analysis.sheets import FORMULA_START, Column, Fact, SheetWriter, fact_columns
 from data.fields import ANSWER_FIELDS
-from data.trust import AuditEntry
+from data.records import AuditEntry
 
 AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
     Column("id", 8, lambda e: e.id or None),  # a subject-access file's entries carry no id

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import threading
 
-from analysis.motivation import MotivationModel
+from analysis.motivation import DEFAULT_ARTIFACT, MotivationModel
 from data.errors import ConflictError
+from data.records import SYSTEM
 from data.store import Store
-from pathlib import Path
 
-DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "models" / "motivation-default.skops"
+__all__ = ["DEFAULT_ARTIFACT", "ModelCache", "ensure_active_model"]
 
 
 def ensure_active_model(store: Store) -> str:
@@ -25,48 +25,12 @@ def ensure_active_model(store: Store) -> str:
     data = DEFAULT_ARTIFACT.read_bytes()
     model = MotivationModel.from_bytes(data)
     try:
-        store.add_model_version(None, model.version, data, metrics=model.meta.get("metrics", {}),
+        store.add_model_version(SYSTEM, model.version, data, metrics=model.meta.get("metrics", {}),
                                 notes="Shipped with Motive: trained on the project's labelled corpus.", activate=True)
     except ConflictError:  # another process installed it first, or it exists but was retired
         if store.active_model_version() is None:
-            store.activate_model(_system(), model.version)
+            store.activate_model(SYSTEM, model.version)
     return store.active_model_version() or model.version
-
-
-def _system():
-    from data.records import User
-
-    return User(id=0, username="motive", role="admin", active=True)
-
-
-def active_or_shipped() -> tuple[MotivationModel, str]:
-    """The active model of the database MOTIVE_DATABASE_URL names (read only: nothing is created or
-    upgraded), or the shipped artifact when there is no database yet or it holds no model."""
-    from sqlalchemy.engine import make_url
-
-    from data.errors import StoreError
-    from data.settings import Settings
-
-    settings = Settings.from_env()
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
-    if settings.is_sqlite:
-        path = make_url(settings.database_url).database
-        if not path or not Path(path).exists():
-            return MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes()), "shipped; no database yet"
-    store = Store(settings, upgrade=False)
-    try:
-        version = store.active_model_version()
-        if version is None:
-            return MotivationModel.from_bytes(DEFAULT_ARTIFACT.read_bytes()), f"shipped; {where} has no active model"
-        return MotivationModel.from_bytes(store.model_artifact(version)), f"active model of {where}"
-    except StoreError:
-        raise
-    except Exception as exc:  # an unreadable database must not be mistaken for "no model"
-        from analysis.motivation import ModelError
-
-        raise ModelError(f"cannot read the active model from {where}: {type(exc).__name__}") from None
-    finally:
-        store.engine.dispose()
 
 
 class ModelCache:

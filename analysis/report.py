@@ -335,6 +335,7 @@ def write_fairness_sheet(wb: Workbook, taken: set[str], report) -> None:
 def main(argv: list[str] | None = None, prog: str = "python -m analysis.report") -> int:
     from data.cli import command, open_store, say
     from data.errors import StoreError
+    from data.records import COMMAND_LINE
 
     parser = argparse.ArgumentParser(prog=prog, description="Write HR's Excel report.")
     parser.add_argument("--out", required=True, help="the .xlsx file to write")
@@ -343,7 +344,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.report")
 
     def run() -> None:
         store = open_store()
-        actor = User(id=0, username="command-line", role="hr", active=True)
+        actor = COMMAND_LINE
         position_id = None
         if args.position:
             match = [p for p in store.list_positions() if p.name.lower() == args.position.strip().lower()]
@@ -355,7 +356,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.report")
                             filters=f"position = {args.position}" if args.position else "")
         with open(args.out, "wb") as fh:
             fh.write(data)
-        store.record_export(None, "report", position_id=position_id, file=os.path.basename(args.out))
+        store.record_export(COMMAND_LINE, "report", position_id=position_id, file=os.path.basename(args.out))
         say(f"wrote {args.out} ({len(data):,} bytes)")
 
     return command(run)

@@ -15,6 +15,7 @@ def run() -> list[Result]:
         from streamlit.testing.v1 import AppTest
 
         from data.demo import generate
+        from data.records import COMMAND_LINE
         from data.settings import Settings
         from data.store import Store
         from rubric import default_kit
@@ -23,7 +24,7 @@ def run() -> list[Result]:
         store = Store(Settings.from_env())
         admin = store.bootstrap_admin("bench.admin", "benchmark password")
         generate(store, CANDIDATES, seed=7)
-        iv = store.create_user("bench.iv", "benchmark password", "interviewer", actor=None)
+        iv = store.create_user("bench.iv", "benchmark password", "interviewer", actor=COMMAND_LINE)
         cand = store.list_candidates(admin, limit=1)[0]
         iid = store.start_interview(iv, cand.id, default_kit())
 

@@ -16,10 +16,10 @@ import io, json, time
 import pandas as pd
 from data.settings import Settings
 from data.store import Store
-from data.records import User
+from data.records import COMMAND_LINE
 from analysis.report import build_report
 store = Store(Settings.from_env())
-actor = User(id=0, username="bench", role="hr", active=True)
+actor = COMMAND_LINE
 pid = next(p.id for p in store.list_positions() if p.name == {position!r})
 t0 = time.perf_counter()
 data = build_report(store, actor, position_id=pid)

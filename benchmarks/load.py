@@ -103,6 +103,7 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
     os.environ["MOTIVE_DATABASE_URL"] = url
     from sqlalchemy import func, select
 
+    from data.records import COMMAND_LINE
     from data.schema import answers, audit_log
     from data.settings import Settings
     from data.store import Store
@@ -110,11 +111,11 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
 
     store = Store(Settings.from_env())
     kit = default_kit()
-    admin = store.create_user(f"load-admin-{os.getpid()}", "load test password", "admin", actor=None)
+    admin = store.create_user(f"load-admin-{os.getpid()}", "load test password", "admin", actor=COMMAND_LINE)
     position = store.create_position(admin, f"Load test {time.time_ns()}")
     plan = []
     for k in range(interviewers):
-        user = store.create_user(f"load-{os.getpid()}-{k}", "load test password", "interviewer", actor=None)
+        user = store.create_user(f"load-{os.getpid()}-{k}", "load test password", "interviewer", actor=COMMAND_LINE)
         cand = store.add_candidate(admin, position.id, f"Load candidate {k}")
         plan.append((user.id, store.start_interview(user, cand.id, kit)))
     questions = [q.id for q in kit.questions]

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.errors import StoreError
 from data.fields import join_sentences
-from data.records import User
+from data.records import COMMAND_LINE, User
 from data.schema import (
     answers,
     candidate_self_id,
@@ -110,7 +110,7 @@ def _ensure_interviewers(store: Store) -> list[User]:
             out.append(store.find_user(name))
         except StoreError:
             try:  # random password: an administrator sets a real one to use these accounts
-                out.append(store.create_user(name, secrets.token_urlsafe(24), "interviewer", actor=None))
+                out.append(store.create_user(name, secrets.token_urlsafe(24), "interviewer", actor=COMMAND_LINE))
             except StoreError:
                 out.append(store.find_user(name))
     return out
@@ -215,7 +215,7 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
             ]
             if self_id_rows:
                 conn.execute(insert(candidate_self_id), self_id_rows)
-            store._audit(conn, None, "demo.added", "candidate", None, candidates=len(cand_ids), interviews=len(iv_ids))
+            store._audit(conn, COMMAND_LINE, "demo.added", "candidate", None, candidates=len(cand_ids), interviews=len(iv_ids))
             made += len(iv_ids)
     return made
 

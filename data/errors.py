@@ -23,3 +23,14 @@ class ConflictError(StoreError):
 
 class AuthError(StoreError):
     """Sign-in failed, or the sign-in session is no longer valid."""
+
+
+class StoreUnavailable(StoreError):
+    """The database did not answer (down, restarting, or locked too long); what was being written is not saved.
+
+    Raised in place of the database driver's own errors, so callers need not know which database is behind
+    the store: a page keeps what was typed and tries again.
+    """
+
+    def __init__(self, message: str = "The database is not reachable; try again in a moment.") -> None:
+        super().__init__(message)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.errors import ValidationError
-from data.records import LIMITS, User
+from data.records import COMMAND_LINE, LIMITS, Actor
 from data.store import Store
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -109,7 +109,7 @@ def _table(filename: str, data: bytes) -> list[list[str]]:
     raise ValidationError(f"Upload a .csv or .xlsx file (this one is {suffix or 'without an extension'}).")
 
 
-def read_candidates(store: Store, actor: User, filename: str, data: bytes) -> Preview:
+def read_candidates(store: Store, actor: Actor, filename: str, data: bytes) -> Preview:
     """Read a candidate list and check every row against the file and the database; writes nothing."""
     if not data:
         return Preview((), ("The file is empty.",))
@@ -172,7 +172,7 @@ def read_candidates(store: Store, actor: User, filename: str, data: bytes) -> Pr
     return Preview(tuple(rows), (), notes)
 
 
-def import_valid(store: Store, actor: User, preview: Preview) -> tuple[int, list[str]]:
+def import_valid(store: Store, actor: Actor, preview: Preview) -> tuple[int, list[str]]:
     """Import every valid row in one transaction; returns (candidates added, positions created)."""
     if preview.file_problems:
         raise ValidationError("Nothing was imported: " + " ".join(preview.file_problems))
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.importer") -
         path = Path(args.file)
         data = path.read_bytes()
         store = open_store()
-        actor = User(id=0, username="command-line", role="hr", active=True)
+        actor = COMMAND_LINE
         preview = read_candidates(store, actor, path.name, data)
         for problem in preview.file_problems:
             say(f"error: {problem}", err=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
+from data.access import Role
 from data.fields import ANSWER_FIELDS as DECLARED
 from data.fields import FIELD_NAMES
 from data.passwords import MAX_PASSWORD_LENGTH
@@ -12,7 +14,34 @@ from data.passwords import MAX_PASSWORD_LENGTH
 ANSWER_FIELDS = FIELD_NAMES  # declared in data/fields.py
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
-CANDIDATE_STATUSES = ("active", "hired", "rejected", "withdrawn")
+
+
+class CandidateStatus(StrEnum):
+    """Where a candidate stands; the values are what the database stores."""
+
+    ACTIVE = "active"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class InterviewStatus(StrEnum):
+    """An interview is open for writing until it is submitted, then read-only."""
+
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class ModelStatus(StrEnum):
+    """A model version's place in the rotation: exactly one is active, one previous is the roll-back target."""
+
+    ACTIVE = "active"
+    PREVIOUS = "previous"
+    CANDIDATE = "candidate"
+    RETIRED = "retired"
+
+
+CANDIDATE_STATUSES = tuple(s.value for s in CandidateStatus)
 
 # Documented length limits (characters). Widgets enforce them while typing, the store on every write.
 LIMITS = {
@@ -38,6 +67,39 @@ class User:
     role: str
     active: bool
     email: str | None = None  # the single-sign-on identity, if linked
+
+
+class ActorKind(StrEnum):
+    """The kinds of non-person actor; the value is the name the audit log records for it."""
+
+    COMMAND_LINE = "command line"
+    SYSTEM = "system"
+    ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Someone acting without an account: no id, named by its kind, holding `role`'s rights (None: none)."""
+
+    kind: ActorKind
+    role: str | None
+
+    @property
+    def id(self) -> None:
+        return None
+
+    @property
+    def username(self) -> str:
+        return self.kind.value
+
+
+# The command line runs with the server's own authority, as an administrator does; so does the app's own
+# work (the retention pass, installing the shipped model). A failed sign-in is nobody yet and holds no rights.
+COMMAND_LINE = SystemActor(ActorKind.COMMAND_LINE, Role.ADMIN.value)
+SYSTEM = SystemActor(ActorKind.SYSTEM, Role.ADMIN.value)
+ANONYMOUS = SystemActor(ActorKind.ANONYMOUS, None)
+
+Actor = User | SystemActor  # whoever a store method acts for; the audit log records each the same way
 
 
 @dataclass(frozen=True)
@@ -82,7 +144,7 @@ class Interview:
 
     @property
     def submitted(self) -> bool:
-        return self.status == "submitted"
+        return self.status == InterviewStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -176,3 +238,40 @@ class PanelData:
     ratings: tuple[tuple, ...]
     recommendations: tuple[tuple, ...]
     labels: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit trail, as stored."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    detail: dict
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What an erasure deleted, and which retrained models may hold the candidate's words."""
+
+    candidate_id: int
+    interviews: int
+    answers: int
+    labels: int
+    reviews: int
+    models_to_retrain: tuple[str, ...]  # retrained on this candidate's reviewed answers
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    """What a retention pass did (or, on a dry run, would do), per position."""
+
+    anonymised: dict[int, tuple[int, ...]]  # position_id -> candidate ids
+    dry_run: bool
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.anonymised.values())

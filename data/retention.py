@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from data.cli import command, open_store, say
+from data.records import COMMAND_LINE
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m data.retention") -> int:
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.retention") 
     def run() -> None:
         store = open_store()
         try:
-            done = store.apply_retention(None, dry_run=args.dry_run)
+            done = store.apply_retention(COMMAND_LINE, dry_run=args.dry_run)
         finally:
             store.dispose()
         say(f"{'would anonymise' if done.dry_run else 'anonymised'} {done.total} candidate(s)")

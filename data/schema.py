@@ -23,6 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.records import CandidateStatus, InterviewStatus
+
 SCHEMA_VERSION = 4
 
 metadata = MetaData()
@@ -66,7 +68,7 @@ candidates = Table(
     Column("position_id", Integer, ForeignKey("positions.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("email", String(320)),
-    Column("status", String(16), nullable=False, default="active"),
+    Column("status", String(16), nullable=False, default=CandidateStatus.ACTIVE.value),
     Column("created_at", DateTime, nullable=False),
     Column("status_changed_at", DateTime),
     Column("anonymised_at", DateTime),
@@ -93,7 +95,7 @@ interviews = Table(
     Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
     Column("interviewer_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("kit_version_id", Integer, ForeignKey("kit_versions.id"), nullable=False),
-    Column("status", String(16), nullable=False, default="in_progress"),
+    Column("status", String(16), nullable=False, default=InterviewStatus.IN_PROGRESS.value),
     Column("current_question", String(64)),
     Column("started_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
@@ -155,7 +157,7 @@ model_versions = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("version", String(64), nullable=False, unique=True),
-    Column("status", String(16), nullable=False),  # active | previous | candidate | retired
+    Column("status", String(16), nullable=False),  # a data.records.ModelStatus
     Column("artifact", LargeBinary, nullable=False),
     Column("metrics", Text, nullable=False, default="{}"),
     Column("notes", Text, nullable=False, default=""),
@@ -199,7 +201,7 @@ audit_log = Table(
     Column("id", Integer, primary_key=True),
     Column("at", DateTime, nullable=False),
     Column("actor_id", Integer),  # no foreign key: the log outlives whatever it mentions
-    Column("actor", String(64), nullable=False),  # username then, or "system" / "command line"
+    Column("actor", String(64), nullable=False),  # username then, or a data.records.ActorKind
     Column("action", String(48), nullable=False),
     Column("entity", String(32), nullable=False),
     Column("entity_id", Integer),

@@ -16,6 +16,7 @@ import sys
 from data.access import Role
 from data.cli import command, open_store, say
 from data.errors import StoreError
+from data.records import COMMAND_LINE
 
 
 def _password(confirm: bool = True) -> str:
@@ -53,31 +54,24 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.users") -> i
 def _run(args: argparse.Namespace) -> None:
     store = open_store()
     if args.command == "add":
-        user = store.create_user(args.username, _password(), args.role, actor=None)
+        user = store.create_user(args.username, _password(), args.role, actor=COMMAND_LINE)
         say(f"Created {user.username} ({user.role}).")
     elif args.command == "list":
-        for row in store.list_users(_cli_admin()):
+        for row in store.list_users(COMMAND_LINE):
             state = "active" if row.active else "deactivated"
             say(f"{row.username}\t{row.role}\t{state}\t{row.email or ''}")
     elif args.command == "set-password":
         user = store.find_user(args.username)
-        store.reset_password(None, user.id, _password())
+        store.reset_password(COMMAND_LINE, user.id, _password())
         say(f"Password changed for {user.username}; their sessions have ended.")
     elif args.command == "set-role":
         user = store.find_user(args.username)
-        store.set_role(_cli_admin(), user.id, args.role)
+        store.set_role(COMMAND_LINE, user.id, args.role)
         say(f"{user.username} is now {args.role}.")
     elif args.command == "set-email":
         user = store.find_user(args.username)
-        store.set_user_email(None, user.id, args.email or None)
+        store.set_user_email(COMMAND_LINE, user.id, args.email or None)
         say(f"{user.username} signs in with {args.email}." if args.email else f"{user.username} is unlinked.")
-
-
-def _cli_admin():
-    """The command line acts with the server's own authority; it still goes through the role checks."""
-    from data.records import User
-
-    return User(id=0, username="command-line", role=Role.ADMIN.value, active=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.records import User
+from data.records import COMMAND_LINE, User
 from data.settings import Settings
 from data.store import Store
 from rubric import Rubric, default_kit
@@ -103,7 +103,7 @@ def admin(store: Store) -> User:
 
 
 def make_user(store: Store, name: str, role: str) -> User:
-    return store.create_user(name, PASSWORD, role, actor=None)
+    return store.create_user(name, PASSWORD, role, actor=COMMAND_LINE)
 
 
 @pytest.fixture

@@ -111,6 +111,110 @@ def test_self_identification_is_never_an_input_to_scoring(path):
         assert not __import__("re").search(rf"\b{word}\b", source), f"{path.name} mentions {word}"
 
 
+# -- the layers: no import cycles, and nothing imports a layer above it ---------------------------
+
+PROJECT = ("app", "ui", "rubric", "analysis", "data", "benchmarks", "motive")
+ABOVE = {"rubric": {"data", "analysis", "ui", "app", "motive"}, "data": {"analysis", "ui", "app", "motive"},
+         "analysis": {"ui", "app", "motive"}, "ui": {"motive"}}
+UPWARD_EXEMPT: set[str] = set()
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_imports() -> dict[str, set[str]]:
+    """Each project module and the project modules it imports anywhere in it, functions included."""
+    files = [ROOT / "app.py"] + [p for pkg in PROJECT[1:] for p in sorted((ROOT / pkg).rglob("*.py"))]
+    modules = {_module_name(p): p for p in files}
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(resolve(a.name) for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                # `from package import module` imports the module; `from module import name`, the module.
+                found.update(resolve(f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base) for a in node.names)
+        graph[name] = {m for m in found if m is not None and m != name}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan's algorithm, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    cycles.append(sorted(group))
+    return cycles
+
+
+def test_the_import_graph_sees_function_level_and_relative_imports():
+    graph = project_imports()
+    assert "data.store.base" in graph["data.store.accounts"]
+    assert "analysis.registry" in graph["motive.demo"]
+    assert "data.migrations" in graph["data.store.base"]  # `from data import migrations`
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_project_modules_import_each_other_in_a_cycle():
+    assert import_cycles(project_imports()) == []
+
+
+def test_no_layer_imports_a_layer_above_it():
+    upward = [
+        f"{name} imports {dep}"
+        for name, deps in sorted(project_imports().items()) if name not in UPWARD_EXEMPT
+        for dep in sorted(deps) if dep.split(".")[0] in ABOVE.get(name.split(".")[0], ())
+    ]
+    assert upward == []
+
+
 def test_every_motivation_label_has_one_colour_and_one_vocabulary():
     from analysis.lexicon import LABELS as lexicon_labels
     from data.corpus import LABELS as corpus_labels

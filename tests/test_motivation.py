@@ -228,6 +228,7 @@ def test_evidence_matches_the_hand_marked_decisive_phrases(model):
 
 def test_cli_labels_with_the_databases_active_model_and_never_trains(tmp_path, model, monkeypatch, capsys):
     from analysis import motivation
+    from data.records import SYSTEM
     from data.settings import Settings
     from data.store import Store
 
@@ -235,7 +236,7 @@ def test_cli_labels_with_the_databases_active_model_and_never_trains(tmp_path, m
     store = Store(Settings.from_env({"MOTIVE_DATABASE_URL": url}))
     ours = MotivationModel.from_bytes(model.to_bytes())
     ours.meta["version"] = "org-reviewed-1"
-    store.add_model_version(None, "org-reviewed-1", ours.to_bytes(), metrics={}, activate=True)
+    store.add_model_version(SYSTEM, "org-reviewed-1", ours.to_bytes(), metrics={}, activate=True)
     store.engine.dispose()
     monkeypatch.setenv("MOTIVE_DATABASE_URL", url)
 

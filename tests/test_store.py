@@ -1,11 +1,14 @@
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
-from data.errors import AccessDenied, ConflictError, NotFoundError, ValidationError
+from data.errors import AccessDenied, ConflictError, NotFoundError, StoreError, StoreUnavailable, ValidationError
 from data.records import LIMITS
-from data.store import Store
+from data.schema import interviews, kit_versions, positions
+from data.settings import Settings
+from data.store import Store, utcnow
 from tests.conftest import make_user
 
 
@@ -22,7 +25,6 @@ def test_write_transactions_begin_immediate(store, backend):
     if backend != "sqlite":
         pytest.skip("PostgreSQL takes row locks as it writes; BEGIN IMMEDIATE is SQLite's")
     seen = []
-    from sqlalchemy import event
 
     @event.listens_for(store.engine, "before_cursor_execute")
     def spy(conn, cursor, statement, *args):
@@ -205,3 +207,90 @@ def test_missing_records_raise_not_found(store, admin):
         store.get_candidate(admin, 999)
     with pytest.raises(NotFoundError):
         store.get_position(999)
+
+
+# -- transactions: nesting, and a database that does not answer ------------------------------------
+
+def commits_of(store):
+    """The COMMITs the store's engine issues from now on."""
+    seen = []
+    event.listen(store.engine, "commit", lambda conn: seen.append(conn))
+    return seen
+
+
+def position_names(store):
+    return {p.name for p in store.list_positions()}
+
+
+def test_nested_atomic_joins_the_outer_transaction_and_commits_once(store, admin):
+    commits = commits_of(store)
+    with store.atomic() as outer:
+        store.create_position(admin, "Night desk")
+        with store.atomic() as inner:
+            assert inner is outer
+            store.create_position(admin, "Day desk")
+        assert {"Night desk", "Day desk"} <= position_names(store)  # reads inside see the writes
+    assert len(commits) == 1
+    assert {"Night desk", "Day desk"} <= position_names(store)
+
+
+def test_an_error_in_the_inner_block_rolls_back_the_outer_writes_too(store, admin):
+    before = store.audit_entries(admin)[1]
+    with pytest.raises(NotFoundError):
+        with store.atomic():
+            store.create_position(admin, "Night desk")
+            store.add_candidate(admin, 999_999, "Nobody")  # its own atomic() fails: no such position
+    assert "Night desk" not in position_names(store)
+    assert store.audit_entries(admin)[1] == before
+
+
+def test_an_inner_failure_caught_inside_rolls_back_only_the_inner_block(store, admin):
+    with store.atomic():
+        store.create_position(admin, "Kept")
+        with pytest.raises(IntegrityError):  # a database error: PostgreSQL aborts all but a savepoint
+            with store.atomic() as conn:
+                conn.execute(insert(positions).values(name="Dropped", description="", created_at=utcnow()))
+                conn.execute(insert(positions).values(name="Kept", description="", created_at=utcnow()))
+        store.create_position(admin, "Also kept")
+    names = position_names(store)
+    assert {"Kept", "Also kept"} <= names and "Dropped" not in names
+
+
+def test_a_failed_start_leaves_neither_the_kit_nor_the_interview_behind(store, interviewer, candidate, kit,
+                                                                          monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConflictError("the audit entry could not be written")
+
+    monkeypatch.setattr(store, "_audit", refuse)
+    with pytest.raises(ConflictError):
+        store.start_interview(interviewer, candidate.id, kit)
+    with store.reading() as conn:
+        assert conn.execute(select(func.count()).select_from(kit_versions)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(interviews)).scalar_one() == 0
+
+
+def test_a_submit_reads_its_gaps_in_the_transaction_that_submits(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    commits = commits_of(store)
+    assert store.submit_interview(interviewer, iid, accept_gaps=True)
+    assert len(commits) == 1 and store.sheet(interviewer, iid).interview.submitted
+
+
+def unreachable(backend, tmp_path):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}"  # a directory: SQLite cannot open it
+    return "postgresql+psycopg://motive:motive@127.0.0.1:9/motive_test?connect_timeout=3"  # nothing listens
+
+
+def test_an_unreachable_database_raises_the_stores_own_error(backend, tmp_path):
+    settings = Settings.from_env({"MOTIVE_DATABASE_URL": unreachable(backend, tmp_path)})
+    with pytest.raises(StoreUnavailable, match="not reachable; try again") as raised:
+        Store(settings)
+    assert isinstance(raised.value, StoreError) and raised.value.__cause__ is not None
+    store = Store(settings, upgrade=False)
+    with pytest.raises(StoreUnavailable):
+        store.list_positions()
+    with pytest.raises(StoreUnavailable):
+        with store.atomic():
+            pass
+    store.dispose()

@@ -266,6 +266,44 @@ def test_retention_command_line_runs_and_reports(store, admin, interviewer, kit,
     assert store.audit_entries(admin, action="retention.")[0][0].actor == "command line"
 
 
+
+def test_command_lines_and_the_system_are_named_alike_in_every_audit_row(store, admin, interviewer, kit, tmp_path,
+                                                                         monkeypatch, capsys):
+    """One spelling each: the log must not call the command line both "command line" and "command-line"."""
+    from analysis import report
+    from analysis.registry import ensure_active_model
+    from data import importer, users
+
+    monkeypatch.setenv("MOTIVE_PASSWORD", "a long enough password")
+    assert users.main(["add", "carla", "--role", "recruiter"]) == 0
+    assert users.main(["set-role", "carla", "hr"]) == 0
+    assert users.main(["set-password", "carla"]) == 0
+    assert users.main(["set-email", "carla", "carla@corp.example"]) == 0
+    listing = tmp_path / "people.csv"
+    listing.write_text("name,email,position\nAda Lovelace,ada@example.com,Night desk\n")
+    assert importer.main([str(listing)]) == 0
+    assert report.main(["--out", str(tmp_path / "report.xlsx")]) == 0
+    by_hand, _ = interviewed(store, admin, interviewer, kit)
+    by_app, _ = interviewed(store, admin, interviewer, kit, name="Sam Poe", email="sam@example.com",
+                            position="Night shift")
+    age(store, by_hand.id, 40)
+    store.set_retention(admin, by_hand.position_id, 30)
+    assert retention.main([]) == 0
+    age(store, by_app.id, 40)
+    store.set_retention(admin, by_app.position_id, 30)
+    assert store.apply_retention().total == 1
+    ensure_active_model(store)
+
+    people = {admin.id, interviewer.id}
+    rows = [r for r in log(store) if r.actor_id not in people]
+    named = {(r.actor, r.actor_id) for r in rows}
+    assert named == {("command line", None), ("system", None)}, named
+    actions = {name: {r.action for r in rows if r.actor == name} for name, _ in named}
+    assert {"user.created", "user.role_changed", "user.password_reset", "user.sso_linked", "candidates.imported",
+            "export.report", "retention.anonymised"} <= actions["command line"]
+    assert {"retention.anonymised", "model.added"} <= actions["system"]
+
+
 # -- subject access -------------------------------------------------------------------------------
 
 def test_subject_access_returns_everything_held_on_one_candidate(store, admin, hr, interviewer, kit):

@@ -17,17 +17,11 @@ import streamlit as st
 
 from analysis import labelling
 from analysis.motivation import MotivationModel
-from data import errors
-from data.errors import StoreError
+from data.errors import StoreError, StoreUnavailable
 from data.records import User
 from data.store import Store
 from ui.render import md_escape, saved_mark
 from ui.state import Keys
-
-# The store's "unreachable, try again" error, which the store split (issue 12 section 1) adds as
-# data.errors.StoreUnavailable. Until it is there nothing is retried: an unreachable database surfaces
-# as the exception it is, since the UI no longer reads SQLAlchemy's own errors.
-UNAVAILABLE: type[StoreError] | tuple[()] = getattr(errors, "StoreUnavailable", ())
 
 
 def _pending() -> dict[str, dict]:
@@ -50,7 +44,7 @@ def _write(store: Store, user: User, model: MotivationModel | None, save: dict) 
 def _attempt(store: Store, user: User, model: MotivationModel | None, key: str, save: dict) -> None:
     try:
         stamp, label_error = _write(store, user, model, save)
-    except UNAVAILABLE:
+    except StoreUnavailable:
         _pending()[key] = save
         st.session_state[Keys.failed(key)] = (
             "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."

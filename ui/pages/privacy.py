@@ -4,7 +4,7 @@ import streamlit as st
 
 from analysis.privacy import subject_access_zip
 from data.records import LIMITS
-from data.trust import ERASURE_REASONS, MAX_RETENTION_DAYS
+from data.store import ERASURE_REASONS, MAX_RETENTION_DAYS
 from ui import refusal
 from ui.navigation import open_page
 from ui.render import md_escape

@@ -1,12 +1,11 @@
-"""The store's privacy and accountability duties: the audit trail, erasure, retention,
-subject access, voluntary self-identification, and single-sign-on identities.
+"""The store's privacy and accountability duties: reading the audit trail, erasure, retention,
+subject access and voluntary self-identification.
 
-`TrustMixin` is part of the one `Store` (data/store.py inherits it); it lives in its own
-module because a data protection officer should be able to read these rules in one place.
+They live in one module so that a data protection officer can read these rules in one place.
 
 * **Audit trail**: entries are appended inside the same transaction as the change they
-  record; the database refuses UPDATE and DELETE on the table (triggers, schema v4),
-  and no method here edits or removes one.
+  record (data/store/base.py writes them); the database refuses UPDATE and DELETE on the
+  table (triggers, schema v4), and no method here edits or removes one.
 * **Erasure** deletes the candidate and everything recorded about them; the log keeps a
   tombstone with counts only. The log never held their name, contact or words.
 * **Retention** anonymises candidates not hired once a position's retention period has
@@ -19,15 +18,14 @@ module because a data protection officer should be able to read these rules in o
 from __future__ import annotations
 
 import json
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, literal, or_, select, update
+from sqlalchemy import Connection, Row, delete, func, literal, or_, select, update
 
-from data.access import Role, require
-from data.errors import ConflictError, NotFoundError, ValidationError
-from data.records import User
+from data.access import require
+from data.errors import NotFoundError, ValidationError
+from data.records import SYSTEM, Actor, AuditEntry, CandidateStatus, ErasureResult, ModelStatus, RetentionRun
 from data.schema import (
     answers,
     audit_log,
@@ -43,6 +41,7 @@ from data.schema import (
     recommendations,
     users,
 )
+from data.store.base import StoreBase, utcnow
 
 ERASURE_REASONS = ("candidate request", "entered in error", "legal obligation", "other")
 SEX_KEYS = ("female", "male")
@@ -51,57 +50,15 @@ RACE_KEYS = (
     "american_indian_alaska_native", "two_or_more",
 )
 MAX_RETENTION_DAYS = 3650
-SYSTEM = "system"
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit trail, as stored."""
-
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    entity: str
-    entity_id: int | None
-    detail: dict
-
-
-@dataclass(frozen=True)
-class ErasureResult:
-    candidate_id: int
-    interviews: int
-    answers: int
-    labels: int
-    reviews: int
-    models_to_retrain: tuple[str, ...]  # retrained on this candidate's reviewed answers
-
-
-@dataclass(frozen=True)
-class RetentionRun:
-    """What a retention pass did (or, on a dry run, would do), per position."""
-
-    anonymised: dict[int, tuple[int, ...]]  # position_id -> candidate ids
-    dry_run: bool
-
-    @property
-    def total(self) -> int:
-        return sum(len(v) for v in self.anonymised.values())
-
-
-def _utcnow() -> datetime:
-    from data.store import utcnow
-
-    return utcnow()
-
-
-class TrustMixin:
-    """Mixed into Store; relies on its atomic(), reading(), _audit() and settings."""
+class TrustStore(StoreBase):
+    """Accountability and privacy: who did what, and what is kept about a candidate, for how long."""
 
     # -- the audit trail ---------------------------------------------------------------------
 
     def audit_entries(
-        self, actor: User, *, action: str = "", who: str = "", entity: str = "", entity_id: int | None = None,
+        self, actor: Actor, *, action: str = "", who: str = "", entity: str = "", entity_id: int | None = None,
         since: datetime | None = None, until: datetime | None = None, limit: int = 500, offset: int = 0,
     ) -> tuple[list[AuditEntry], int]:
         """Newest first, filtered; returns (one page of entries, how many match in all)."""
@@ -128,10 +85,10 @@ class TrustMixin:
         return [self._entry(r) for r in rows], total
 
     @staticmethod
-    def _entry(r) -> AuditEntry:
+    def _entry(r: Row) -> AuditEntry:
         return AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail or "{}"))
 
-    def audit_vocabulary(self, actor: User) -> tuple[list[str], list[str]]:
+    def audit_vocabulary(self, actor: Actor) -> tuple[list[str], list[str]]:
         """(actions, actors) that occur in the log, for the filter menus."""
         require(actor, "audit.view")
         with self.reading() as conn:
@@ -148,7 +105,7 @@ class TrustMixin:
         ans_ids = conn.execute(select(answers.c.id).where(answers.c.interview_id.in_(iv_ids or [-1]))).scalars().all()
         return list(iv_ids), list(ans_ids)
 
-    def erase_candidate(self, actor: User, candidate_id: int, reason: str) -> ErasureResult:
+    def erase_candidate(self, actor: Actor, candidate_id: int, reason: str) -> ErasureResult:
         """Delete a candidate and everything recorded about them; the audit log keeps a tombstone.
 
         `reason` is one of ERASURE_REASONS, a category rather than free text, so the
@@ -169,7 +126,7 @@ class TrustMixin:
                 retrain = conn.execute(
                     select(model_versions.c.version).where(
                         model_versions.c.created_by.is_not(None), model_versions.c.created_at >= first_review,
-                        model_versions.c.status != "retired",
+                        model_versions.c.status != ModelStatus.RETIRED,
                     )
                 ).scalars().all()
             n_reviews = conn.execute(delete(label_reviews).where(label_reviews.c.answer_id.in_(ans_ids or [-1]))).rowcount
@@ -185,7 +142,7 @@ class TrustMixin:
             self._audit(conn, actor, "candidate.erased", "candidate", candidate_id, reason=reason,
                         interviews=len(iv_ids), answers=n_answers, labels=n_labels, reviews=n_reviews,
                         models_to_retrain=retrain)
-        self._checkpoint()
+            self.after_commit(self._checkpoint)
         return ErasureResult(candidate_id, len(iv_ids), n_answers, n_labels, n_reviews, tuple(retrain))
 
     def _checkpoint(self) -> None:
@@ -196,7 +153,7 @@ class TrustMixin:
 
     # -- retention -----------------------------------------------------------------------------
 
-    def set_retention(self, actor: User, position_id: int, days: int | None) -> None:
+    def set_retention(self, actor: Actor, position_id: int, days: int | None) -> None:
         """How long candidates not hired for a position are kept before anonymisation; None keeps them."""
         require(actor, "privacy.manage")
         if days is not None:
@@ -213,17 +170,16 @@ class TrustMixin:
         with self.reading() as conn:
             return dict(conn.execute(select(positions.c.id, positions.c.retention_days)).all())
 
-    def apply_retention(self, actor: User | str | None = SYSTEM, *, now: datetime | None = None,
+    def apply_retention(self, actor: Actor = SYSTEM, *, now: datetime | None = None,
                         dry_run: bool = False) -> RetentionRun:
         """Anonymise every candidate not hired whose position's retention period has passed.
 
         The clock starts at the candidate's last activity: added, status changed, or an
-        interview of theirs touched. `actor` is a user (who must hold privacy.manage), None for
-        the command line, or "system" for the pass the app runs on start.
+        interview of theirs touched. `actor` is someone holding privacy.manage, the command
+        line, or data.records.SYSTEM for the pass the app runs on start.
         """
-        if isinstance(actor, User):
-            require(actor, "privacy.manage")
-        now = now or _utcnow()
+        require(actor, "privacy.manage")
+        now = now or utcnow()
         last_interview = (
             select(interviews.c.candidate_id, func.max(interviews.c.updated_at).label("touched"))
             .group_by(interviews.c.candidate_id).subquery()
@@ -239,7 +195,7 @@ class TrustMixin:
                     select(candidates.c.id, candidates.c.created_at, candidates.c.status_changed_at,
                            last_interview.c.touched)
                     .outerjoin(last_interview, last_interview.c.candidate_id == candidates.c.id)
-                    .where(candidates.c.position_id == pid, candidates.c.status != "hired",
+                    .where(candidates.c.position_id == pid, candidates.c.status != CandidateStatus.HIRED,
                            candidates.c.anonymised_at.is_(None))
                 ).all()
                 due = tuple(sorted(
@@ -254,8 +210,8 @@ class TrustMixin:
                         self._anonymise(conn, cid, now)
                     self._audit(conn, actor, "retention.anonymised", "position", pid, retention_days=days,
                                 candidates=len(due), candidate_ids=list(due))
-        if done and not dry_run:
-            self._checkpoint()
+            if done and not dry_run:
+                self.after_commit(self._checkpoint)
         return RetentionRun(done, dry_run)
 
     def _anonymise(self, conn: Connection, candidate_id: int, now: datetime) -> None:
@@ -273,7 +229,7 @@ class TrustMixin:
 
     # -- subject access ------------------------------------------------------------------------
 
-    def subject_access(self, actor: User, candidate_id: int) -> dict:
+    def subject_access(self, actor: Actor, candidate_id: int) -> dict:
         """Everything Motive holds on one candidate, as plain JSON-ready data."""
         require(actor, "privacy.manage")
         with self.reading() as conn:
@@ -332,14 +288,14 @@ class TrustMixin:
         with self.atomic() as conn:
             self._audit(conn, actor, "export.subject_access", "candidate", candidate_id)
 
-        def rows(result) -> list[dict]:
+        def rows(result: list[Row]) -> list[dict]:
             return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r._mapping.items()} for r in result]
 
         labels = rows(labs)
         for lab in labels:
             lab["evidence"] = json.loads(lab["evidence"] or "[]")
         return {
-            "generated_at": _utcnow().isoformat(),
+            "generated_at": utcnow().isoformat(),
             "candidate": {
                 "id": cand.id, "name": cand.name, "email": cand.email, "position": cand.position,
                 "status": cand.status, "added_at": cand.created_at.isoformat(),
@@ -364,7 +320,7 @@ class TrustMixin:
 
     # -- voluntary self-identification ---------------------------------------------------------
 
-    def set_self_id(self, actor: User, candidate_id: int, sex: str | None, race: str | None) -> None:
+    def set_self_id(self, actor: Actor, candidate_id: int, sex: str | None, race: str | None) -> None:
         """Record (or clear, with both None) what a candidate chose to disclose; None means declined."""
         require(actor, "fairness")
         if sex is not None and sex not in SEX_KEYS:
@@ -377,11 +333,11 @@ class TrustMixin:
             conn.execute(delete(candidate_self_id).where(candidate_self_id.c.candidate_id == candidate_id))
             if sex is not None or race is not None:
                 conn.execute(candidate_self_id.insert().values(
-                    candidate_id=candidate_id, sex=sex, race=race, recorded_by=actor.id, recorded_at=_utcnow()))
+                    candidate_id=candidate_id, sex=sex, race=race, recorded_by=actor.id, recorded_at=utcnow()))
             # The categories themselves stay out of the log: it is readable more widely than they are.
             self._audit(conn, actor, "self_id.recorded", "candidate", candidate_id)
 
-    def self_identification(self, actor: User, *, position_id: int | None = None) -> list[tuple[int, str | None, str | None]]:
+    def self_identification(self, actor: Actor, *, position_id: int | None = None) -> list[tuple[int, str | None, str | None]]:
         """(candidate_id, sex, race) for those who disclosed anything; HR and administrators only."""
         require(actor, "fairness")
         q = select(candidate_self_id.c.candidate_id, candidate_self_id.c.sex, candidate_self_id.c.race)
@@ -391,59 +347,9 @@ class TrustMixin:
         with self.reading() as conn:
             return [tuple(r) for r in conn.execute(q.order_by(candidate_self_id.c.candidate_id))]
 
-    def candidate_positions(self, actor: User, candidate_ids) -> dict[int, int]:
-        require(actor, "candidates.view")
-        ids = list(candidate_ids)
-        with self.reading() as conn:
-            return dict(conn.execute(
-                select(candidates.c.id, candidates.c.position_id).where(candidates.c.id.in_(ids or [-1]))).all())
+    # -- exports -------------------------------------------------------------------------------
 
-    # -- single sign-on identities -------------------------------------------------------------
-
-    def user_for_email(self, email: str | None) -> User:
-        """The active account an SSO identity maps to; roles always come from Motive's own table."""
-        email = (email or "").strip().lower()
-        if not email:
-            raise NotFoundError("The identity provider gave no e-mail address.")
-        with self.reading() as conn:
-            row = conn.execute(select(users).where(users.c.email == email)).first()
-        if row is None:
-            raise NotFoundError(f"No Motive account is linked to {email}; ask an administrator to add you.")
-        if not row.active:
-            raise ConflictError("This account is deactivated; ask an administrator.")
-        return self._user(row)
-
-    def set_user_email(self, actor: User | None, user_id: int, email: str | None) -> None:
-        """Link (or unlink, with None) an account to a single-sign-on e-mail address."""
-        if actor is not None:
-            require(actor, "users.manage")
-        email = self.normalise_email(email)
+    def record_export(self, actor: Actor, what: str, **detail: Any) -> None:
+        """Log that data left the system (a report, a subject-access file, the audit log itself)."""
         with self.atomic() as conn:
-            if conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is None:
-                raise NotFoundError(f"No user with id {user_id}.")
-            if email and conn.execute(select(users.c.id).where(users.c.email == email, users.c.id != user_id)).first():
-                raise ValidationError(f"{email} is already linked to another account.")
-            conn.execute(update(users).where(users.c.id == user_id).values(email=email))
-            self._audit(conn, actor, "user.sso_linked" if email else "user.sso_unlinked", "user", user_id)
-
-    def bootstrap_sso_admin(self, username: str, email: str) -> User:
-        """The first administrator of a single-sign-on deployment: linked to `email`, no usable password."""
-        email = self.normalise_email(email)
-        if not email:
-            raise ValidationError("The identity provider gave no e-mail address.")
-        with self.atomic() as conn:
-            if conn.execute(select(func.count()).select_from(users)).scalar_one():
-                raise ConflictError("An administrator already exists; sign in instead.")
-            user = self._insert_user(conn, username, secrets.token_urlsafe(48), Role.ADMIN)
-            conn.execute(update(users).where(users.c.id == user.id).values(email=email))
-            self._audit(conn, user, "user.created", "user", user.id, role=user.role, first_administrator=True,
-                        sso=True)
-        return self.get_user(user.id)
-
-    def record_sso_sign_in(self, user: User | None, *, refused_email: str | None = None) -> None:
-        with self.atomic() as conn:
-            if refused_email is not None:
-                self._audit(conn, "anonymous", "auth.sign_in_failed", "user", None, method="sso",
-                            email=refused_email[:320], reason="no linked account")
-            else:
-                self._audit(conn, user, "auth.signed_in", "user", user.id, method="sso")
+            self._audit(conn, actor, "export." + what, "export", None, **detail)

@@ -1,0 +1,43 @@
+"""The one store: every read and write of Motive's data goes through `Store`.
+
+`Store` is a facade composed of one class per subject, each in its own module and each
+built only on the base (data/store/base.py: the engine, `atomic()`, `reading()`, the
+audit writer):
+
+    accounts.py    password and single-sign-on accounts, roles, sign-in sessions
+    hiring.py      positions, candidates, candidate imports
+    interviews.py  kits, answers, ratings, recommendations, submitting
+    labels.py      motivation labels, reviews, model versions
+    panels.py      submitted interviews read together: panels, comparisons, reports
+    trust.py       audit reads, erasure, retention, subject access, self-identification
+"""
+
+from __future__ import annotations
+
+from data.records import AuditEntry, ErasureResult, RetentionRun
+from data.store.accounts import AccountStore
+from data.store.base import clean_text, make_engine, normalise_email, utcnow
+from data.store.hiring import HiringStore
+from data.store.interviews import InterviewStore
+from data.store.labels import LabelStore
+from data.store.panels import PanelStore
+from data.store.trust import ERASURE_REASONS, MAX_RETENTION_DAYS, RACE_KEYS, SEX_KEYS, TrustStore
+
+__all__ = [
+    "ERASURE_REASONS",
+    "MAX_RETENTION_DAYS",
+    "RACE_KEYS",
+    "SEX_KEYS",
+    "AuditEntry",
+    "ErasureResult",
+    "RetentionRun",
+    "Store",
+    "clean_text",
+    "make_engine",
+    "normalise_email",
+    "utcnow",
+]
+
+
+class Store(AccountStore, HiringStore, InterviewStore, LabelStore, PanelStore, TrustStore):
+    """Motive's persistence: accounts, hiring, interviews, labels, panels, and the privacy duties."""

@@ -1,0 +1,341 @@
+"""The store's foundation: the engine, transactions, the audit writer, and what every subject shares.
+
+Writes run in `atomic()` transactions that, on SQLite, start with BEGIN IMMEDIATE:
+a deferred transaction that reads and then writes fails with "database is
+locked" when two interviewers save at the same moment, and a lost save is the one
+thing this product must never do. All SQL is built with SQLAlchemy Core, so every
+value is a bound parameter.
+
+Transactions nest. An `atomic()` opened while the same thread is inside another one
+joins it (the held connection lives in a context variable) through a savepoint, so a
+composite operation, such as starting an interview, is one transaction that commits
+once: an error that leaves the inner block rolls back everything, and one the outer
+code catches rolls back only the inner block's writes. A `reading()` inside a write
+transaction reads through it, and so sees its writes.
+
+When the database does not answer, the store raises `StoreUnavailable` rather than the
+driver's error, so no caller needs to know SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import Connection, Row, Select, create_engine, event, insert, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from data import migrations
+from data.access import require
+from data.errors import AccessDenied, ConflictError, NotFoundError, StoreUnavailable, ValidationError
+from data.records import (
+    LIMITS,
+    Actor,
+    Answer,
+    Candidate,
+    Interview,
+    InterviewStatus,
+    Sheet,
+    User,
+)
+from data.schema import (
+    answers,
+    audit_log,
+    candidates,
+    interviews,
+    kit_versions,
+    positions,
+    ratings,
+    recommendations,
+    users,
+)
+from data.settings import Settings
+from rubric import Rubric
+
+_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the one time representation stored in both SQLite and PostgreSQL."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def clean_text(value: str | None, field: str) -> str:
+    """Normalise typed text for storage: NUL bytes dropped (PostgreSQL rejects them), length checked."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text")
+    value = value.replace("\x00", "")
+    limit = LIMITS.get(field)
+    if limit is not None and len(value) > limit:
+        raise ValidationError(
+            f"{field.replace('_', ' ').capitalize()} is {len(value):,} characters; the limit is {limit:,}. "
+            "Shorten it - nothing you saved before has been changed."
+        )
+    return value
+
+
+def normalise_email(email: str | None) -> str | None:
+    """A valid address in lower case, or None for none; candidates and single sign-on share the rule."""
+    email = clean_text(email, "email").strip()
+    if not email:
+        return None
+    if not _EMAIL.match(email):
+        raise ValidationError(f"{email!r} is not a valid email address.")
+    return email.lower()
+
+
+def make_engine(settings: Settings) -> Engine:
+    """An engine configured for safe concurrent writes on either database."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - exercised via every test
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")  # erased and anonymised text is overwritten, not left in free pages
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            mode = "IMMEDIATE" if conn.get_execution_options().get("motive_write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn the driver's "cannot reach the database" errors into the store's own, keeping the cause."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            raise StoreUnavailable() from exc
+        raise
+
+
+@dataclass
+class _Held:
+    """The write transaction this thread is inside, and what to run once it has committed."""
+
+    conn: Connection
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+class StoreBase:
+    """The engine, transactions and the audit writer; each subject of the store builds on this."""
+
+    def __init__(self, settings: Settings, *, engine: Engine | None = None, upgrade: bool = True) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings)
+        self._kit_cache: dict[int, Rubric] = {}
+        self._held: ContextVar[_Held | None] = ContextVar(f"motive_store_{id(self)}", default=None)
+        if upgrade:
+            with _reachable():
+                migrations.upgrade(self.engine)
+
+    normalise_email = staticmethod(normalise_email)
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[Connection]:
+        """A write transaction: all or nothing, and on SQLite it takes the write lock up front.
+
+        Inside another `atomic()` of this store on this thread it joins that transaction
+        through a savepoint instead, so the outermost one commits everything once.
+        """
+        held = self._held.get()
+        if held is not None:
+            with _reachable(), held.conn.begin_nested():
+                yield held.conn
+            return
+        with _reachable(), self.engine.connect() as conn:
+            conn = conn.execution_options(motive_write=True)
+            mine = _Held(conn)
+            with conn.begin():
+                token = self._held.set(mine)
+                try:
+                    yield conn
+                finally:
+                    self._held.reset(token)
+        with _reachable():
+            for callback in mine.after_commit:
+                callback()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only snapshot; inside a write transaction, a read through it (seeing its writes)."""
+        held = self._held.get()
+        if held is not None:
+            with _reachable():
+                yield held.conn
+            return
+        with _reachable(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside a write transaction of this store."""
+        return self._held.get() is not None
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the current write transaction has committed (now, outside one)."""
+        held = self._held.get()
+        if held is None:
+            callback()
+        else:
+            held.after_commit.append(callback)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- the audit trail -------------------------------------------------------------------------
+
+    def _audit(self, conn: Connection, actor: Actor | None, action: str, entity: str,
+               entity_id: int | None = None, **detail: Any) -> None:
+        """Append one audit entry inside the caller's transaction, so it lands if and only if the change does.
+
+        A person is recorded by id and username; a non-person actor (data.records.SystemActor)
+        by its kind's name with no id, the same way wherever it acts. Callers pass ids, field
+        names and counts in `detail`, never a candidate's name, contact or words, so an erased
+        candidate leaves no personal data behind in the log.
+        """
+        conn.execute(insert(audit_log).values(
+            at=utcnow(), actor_id=actor.id, actor=actor.username[:64], action=action, entity=entity,
+            entity_id=entity_id, detail=json.dumps(detail, sort_keys=True, default=str),
+        ))
+
+
+# -- rows every subject reads -------------------------------------------------------------------
+
+def to_user(row: Row) -> User:
+    return User(id=row.id, username=row.username, role=row.role, active=bool(row.active), email=row.email)
+
+
+def candidate_query() -> Select:
+    return select(candidates, positions.c.name.label("position_name")).join(
+        positions, positions.c.id == candidates.c.position_id
+    )
+
+
+def to_candidate(r: Row) -> Candidate:
+    return Candidate(
+        id=r.id,
+        position_id=r.position_id,
+        position_name=r.position_name,
+        name=r.name,
+        email=r.email,
+        status=r.status,
+        created_at=r.created_at,
+    )
+
+
+def interview_query() -> Select:
+    return (
+        select(
+            interviews,
+            candidates.c.name.label("candidate_name"),
+            positions.c.name.label("position_name"),
+            users.c.username.label("interviewer_name"),
+            kit_versions.c.name.label("kit_name"),
+            kit_versions.c.version.label("kit_version"),
+        )
+        .join(candidates, candidates.c.id == interviews.c.candidate_id)
+        .join(positions, positions.c.id == candidates.c.position_id)
+        .join(users, users.c.id == interviews.c.interviewer_id)
+        .join(kit_versions, kit_versions.c.id == interviews.c.kit_version_id)
+    )
+
+
+def to_interview(r: Row) -> Interview:
+    return Interview(
+        id=r.id,
+        candidate_id=r.candidate_id,
+        candidate_name=r.candidate_name,
+        position_name=r.position_name,
+        interviewer_id=r.interviewer_id,
+        interviewer_name=r.interviewer_name,
+        kit_version_id=r.kit_version_id,
+        kit_label=f"{r.kit_name} (v{r.kit_version})",
+        status=r.status,
+        current_question=r.current_question,
+        started_at=r.started_at,
+        updated_at=r.updated_at,
+        submitted_at=r.submitted_at,
+    )
+
+
+def to_answer(a: Row) -> Answer:
+    return Answer(
+        question_id=a.question_id, story=a.story, why=a.why, feeling=a.feeling, notes=a.notes,
+        revision=a.revision, updated_at=a.updated_at,
+    )
+
+
+def interview_id_for(conn: Connection, interviewer_id: int | None, candidate_id: int) -> int | None:
+    """The interviewer's own interview of a candidate, if they started one."""
+    return conn.execute(
+        select(interviews.c.id).where(
+            interviews.c.candidate_id == candidate_id, interviews.c.interviewer_id == interviewer_id
+        )
+    ).scalar()
+
+
+def visible_interview(conn: Connection, actor: Actor, interview_id: int) -> Interview:
+    """An interview the actor may see: their own, or any one for reviewing roles; NotFoundError otherwise."""
+    r = conn.execute(interview_query().where(interviews.c.id == interview_id)).first()
+    if r is None:
+        raise NotFoundError(f"No interview with id {interview_id}.")
+    interview = to_interview(r)
+    if interview.interviewer_id != actor.id:
+        try:
+            require(actor, "interviews.review")
+        except AccessDenied:
+            raise NotFoundError(f"No interview with id {interview_id} among yours.") from None
+    return interview
+
+
+def read_sheet(conn: Connection, interview: Interview) -> Sheet:
+    """An interview's records; callers have already decided the reader may see them."""
+    answer_rows = conn.execute(select(answers).where(answers.c.interview_id == interview.id)).all()
+    rating_rows = conn.execute(select(ratings).where(ratings.c.interview_id == interview.id)).all()
+    rec = conn.execute(select(recommendations).where(recommendations.c.interview_id == interview.id)).first()
+    return Sheet(
+        interview=interview,
+        answers={a.question_id: to_answer(a) for a in answer_rows},
+        ratings={r.question_id: r.score for r in rating_rows},
+        recommendation=rec.value if rec else None,
+        recommendation_note=rec.note if rec else "",
+    )
+
+
+def check_writable(conn: Connection, actor: Actor, interview_id: int) -> None:
+    """Inside the write transaction: the interview is the actor's own and still open."""
+    require(actor, "interviews.conduct")
+    row = conn.execute(
+        select(interviews.c.interviewer_id, interviews.c.status).where(interviews.c.id == interview_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"No interview with id {interview_id}.")
+    if row.interviewer_id != actor.id:
+        raise AccessDenied("Only the interviewer who runs an interview can write to it.")
+    if row.status == InterviewStatus.SUBMITTED:
+        raise ConflictError("This interview was submitted and is read-only; nothing was changed.")

@@ -1,0 +1,248 @@
+"""Interviews: the kits they are pinned to, answers, ratings, recommendations and submitting.
+
+Every field is saved the moment it is typed, each save in its own transaction; an
+interview is written only by the interviewer who runs it and only until it is submitted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from data.access import require
+from data.errors import NotFoundError, ValidationError
+from data.progress import gaps
+from data.records import ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, Interview, InterviewStatus, Sheet
+from data.schema import answers, candidates, interviews, kit_versions, ratings, recommendations
+from data.store.base import (
+    StoreBase,
+    check_writable,
+    clean_text,
+    interview_id_for,
+    interview_query,
+    read_sheet,
+    to_answer,
+    to_interview,
+    utcnow,
+    visible_interview,
+)
+from rubric import Rubric, load_kit_text
+
+
+class InterviewStore(StoreBase):
+    """One interviewer's scorecard per candidate, pinned to the exact kit text it started with."""
+
+    # -- kits ------------------------------------------------------------------------------------
+
+    def register_kit(self, kit: Rubric) -> int:
+        """Record the exact kit text an interview will use; the same text is stored once."""
+        sha = hashlib.sha256(kit.source.encode("utf-8")).hexdigest()
+        key = (kit_versions.c.kit_id == kit.id, kit_versions.c.version == kit.version, kit_versions.c.sha256 == sha)
+        with self.reading() as conn:
+            found = conn.execute(select(kit_versions.c.id).where(*key)).scalar()
+        if found is not None:
+            return found
+        try:
+            with self.atomic() as conn:
+                return conn.execute(
+                    insert(kit_versions).values(
+                        kit_id=kit.id, version=kit.version, sha256=sha, name=kit.name, source=kit.source, created_at=utcnow()
+                    )
+                ).inserted_primary_key[0]
+        except IntegrityError:  # another process registered it first
+            with self.reading() as conn:
+                return conn.execute(select(kit_versions.c.id).where(*key)).scalar_one()
+
+    def kit_for_version(self, kit_version_id: int) -> Rubric:
+        """The kit exactly as it was when the interview started, whatever the files say today."""
+        if kit_version_id not in self._kit_cache:
+            with self.reading() as conn:
+                row = conn.execute(select(kit_versions).where(kit_versions.c.id == kit_version_id)).first()
+            if row is None:
+                raise NotFoundError(f"No kit version with id {kit_version_id}.")
+            self._kit_cache[kit_version_id] = load_kit_text(row.source, origin=f"stored kit {row.kit_id} v{row.version}")
+        return self._kit_cache[kit_version_id]
+
+    def kits_by_version(self, kit_version_ids: Iterable[int]) -> dict[int, Rubric]:
+        return {k: self.kit_for_version(k) for k in set(kit_version_ids)}
+
+    # -- interviews ------------------------------------------------------------------------------
+
+    def start_interview(self, actor: Actor, candidate_id: int, kit: Rubric) -> int:
+        """Start (or resume) the actor's interview of a candidate; rows for every question exist from the start.
+
+        Registering the kit, the interview and its rows is one transaction: a failure leaves none of them.
+        """
+        require(actor, "interviews.conduct")
+        with self.reading() as conn:
+            existing = interview_id_for(conn, actor.id, candidate_id)
+        if existing is not None:
+            return existing
+        try:
+            with self.atomic() as conn:
+                existing = interview_id_for(conn, actor.id, candidate_id)  # another tab, while we waited for the lock
+                if existing is not None:
+                    return existing
+                if conn.execute(select(candidates.c.id).where(candidates.c.id == candidate_id)).first() is None:
+                    raise NotFoundError(f"No candidate with id {candidate_id}.")
+                kit_version_id = self.register_kit(kit)
+                now = utcnow()
+                iid = conn.execute(
+                    insert(interviews).values(
+                        candidate_id=candidate_id,
+                        interviewer_id=actor.id,
+                        kit_version_id=kit_version_id,
+                        status=InterviewStatus.IN_PROGRESS.value,
+                        current_question=kit.questions[0].id,
+                        started_at=now,
+                        updated_at=now,
+                    )
+                ).inserted_primary_key[0]
+                conn.execute(
+                    insert(answers),
+                    [
+                        {"interview_id": iid, "question_id": q.id, "story": "", "why": "", "feeling": "", "notes": "",
+                         "revision": 0, "updated_at": now}
+                        for q in kit.questions
+                    ],
+                )
+                conn.execute(
+                    insert(ratings), [{"interview_id": iid, "question_id": q.id, "updated_at": now} for q in kit.questions]
+                )
+                conn.execute(insert(recommendations).values(interview_id=iid, note="", updated_at=now))
+                self._audit(conn, actor, "interview.started", "interview", iid, candidate_id=candidate_id,
+                            kit=f"{kit.id} {kit.version}")
+                return iid
+        except IntegrityError:  # a double click or a second tab started it a moment ago
+            with self.reading() as conn:
+                existing = interview_id_for(conn, actor.id, candidate_id)
+            if existing is None:
+                raise
+            return existing
+
+    def get_interview(self, actor: Actor, interview_id: int) -> Interview:
+        """An interview the actor may see: their own, or any one for reviewing roles."""
+        with self.reading() as conn:
+            return visible_interview(conn, actor, interview_id)
+
+    def list_interviews(
+        self, actor: Actor, *, mine: bool = True, status: str | None = None, candidate_id: int | None = None
+    ) -> list[Interview]:
+        q = interview_query()
+        if mine:
+            q = q.where(interviews.c.interviewer_id == actor.id)
+        else:
+            require(actor, "interviews.review")
+        if status:
+            q = q.where(interviews.c.status == status)
+        if candidate_id is not None:
+            q = q.where(interviews.c.candidate_id == candidate_id)
+        with self.reading() as conn:
+            return [to_interview(r) for r in conn.execute(q.order_by(interviews.c.updated_at.desc()).limit(500))]
+
+    def sheet(self, actor: Actor, interview_id: int) -> Sheet:
+        """Everything recorded in one interview the actor may see, in one read snapshot."""
+        with self.reading() as conn:
+            return read_sheet(conn, visible_interview(conn, actor, interview_id))
+
+    def save_answer_field(self, actor: Actor, interview_id: int, question_id: str, field: str, text: str) -> Answer:
+        """Save one field the moment it leaves focus; returns the answer as now stored."""
+        if field not in ANSWER_FIELDS:
+            raise ValidationError(f"Unknown answer field {field!r}; expected one of {', '.join(ANSWER_FIELDS)}.")
+        text = clean_text(text, field)
+        now = utcnow()
+        with self.atomic() as conn:
+            check_writable(conn, actor, interview_id)
+            done = conn.execute(
+                update(answers)
+                .where(answers.c.interview_id == interview_id, answers.c.question_id == question_id)
+                .values({field: text, "revision": answers.c.revision + 1, "updated_at": now})
+            ).rowcount
+            if not done:
+                raise NotFoundError(f"Question {question_id!r} is not part of interview {interview_id}.")
+            conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
+            a = conn.execute(
+                select(answers).where(answers.c.interview_id == interview_id, answers.c.question_id == question_id)
+            ).one()
+            self._audit(conn, actor, "answer.edited", "interview", interview_id, question=question_id, field=field,
+                        revision=a.revision, characters=len(text))
+        return to_answer(a)
+
+    def save_rating(self, actor: Actor, interview_id: int, question_id: str, score: int | None) -> datetime:
+        if score is not None and (isinstance(score, bool) or score not in (1, 2, 3, 4, 5)):
+            raise ValidationError("Ratings are whole numbers from 1 to 5.")
+        now = utcnow()
+        with self.atomic() as conn:
+            check_writable(conn, actor, interview_id)
+            done = conn.execute(
+                update(ratings)
+                .where(ratings.c.interview_id == interview_id, ratings.c.question_id == question_id)
+                .values(score=score, updated_at=now)
+            ).rowcount
+            if not done:
+                raise NotFoundError(f"Question {question_id!r} is not part of interview {interview_id}.")
+            conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
+            self._audit(conn, actor, "rating.edited", "interview", interview_id, question=question_id, score=score)
+        return now
+
+    def save_recommendation(self, actor: Actor, interview_id: int, value: str | None, note: str | None = None) -> datetime:
+        """Save the overall recommendation; `note=None` leaves the note as it was."""
+        if value is not None and value not in RECOMMENDATIONS:
+            raise ValidationError(f"Recommendation must be one of {', '.join(RECOMMENDATIONS)}.")
+        values: dict = {"value": value, "updated_at": utcnow()}
+        if note is not None:
+            values["note"] = clean_text(note, "recommendation_note")
+        with self.atomic() as conn:
+            check_writable(conn, actor, interview_id)
+            conn.execute(update(recommendations).where(recommendations.c.interview_id == interview_id).values(**values))
+            conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=values["updated_at"]))
+            self._audit(conn, actor, "recommendation.edited", "interview", interview_id, value=value,
+                        note_changed=note is not None)
+        return values["updated_at"]
+
+    def save_recommendation_note(self, actor: Actor, interview_id: int, note: str) -> datetime:
+        note = clean_text(note, "recommendation_note")
+        now = utcnow()
+        with self.atomic() as conn:
+            check_writable(conn, actor, interview_id)
+            conn.execute(
+                update(recommendations).where(recommendations.c.interview_id == interview_id).values(note=note, updated_at=now)
+            )
+            self._audit(conn, actor, "recommendation.edited", "interview", interview_id, note_changed=True)
+        return now
+
+    def set_current_question(self, actor: Actor, interview_id: int, question_id: str) -> None:
+        """Remember where the interviewer is, so another tab or a reconnect opens the same question."""
+        with self.atomic() as conn:
+            row = conn.execute(
+                select(interviews.c.interviewer_id, interviews.c.status).where(interviews.c.id == interview_id)
+            ).first()
+            if row is None or row.interviewer_id != actor.id or row.status == InterviewStatus.SUBMITTED:
+                return
+            conn.execute(update(interviews).where(interviews.c.id == interview_id).values(current_question=question_id))
+
+    def submit_interview(self, actor: Actor, interview_id: int, *, accept_gaps: bool = False) -> tuple[str, ...]:
+        """Submit; with gaps, refuse unless `accept_gaps`. Returns the gaps flagged. Nothing is ever dropped.
+
+        The gaps are read in the same transaction that submits, so a save landing in between cannot
+        make the flagged gaps differ from what was submitted.
+        """
+        with self.atomic() as conn:
+            sheet = read_sheet(conn, visible_interview(conn, actor, interview_id))
+            flagged = gaps(sheet, self.kit_for_version(sheet.interview.kit_version_id))
+            if flagged and not accept_gaps:
+                raise ValidationError("Not submitted; still open: " + "; ".join(flagged))
+            check_writable(conn, actor, interview_id)
+            now = utcnow()
+            conn.execute(
+                update(interviews)
+                .where(interviews.c.id == interview_id)
+                .values(status=InterviewStatus.SUBMITTED.value, submitted_at=now, updated_at=now)
+            )
+            self._audit(conn, actor, "interview.submitted", "interview", interview_id, open_parts=len(flagged))
+        return flagged
+

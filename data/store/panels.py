@@ -1,0 +1,135 @@
+"""Panels and reports: what scoring, agreement, comparison and the Excel report read.
+
+Only submitted interviews count. An interviewer sees colleagues' interviews of a
+candidate only once their own is submitted, so nobody's ratings are anchored by another's.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from sqlalchemy import Select, func, select
+
+from data.access import require
+from data.errors import AccessDenied
+from data.records import Actor, InterviewStatus, PanelData, Sheet
+from data.schema import (
+    answers,
+    candidates,
+    interviews,
+    label_reviews,
+    motivation_labels,
+    ratings,
+    recommendations,
+    users,
+)
+from data.store.base import StoreBase, interview_id_for, interview_query, read_sheet, to_interview, visible_interview
+
+
+class PanelStore(StoreBase):
+    """Submitted interviews read together, for a panel view or a report."""
+
+    def panel_data(self, actor: Actor, *, position_id: int | None = None,
+                   candidate_ids: list[int] | None = None, statuses: Iterable[str] | None = None) -> PanelData:
+        """Every submitted interview (of a position, or of some candidates) and what it recorded."""
+        require(actor, "interviews.review")
+        q = self._submitted(position_id, candidate_ids, statuses)
+        with self.reading() as conn:
+            ivs = conn.execute(q.order_by(interviews.c.id)).all()
+            ids = select(q.subquery().c.id)
+            rts = conn.execute(select(ratings.c.interview_id, ratings.c.question_id, ratings.c.score)
+                               .where(ratings.c.interview_id.in_(ids))).all()
+            recs = conn.execute(select(recommendations.c.interview_id, recommendations.c.value)
+                                .where(recommendations.c.interview_id.in_(ids))).all()
+            newest = select(func.max(motivation_labels.c.id)).group_by(motivation_labels.c.answer_id)
+            labs = conn.execute(
+                select(motivation_labels.c.id, answers.c.interview_id, answers.c.question_id, motivation_labels.c.label)
+                .join(answers, answers.c.id == motivation_labels.c.answer_id)
+                .where(answers.c.interview_id.in_(ids), motivation_labels.c.id.in_(newest))
+            ).all()
+            latest_review = select(func.max(label_reviews.c.id)).group_by(label_reviews.c.motivation_label_id)
+            reviewed = dict(conn.execute(
+                select(label_reviews.c.motivation_label_id, label_reviews.c.label)
+                .where(label_reviews.c.id.in_(latest_review))
+            ).all()) if labs else {}
+        return PanelData(
+            interviews=tuple(tuple(r) for r in ivs),
+            ratings=tuple(tuple(r) for r in rts),
+            recommendations=tuple(tuple(r) for r in recs),
+            labels=tuple((r.interview_id, r.question_id, r.label, reviewed.get(r.id, r.label), r.id in reviewed)
+                         for r in labs),
+        )
+
+    @staticmethod
+    def _submitted(position_id: int | None, candidate_ids: list[int] | None,
+                   statuses: Iterable[str] | None = None) -> Select:
+        """The submitted interviews a panel view or report covers."""
+        q = (
+            select(interviews.c.id, interviews.c.candidate_id, candidates.c.name, candidates.c.status,
+                   users.c.username, interviews.c.kit_version_id, interviews.c.submitted_at)
+            .join(candidates, candidates.c.id == interviews.c.candidate_id)
+            .join(users, users.c.id == interviews.c.interviewer_id)
+            .where(interviews.c.status == InterviewStatus.SUBMITTED)
+        )
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
+        if candidate_ids is not None:
+            q = q.where(interviews.c.candidate_id.in_(candidate_ids or [-1]))
+        if statuses is not None:
+            q = q.where(candidates.c.status.in_(list(statuses) or ["-"]))
+        return q
+
+    def iter_report_rows(self, actor: Actor, *, position_id: int | None = None,
+                         candidate_ids: list[int] | None = None, statuses: Iterable[str] | None = None,
+                         batch: int = 2000) -> Iterator[tuple]:
+        """Every answer of the selected submitted interviews with its latest label and review, streamed.
+
+        Yields (interview_id, question_id, story, why, feeling, notes, model_label, confidence,
+        evidence_json, final_label, review_action, review_reason); label fields are None when
+        the answer was never labelled. One query, read `batch` rows at a time, so a report's
+        memory stays flat however many candidates it covers.
+        """
+        require(actor, "interviews.review")
+        ids = select(self._submitted(position_id, candidate_ids, statuses).subquery().c.id)
+        latest = (select(motivation_labels.c.answer_id, func.max(motivation_labels.c.id).label("lid"))
+                  .group_by(motivation_labels.c.answer_id).subquery())
+        reviewed = (select(label_reviews.c.motivation_label_id, func.max(label_reviews.c.id).label("rid"))
+                    .group_by(label_reviews.c.motivation_label_id).subquery())
+        q = (
+            select(answers.c.interview_id, answers.c.question_id, answers.c.story, answers.c.why, answers.c.feeling,
+                   answers.c.notes, motivation_labels.c.label, motivation_labels.c.confidence,
+                   motivation_labels.c.evidence, label_reviews.c.label, label_reviews.c.action, label_reviews.c.reason)
+            .outerjoin(latest, latest.c.answer_id == answers.c.id)
+            .outerjoin(motivation_labels, motivation_labels.c.id == latest.c.lid)
+            .outerjoin(reviewed, reviewed.c.motivation_label_id == motivation_labels.c.id)
+            .outerjoin(label_reviews, label_reviews.c.id == reviewed.c.rid)
+            .where(answers.c.interview_id.in_(ids))
+            .order_by(answers.c.interview_id, answers.c.id)
+        )
+        with self.reading() as conn:
+            for r in conn.execution_options(yield_per=batch).execute(q):
+                yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or r[6], r[10], r[11])
+
+    def panel_for(self, actor: Actor, candidate_id: int) -> list[Sheet]:
+        """The other interviewers' submitted interviews of a candidate.
+
+        An interviewer sees them only once their own interview of that candidate is
+        submitted, so nobody's ratings are anchored by a colleague's; reviewing roles
+        see them always.
+        """
+        with self.reading() as conn:
+            try:
+                require(actor, "interviews.review")
+            except AccessDenied:
+                own = interview_id_for(conn, actor.id, candidate_id)
+                if own is None or visible_interview(conn, actor, own).status != InterviewStatus.SUBMITTED:
+                    raise AccessDenied(
+                        "Other interviewers' ratings and notes appear once you submit your own."
+                    ) from None
+            rows = conn.execute(
+                interview_query().where(interviews.c.candidate_id == candidate_id,
+                                        interviews.c.status == InterviewStatus.SUBMITTED,
+                                        interviews.c.interviewer_id != actor.id)
+                .order_by(interviews.c.id)
+            ).all()
+            return [read_sheet(conn, to_interview(r)) for r in rows]
