@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from openpyxl import Workbook
 
@@ -27,7 +26,7 @@ from analysis.scoring import frames, score
 from analysis.sheets import Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
 from data.access import allowed
 from data.fields import ANSWER_FIELDS
-from data.records import MOTIVE_LABELS, RECOMMENDATION_LABELS, RECOMMENDATIONS, User
+from data.records import MOTIVE_LABELS, ReportAnswer, RECOMMENDATION_LABELS, RECOMMENDATIONS, User
 from data.store import Store
 from rubric import Question, Rubric
 from rubric.model import RATING_LEVELS
@@ -37,9 +36,8 @@ ADVISORY = ("The motivation label is advisory. It reads the motive a candidate s
 
 
 # -- rows ------------------------------------------------------------------------------------
-# The store hands the report plain tuples today. Each is given a name here, in one place,
-# and read by field name everywhere after; a named row type returned by the store itself
-# can replace InterviewRow and AnswerRow without touching the sheets.
+# PanelData.interviews holds plain tuples; each is given a name here, in one place, and read
+# by field name everywhere after. Answers come from the store as data.records.ReportAnswer.
 
 class InterviewRow(NamedTuple):
     """A submitted interview as PanelData.interviews holds it (see data.records.PanelData)."""
@@ -53,36 +51,10 @@ class InterviewRow(NamedTuple):
     submitted_at: datetime
 
 
-class AnswerRow(NamedTuple):
-    """One answer with its latest label and review, as Store.iter_report_rows yields it.
-
-    The label fields are None when the answer was never labelled; final_label is the
-    interviewer's reviewed label, else the model's.
-    """
-
-    interview_id: int
-    question_id: str
-    story: str
-    why: str
-    feeling: str
-    notes: str
-    model_label: str | None
-    confidence: float | None
-    evidence_json: str | None
-    final_label: str | None
-    review_action: str | None
-    review_reason: str | None
-
-
-def answer_rows(store: Store, actor: User, **selection: Any) -> Iterator[AnswerRow]:
-    """The store's report rows, named; a row of the wrong length fails here rather than shifting columns."""
-    return map(AnswerRow._make, store.iter_report_rows(actor, **selection))
-
-
 class AnswerLine(NamedTuple):
     """One row of the Answers sheet: an answer, whose it is, its question's title and its rating."""
 
-    answer: AnswerRow
+    answer: ReportAnswer
     candidate: str
     interviewer: str
     question: str
@@ -171,8 +143,8 @@ CANDIDATES: tuple[Column, ...] = (
 )
 
 
-def _evidence(evidence_json: str | None) -> str:
-    return "; ".join(f"{e['side']}: {e['phrase']}" for e in json.loads(evidence_json)) if evidence_json else ""
+def _evidence(evidence: tuple[dict, ...]) -> str:
+    return "; ".join(f"{e['side']}: {e['phrase']}" for e in evidence)
 
 
 ANSWERS: tuple[Column[AnswerLine], ...] = (
@@ -182,7 +154,7 @@ ANSWERS: tuple[Column[AnswerLine], ...] = (
     *(Column(f.heading, f.width, attrgetter(f"answer.{f.name}")) for f in ANSWER_FIELDS),
     Column("Model label", 12, lambda line: line.answer.model_label or ""),
     Column("Confidence", 11, attrgetter("answer.confidence"), fmt=PCT),
-    Column("Evidence", 40, lambda line: _evidence(line.answer.evidence_json)),
+    Column("Evidence", 40, lambda line: _evidence(line.answer.evidence)),
     Column("Interviewer's label", 16, lambda line: line.answer.final_label or ""),
     Column("Review", 10, lambda line: line.answer.review_action or ""),
     Column("Reason", 30, lambda line: line.answer.review_reason or ""),
@@ -257,7 +229,7 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     who = {r.interview_id: r for r in f.interviews.itertuples()}
     rated = {(r.interview_id, r.question_id): int(r.score) for r in f.ratings.itertuples()}
     answers = SheetWriter(wb, "Answers", taken, ANSWERS)
-    for a in answer_rows(store, actor, **selection):
+    for a in store.iter_report_rows(actor, **selection):
         iv = who[a.interview_id]
         answers.write(AnswerLine(a, iv.name, iv.interviewer, titles.get((iv.kit_version_id, a.question_id), a.question_id),
                                  rated.get((a.interview_id, a.question_id))))

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Callable
 from datetime import datetime, timezone
 
-from analysis.motivation import ModelError, MotivationModel, compose, evaluate
+from analysis.motivation import ModelError, MotivationModel, evaluate
 from data.corpus import Example, load_corpus
+from data.fields import model_text
 from data.records import User
 from data.store import Store
 
@@ -34,8 +35,7 @@ class Candidate:
 
 
 def reviewed(store: Store) -> list[Example]:
-    return [Example(label, compose(story, why, feeling)) for label, story, why, feeling in store.reviewed_examples()
-            if compose(story, why, feeling)]
+    return [Example(label, text) for label, fields in store.reviewed_examples() if (text := model_text(fields))]
 
 
 def is_held_out(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -147,20 +148,50 @@ class Interview:
         return self.status == InterviewStatus.SUBMITTED
 
 
+class _Texts:
+    """An answer's text fields, read as attributes (`answer.story`) or by name (`answer.text("story")`).
+
+    The fields are the ones data/fields.py declares; a record holds them in `texts`.
+    """
+
+    texts: Mapping[str, str]
+
+    def text(self, field_name: str) -> str:
+        return self.texts[field_name]
+
+    def __getattr__(self, name: str) -> str:
+        if name in FIELD_NAMES:
+            return self.texts.get(name, "")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
 @dataclass(frozen=True)
-class Answer:
-    """What the candidate said to one question, as the interviewer recorded it."""
+class Answer(_Texts):
+    """What the candidate said to one question, as the interviewer recorded it; `texts` has every declared field."""
 
     question_id: str
-    story: str
-    why: str
-    feeling: str
-    notes: str
+    texts: Mapping[str, str]
     revision: int
     updated_at: datetime
 
-    def text(self, field_name: str) -> str:
-        return getattr(self, field_name)
+
+@dataclass(frozen=True)
+class ReportAnswer(_Texts):
+    """One answer of a submitted interview with its latest label and review, as the report reads it.
+
+    The label fields are None when the answer was never labelled; `final_label` is the
+    interviewer's reviewed label, else the model's; `evidence` is the model's phrases.
+    """
+
+    interview_id: int
+    question_id: str
+    texts: Mapping[str, str]
+    model_label: str | None
+    confidence: float | None
+    evidence: tuple[dict, ...]
+    final_label: str | None
+    review_action: str | None
+    review_reason: str | None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.fields import ANSWER_FIELDS
 from data.records import CandidateStatus, InterviewStatus
 
 SCHEMA_VERSION = 4
@@ -110,10 +111,7 @@ answers = Table(
     Column("id", Integer, primary_key=True),
     Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
     Column("question_id", String(64), nullable=False),
-    Column("story", Text, nullable=False, default=""),
-    Column("why", Text, nullable=False, default=""),
-    Column("feeling", Text, nullable=False, default=""),
-    Column("notes", Text, nullable=False, default=""),
+    *(Column(f.name, Text, nullable=False, default="") for f in ANSWER_FIELDS),
     Column("revision", Integer, nullable=False, default=0),
     Column("updated_at", DateTime, nullable=False),
     UniqueConstraint("interview_id", "question_id", name="uq_answers_interview_question"),

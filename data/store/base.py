@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data import migrations
 from data.access import require
+from data.fields import FIELD_NAMES
 from data.errors import AccessDenied, ConflictError, NotFoundError, StoreUnavailable, ValidationError
 from data.records import (
     LIMITS,
@@ -284,10 +285,8 @@ def to_interview(r: Row) -> Interview:
 
 
 def to_answer(a: Row) -> Answer:
-    return Answer(
-        question_id=a.question_id, story=a.story, why=a.why, feeling=a.feeling, notes=a.notes,
-        revision=a.revision, updated_at=a.updated_at,
-    )
+    return Answer(question_id=a.question_id, texts={name: a._mapping[name] for name in FIELD_NAMES},
+                  revision=a.revision, updated_at=a.updated_at)
 
 
 def interview_id_for(conn: Connection, interviewer_id: int | None, candidate_id: int) -> int | None:

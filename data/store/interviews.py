@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.access import require
 from data.errors import NotFoundError, ValidationError
+from data.fields import FIELD_NAMES
 from data.progress import gaps
 from data.records import ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, Interview, InterviewStatus, Sheet
 from data.schema import answers, candidates, interviews, kit_versions, ratings, recommendations
@@ -105,7 +106,7 @@ class InterviewStore(StoreBase):
                 conn.execute(
                     insert(answers),
                     [
-                        {"interview_id": iid, "question_id": q.id, "story": "", "why": "", "feeling": "", "notes": "",
+                        {"interview_id": iid, "question_id": q.id, **{name: "" for name in FIELD_NAMES},
                          "revision": 0, "updated_at": now}
                         for q in kit.questions
                     ],

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.access import require
 from data.errors import ConflictError, NotFoundError, ValidationError
+from data.fields import MODEL_FIELDS
 from data.records import MOTIVE_LABELS, Actor, Answer, LabelRecord, ModelStatus, ModelVersion, Review
 from data.schema import answers, interviews, label_reviews, model_versions, motivation_labels, users
 from data.store.base import StoreBase, check_writable, clean_text, to_answer, utcnow, visible_interview
@@ -164,17 +165,17 @@ class LabelStore(StoreBase):
                 mine[rec.final_label] += 1
         return {"total": total, "by_interviewer": by}
 
-    def reviewed_examples(self) -> list[tuple[str, str, str, str]]:
-        """(final label, story, why, feeling) for every answer an interviewer reviewed: retraining data."""
+    def reviewed_examples(self) -> list[tuple[str, dict[str, str]]]:
+        """(final label, the fields the model reads) for every answer an interviewer reviewed: retraining data."""
         latest = select(func.max(label_reviews.c.id)).group_by(label_reviews.c.answer_id)
         with self.reading() as conn:
             rows = conn.execute(
-                select(label_reviews.c.label, answers.c.story, answers.c.why, answers.c.feeling)
+                select(label_reviews.c.label, *(answers.c[name] for name in MODEL_FIELDS))
                 .join(answers, answers.c.id == label_reviews.c.answer_id)
                 .where(label_reviews.c.id.in_(latest))
                 .order_by(label_reviews.c.id)
             ).all()
-        return [tuple(r) for r in rows]
+        return [(r[0], dict(zip(MODEL_FIELDS, r[1:]))) for r in rows]
 
     # -- model versions ---------------------------------------------------------------------------
 

@@ -6,13 +6,15 @@ candidate only once their own is submitted, so nobody's ratings are anchored by 
 
 from __future__ import annotations
 
+import json
 from typing import Iterable, Iterator
 
 from sqlalchemy import Select, func, select
 
 from data.access import require
 from data.errors import AccessDenied
-from data.records import Actor, InterviewStatus, PanelData, Sheet
+from data.fields import FIELD_NAMES
+from data.records import Actor, InterviewStatus, PanelData, ReportAnswer, Sheet
 from data.schema import (
     answers,
     candidates,
@@ -81,13 +83,11 @@ class PanelStore(StoreBase):
 
     def iter_report_rows(self, actor: Actor, *, position_id: int | None = None,
                          candidate_ids: list[int] | None = None, statuses: Iterable[str] | None = None,
-                         batch: int = 2000) -> Iterator[tuple]:
+                         batch: int = 2000) -> Iterator[ReportAnswer]:
         """Every answer of the selected submitted interviews with its latest label and review, streamed.
 
-        Yields (interview_id, question_id, story, why, feeling, notes, model_label, confidence,
-        evidence_json, final_label, review_action, review_reason); label fields are None when
-        the answer was never labelled. One query, read `batch` rows at a time, so a report's
-        memory stays flat however many candidates it covers.
+        Label fields are None when the answer was never labelled. One query, read `batch` rows
+        at a time, so a report's memory stays flat however many candidates it covers.
         """
         require(actor, "interviews.review")
         ids = select(self._submitted(position_id, candidate_ids, statuses).subquery().c.id)
@@ -96,9 +96,10 @@ class PanelStore(StoreBase):
         reviewed = (select(label_reviews.c.motivation_label_id, func.max(label_reviews.c.id).label("rid"))
                     .group_by(label_reviews.c.motivation_label_id).subquery())
         q = (
-            select(answers.c.interview_id, answers.c.question_id, answers.c.story, answers.c.why, answers.c.feeling,
-                   answers.c.notes, motivation_labels.c.label, motivation_labels.c.confidence,
-                   motivation_labels.c.evidence, label_reviews.c.label, label_reviews.c.action, label_reviews.c.reason)
+            select(answers.c.interview_id, answers.c.question_id, *(answers.c[name] for name in FIELD_NAMES),
+                   motivation_labels.c.label.label("model_label"), motivation_labels.c.confidence,
+                   motivation_labels.c.evidence, label_reviews.c.label.label("review_label"),
+                   label_reviews.c.action, label_reviews.c.reason)
             .outerjoin(latest, latest.c.answer_id == answers.c.id)
             .outerjoin(motivation_labels, motivation_labels.c.id == latest.c.lid)
             .outerjoin(reviewed, reviewed.c.motivation_label_id == motivation_labels.c.id)
@@ -108,7 +109,13 @@ class PanelStore(StoreBase):
         )
         with self.reading() as conn:
             for r in conn.execution_options(yield_per=batch).execute(q):
-                yield (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or r[6], r[10], r[11])
+                m = r._mapping
+                yield ReportAnswer(
+                    interview_id=m["interview_id"], question_id=m["question_id"],
+                    texts={name: m[name] for name in FIELD_NAMES}, model_label=m["model_label"],
+                    confidence=m["confidence"], evidence=tuple(json.loads(m["evidence"])) if m["evidence"] else (),
+                    final_label=m["review_label"] or m["model_label"], review_action=m["action"],
+                    review_reason=m["reason"])
 
     def panel_for(self, actor: Actor, candidate_id: int) -> list[Sheet]:
         """The other interviewers' submitted interviews of a candidate.

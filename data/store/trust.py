@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Row, delete, func, literal, or_, select, upda
 
 from data.access import require
 from data.errors import NotFoundError, ValidationError
+from data.fields import FIELD_NAMES
 from data.records import SYSTEM, Actor, AuditEntry, CandidateStatus, ErasureResult, ModelStatus, RetentionRun
 from data.schema import (
     answers,
@@ -220,7 +221,7 @@ class TrustStore(StoreBase):
             name=f"Anonymised candidate {candidate_id}", email=None, anonymised_at=now))
         if iv_ids:
             conn.execute(update(answers).where(answers.c.interview_id.in_(iv_ids))
-                         .values(story="", why="", feeling="", notes=""))
+                         .values({name: "" for name in FIELD_NAMES}))
             conn.execute(update(recommendations).where(recommendations.c.interview_id.in_(iv_ids)).values(note=""))
         if ans_ids:
             conn.execute(update(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids))
@@ -251,8 +252,8 @@ class TrustStore(StoreBase):
                 .where(interviews.c.id.in_(iv_ids or [-1])).order_by(interviews.c.id)
             ).all()
             ans = conn.execute(
-                select(answers.c.interview_id, answers.c.question_id, answers.c.story, answers.c.why,
-                       answers.c.feeling, answers.c.notes, answers.c.revision, answers.c.updated_at)
+                select(answers.c.interview_id, answers.c.question_id, *(answers.c[name] for name in FIELD_NAMES),
+                       answers.c.revision, answers.c.updated_at)
                 .where(answers.c.interview_id.in_(iv_ids or [-1])).order_by(answers.c.interview_id, answers.c.id)
             ).all()
             rts = conn.execute(
