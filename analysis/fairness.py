@@ -40,18 +40,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from data.records import RECOMMENDATIONS
+from data.records import RACE_CATEGORIES, RECOMMENDATIONS, SEX_CATEGORIES
 
-SEX_CATEGORIES: dict[str, str] = {"female": "Female", "male": "Male"}
-RACE_CATEGORIES: dict[str, str] = {
-    "hispanic_latino": "Hispanic or Latino",
-    "white": "White",
-    "black": "Black or African American",
-    "native_hawaiian_pacific_islander": "Native Hawaiian or Other Pacific Islander",
-    "asian": "Asian",
-    "american_indian_alaska_native": "American Indian or Alaska Native",
-    "two_or_more": "Two or More Races",
-}
 MIN_GROUP = 5  # groups with fewer people are suppressed
 FOUR_FIFTHS = 0.8
 

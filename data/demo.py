@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.errors import StoreError
 from data.fields import join_sentences
-from data.records import COMMAND_LINE, User
+from data.records import COMMAND_LINE, RACE_CATEGORIES, SEX_CATEGORIES, User
 from data.schema import (
     answers,
     candidate_self_id,
@@ -42,8 +42,7 @@ POSITIONS = [
     ("Patient liaison officer", "Front desk and patient help at an outpatient clinic."),
     ("SaaS support specialist", "Tier-2 support for a small-business accounting product."),
 ]
-DEMO_RACES = ["hispanic_latino", "white", "black", "asian", "two_or_more", "native_hawaiian_pacific_islander",
-              "american_indian_alaska_native"]
+DEMO_RACES = list(RACE_CATEGORIES)
 DEMO_INTERVIEWERS = ["demo.alex", "demo.bea", "demo.chen", "demo.dara"]
 FIRST = ["Amara", "Ben", "Carla", "Dmitri", "Elif", "Farah", "Gus", "Hana", "Ines", "Jonas", "Kwame", "Lena",
          "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tomasz", "Uma", "Viktor", "Wen", "Yara", "Zoe"]
@@ -209,7 +208,7 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
             conn.execute(insert(recommendations), rec_rows)
             # Voluntary self-identification, as a real applicant pool gives it: many decline.
             self_id_rows = [
-                {"candidate_id": cid, "sex": rng.choice(["female", "male", None]),
+                {"candidate_id": cid, "sex": rng.choice([*SEX_CATEGORIES, None]),
                  "race": rng.choice([None, *DEMO_RACES]), "recorded_by": team[0].id, "recorded_at": now}
                 for cid in cand_ids if rng.random() < 0.7
             ]

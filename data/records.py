@@ -208,6 +208,19 @@ class Sheet:
 
 MOTIVE_LABELS = ("intrinsic", "extrinsic", "mixed", "unclear")
 
+# Voluntary self-identification: the EEO-1 categories, key -> the name people read. Declared once;
+# the store validates against the keys, the fairness report and the Fairness page show the names.
+SEX_CATEGORIES: dict[str, str] = {"female": "Female", "male": "Male"}
+RACE_CATEGORIES: dict[str, str] = {
+    "hispanic_latino": "Hispanic or Latino",
+    "white": "White",
+    "black": "Black or African American",
+    "native_hawaiian_pacific_islander": "Native Hawaiian or Other Pacific Islander",
+    "asian": "Asian",
+    "american_indian_alaska_native": "American Indian or Alaska Native",
+    "two_or_more": "Two or More Races",
+}
+
 
 @dataclass(frozen=True)
 class Review:

@@ -26,7 +26,8 @@ from sqlalchemy import Connection, Row, delete, func, literal, or_, select, upda
 from data.access import require
 from data.errors import NotFoundError, ValidationError
 from data.fields import FIELD_NAMES
-from data.records import SYSTEM, Actor, AuditEntry, CandidateStatus, ErasureResult, ModelStatus, RetentionRun
+from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, CandidateStatus, ErasureResult,
+                          ModelStatus, RetentionRun)
 from data.schema import (
     answers,
     audit_log,
@@ -45,11 +46,8 @@ from data.schema import (
 from data.store.base import StoreBase, utcnow
 
 ERASURE_REASONS = ("candidate request", "entered in error", "legal obligation", "other")
-SEX_KEYS = ("female", "male")
-RACE_KEYS = (
-    "hispanic_latino", "white", "black", "native_hawaiian_pacific_islander", "asian",
-    "american_indian_alaska_native", "two_or_more",
-)
+SEX_KEYS = tuple(SEX_CATEGORIES)
+RACE_KEYS = tuple(RACE_CATEGORIES)
 MAX_RETENTION_DAYS = 3650
 
 

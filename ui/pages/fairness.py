@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, RACE_CATEGORIES, SEX_CATEGORIES, fairness_report
+from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, fairness_report
+from data.records import RACE_CATEGORIES, SEX_CATEGORIES
 from data.records import LIMITS
 from ui import refusal
 from ui.navigation import open_page
