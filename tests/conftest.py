@@ -21,20 +21,26 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 
 
-# The store and export suites run against both databases. PostgreSQL comes from
-# TEST_POSTGRES_URL (`.ci/run` starts Debian's server and sets it); without it those
-# runs are skipped locally and fail in CI.
-BOTH_DATABASES = {
-    "tests.test_store", "tests.test_accounts", "tests.test_migrations", "tests.test_trust", "tests.test_report",
-    "tests.test_importer", "tests.test_hostile", "tests.test_labels", "tests.test_panels", "tests.test_demo",
-    "tests.test_concurrency", "tests.test_databases",
-}
+# Every test that touches the store runs against both databases: PostgreSQL comes from
+# TEST_POSTGRES_URL (`.ci/run` starts Debian's server and sets it); without it those runs
+# are skipped locally and fail in CI. A test of something only SQLite has (its file, its
+# journal) opts out with @pytest.mark.sqlite_only("why").
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "backend" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_DATABASES:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only") is None:
         metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _release_app_resources() -> Iterator[None]:
+    """Each AppTest run caches a store and a model per database (ui/resources.py); every test has its own
+    database, so drop them after it, or a long run holds hundreds of models and connection pools."""
+    yield
+    import streamlit as st
+
+    st.cache_resource.clear()
 
 
 @pytest.fixture
@@ -57,9 +63,12 @@ def postgres_schema() -> Iterator[str]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in POSTGRES_URL else "?"
     try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+        # Tagged with the schema's name, so the connections an app run left in its cached pool are found below.
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with admin_engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": schema})
             conn.execute(text("SET lock_timeout = '10s'"))
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin_engine.dispose()
@@ -109,6 +118,16 @@ def make_user(store: Store, name: str, role: str) -> User:
 @pytest.fixture
 def interviewer(store: Store, admin: User) -> User:
     return make_user(store, "ivan", "interviewer")
+
+
+@pytest.fixture
+def hr(store: Store, admin: User) -> User:
+    return make_user(store, "harriet", "hr")
+
+
+@pytest.fixture
+def recruiter(store: Store, admin: User) -> User:
+    return make_user(store, "rory", "recruiter")
 
 
 @pytest.fixture

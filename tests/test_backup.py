@@ -11,6 +11,8 @@ from data.errors import StoreError
 from data.settings import Settings
 from data.store import Store
 
+pytestmark = pytest.mark.sqlite_only("the backup command copies an SQLite file")
+
 
 def test_backup_while_an_interviewer_saves_is_consistent_and_usable(store, admin, interviewer, candidate, kit,
                                                                      db_url, tmp_path, monkeypatch):

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_process, streamlit_server
 from tests.conftest import PASSWORD, make_user
 
-pytestmark = pytest.mark.browser
+# Each browser flow runs once, on SQLite; test_typed_answer_survives_a_reload_on_postgresql runs the app on PostgreSQL.
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only("the app process runs on one database per flow")]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):

@@ -22,29 +22,10 @@ from analysis.report import build_report
 from data.errors import AuthError, ValidationError
 from data.importer import read_candidates
 from data.records import LIMITS
+from tests.builders import HOSTILE
 from tests.conftest import app_as, make_user
 from ui.state import Keys
 
-HOSTILE = [
-    '=HYPERLINK("http://evil.example","click")',
-    "=cmd|'/c calc'!A0",
-    "+SUM(1,2)",
-    "-2+3",
-    "@SUM(A1:A9)",
-    "\t=1+1",
-    "\r=1+1",
-    "<script>alert('x')</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click me](javascript:alert(1))",
-    "![beacon](http://evil.example/p.png)",
-    "# Heading **bold** _it_ `code` ~~s~~ :red[red] $x^2$ <b>b</b>",
-    "'; DROP TABLE candidates; --",
-    "Robert'); DELETE FROM users WHERE ('1'='1",
-    "before\x00after",
-    "I felt 🙂🙏🏽 for her 👩‍👩‍👧",
-    "שלום עליכם مرحبا \u202eevil\u202c",
-    "bell\x07 and \x1b[31m escape",
-]
 # Would render or run if they reached markdown unescaped (a backslash before them makes them literal text).
 RENDERED = [re.compile(r"(?<!\\)" + re.escape(m)) for m in ("](javascript", "](http://evil", "<script", "<img", "<b>")]
 MEGABYTE = "I helped because I cared. " * 40_330  # just over 1 MB

@@ -9,18 +9,13 @@ import pytest
 
 from data.errors import ValidationError
 from data.importer import MAX_BYTES, MAX_ROWS, import_valid, read_candidates
-from tests.conftest import ROOT, app_as, make_user
+from tests.conftest import ROOT, app_as
 from ui.state import Keys
 
 GOOD = "Name,EMAIL,Position\nAna Lopez,ana@example.com,Night desk\nBen Ode,ben@example.com,Concierge\n"
 
 
-def _hr(store, admin):
-    return make_user(store, "harriet", "hr")
-
-
-def test_headers_match_in_any_case_and_unknown_positions_are_created(store, admin):
-    hr = _hr(store, admin)
+def test_headers_match_in_any_case_and_unknown_positions_are_created(store, admin, hr):
     preview = read_candidates(store, hr, "list.csv", GOOD.encode())
     assert [r.name for r in preview.valid] == ["Ana Lopez", "Ben Ode"]
     added, created = import_valid(store, hr, preview)
@@ -28,8 +23,7 @@ def test_headers_match_in_any_case_and_unknown_positions_are_created(store, admi
     assert {c.name for c in store.list_candidates(hr)} == {"Ana Lopez", "Ben Ode"}
 
 
-def test_every_row_problem_is_reported_with_its_line(store, admin):
-    hr = _hr(store, admin)
+def test_every_row_problem_is_reported_with_its_line(store, admin, hr):
     store.add_candidate(admin, store.create_position(admin, "Night desk").id, "Old", "old@example.com")
     text = ("name,email,position\n"
             ",x@example.com,Night desk\n"           # 2 missing name
@@ -59,8 +53,7 @@ def test_every_row_problem_is_reported_with_its_line(store, admin):
     ("l.xlsx", b"PK\x03\x04 broken", "not a readable .xlsx workbook"),
     ("l.csv", b"x" * (MAX_BYTES + 1), "the limit is 5 MB"),
 ])
-def test_file_problems_are_clear_and_import_nothing(store, admin, name, data, message):
-    hr = _hr(store, admin)
+def test_file_problems_are_clear_and_import_nothing(store, admin, name, data, message, hr):
     preview = read_candidates(store, hr, name, data)
     assert any(message in p for p in preview.file_problems)
     assert preview.valid == ()
@@ -68,31 +61,29 @@ def test_file_problems_are_clear_and_import_nothing(store, admin, name, data, me
         import_valid(store, hr, preview)
 
 
-def test_too_many_rows_are_refused(store, admin):
+def test_too_many_rows_are_refused(store, admin, hr):
     data = "name,email,position\n" + "".join(f"P{i},p{i}@example.com,Desk\n" for i in range(MAX_ROWS + 1))
-    assert "the limit is 10,000" in read_candidates(store, _hr(store, admin), "l.csv", data.encode()).file_problems[0]
+    assert "the limit is 10,000" in read_candidates(store, hr, "l.csv", data.encode()).file_problems[0]
 
 
-def test_utf16_and_bom_files_are_read(store, admin):
-    hr = _hr(store, admin)
+def test_utf16_and_bom_files_are_read(store, admin, hr):
     assert read_candidates(store, hr, "l.csv", GOOD.encode("utf-16")).valid
     assert read_candidates(store, hr, "l.csv", b"\xef\xbb\xbf" + GOOD.encode()).valid
 
 
-def test_xlsx_lists_are_read(store, admin):
+def test_xlsx_lists_are_read(store, admin, hr):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["POSITION", "Name", "Email", "Notes"])
     ws.append(["Desk", "Zoë Ng", "zoe@example.com", "=1+1"])
     buf = io.BytesIO()
     wb.save(buf)
-    preview = read_candidates(store, _hr(store, admin), "l.xlsx", buf.getvalue())
+    preview = read_candidates(store, hr, "l.xlsx", buf.getvalue())
     assert [(r.name, r.email, r.position) for r in preview.valid] == [("Zoë Ng", "zoe@example.com", "Desk")]
     assert preview.notes == ("Ignored column(s): Notes.",)
 
 
-def test_a_clash_inside_the_transaction_rolls_everything_back(store, admin):
-    hr = _hr(store, admin)
+def test_a_clash_inside_the_transaction_rolls_everything_back(store, admin, hr):
     preview = read_candidates(store, hr, "l.csv", GOOD.encode())
     store.add_candidate(admin, store.create_position(admin, "Concierge").id, "Ben First", "ben@example.com")
     with pytest.raises(ValidationError, match="nothing was imported"):
@@ -123,8 +114,7 @@ def test_command_line_imports_reports_and_fails_when_nothing_imported(db_url, st
     assert again.returncode == 1 and "Imported nothing." in again.stderr
 
 
-def test_import_page_previews_then_imports_the_valid_rows(store, admin):
-    hr = _hr(store, admin)
+def test_import_page_previews_then_imports_the_valid_rows(store, admin, hr):
     at = app_as(store, hr, "ui/pages/imports.py")
     assert not at.exception and "Import candidates" in at.title[0].value
     at.get("file_uploader")[0].upload("list.csv", (GOOD + "=HYPERLINK(1),bad,Desk\n").encode(), "text/csv").run()
@@ -137,8 +127,8 @@ def test_import_page_previews_then_imports_the_valid_rows(store, admin):
     assert {c.name for c in store.list_candidates(hr)} == {"Ana Lopez", "Ben Ode"}
 
 
-def test_import_page_shows_a_file_problem_and_disables_import(store, admin):
-    at = app_as(store, _hr(store, admin), "ui/pages/imports.py")
+def test_import_page_shows_a_file_problem_and_disables_import(store, admin, hr):
+    at = app_as(store, hr, "ui/pages/imports.py")
     at.get("file_uploader")[0].upload("list.csv", b"who,what\nx,y\n", "text/csv").run()
     assert "Missing column" in at.error[0].value and at.button(key=Keys.IMP_SUBMIT).disabled
 
@@ -158,11 +148,10 @@ def _deferred_downloads(monkeypatch) -> dict[str, object]:
     return made
 
 
-def test_reports_page_builds_the_workbook_when_the_download_is_clicked(store, admin, model, monkeypatch):
+def test_reports_page_builds_the_workbook_when_the_download_is_clicked(store, admin, model, monkeypatch, hr):
     from data.demo import generate
 
     generate(store, 6, seed=1, model=model)
-    hr = _hr(store, admin)
     downloads = _deferred_downloads(monkeypatch)
     at = app_as(store, hr, "ui/pages/reports.py")
     assert not at.exception and not store.audit_entries(admin, action="export.report")[0]

@@ -376,20 +376,15 @@ def test_model_page_shows_before_and_after_then_accepts_and_rolls_back(store, ad
 
 def test_a_save_the_database_did_not_answer_is_kept_as_plain_values_and_lands_on_the_next_run(
         store, interviewer, candidate, kit, monkeypatch):
-    from data.errors import StoreError
+    from data.errors import StoreUnavailable
     from data.store import Store
-    from ui import saving
 
-    class Unreachable(StoreError):
-        """Stands for the store's "not reachable, try again" error."""
-
-    monkeypatch.setattr(saving, "UNAVAILABLE", Unreachable)
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
     saves = Store.save_answer_field
 
     def unreachable(self, *args, **kwargs):
-        raise Unreachable("The database is not reachable; try again in a moment.")
+        raise StoreUnavailable("The database is not reachable; try again in a moment.")
 
     monkeypatch.setattr(Store, "save_answer_field", unreachable)
     key = Keys.answer(iid, "extra-mile", "why")

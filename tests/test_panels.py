@@ -4,18 +4,13 @@ import pytest
 
 from analysis.labelling import label_answer
 from data.errors import AccessDenied
+from tests.builders import submitted_interview
 from tests.conftest import app_as, make_user
 from ui.state import Keys
 
 
 def _submit(store, user, candidate, kit, rating, note):
-    iid = store.start_interview(user, candidate.id, kit)
-    for q in kit.questions:
-        store.save_rating(user, iid, q.id, rating)
-        store.save_answer_field(user, iid, q.id, "notes", f"{note} on {q.id}")
-    store.save_recommendation(user, iid, "yes")
-    store.submit_interview(user, iid, accept_gaps=True)
-    return iid
+    return submitted_interview(store, user, candidate.id, kit, texts={"notes": note + " on {question}"}, rating=rating)
 
 
 def _ids(store, admin, names):

@@ -15,12 +15,9 @@ from openpyxl.utils.cell import range_boundaries
 from analysis.labelling import label_answer
 from analysis.report import build_report
 from analysis.sheets import EXCEL_CELL_LIMIT, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
+from tests.builders import HOSTILE
 from tests.conftest import ROOT
 
-HOSTILE = [
-    "=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\tindented", "\rreturn",
-    "<script>alert(1)</script>", "'; DROP TABLE answers; --", "שלום עליכם, مرحبا", "I felt 🙂 for her",
-]
 
 
 @pytest.fixture

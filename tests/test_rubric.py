@@ -4,6 +4,7 @@ import pytest
 
 from rubric import RubricError, default_kit, load_kit, load_kit_text, load_kits
 from rubric.loader import DEFAULT_KIT_FILE
+from tests.builders import mini_kit
 
 PRINCIPLES_MD = Path(__file__).resolve().parents[2] / "shared" / "principles.md"
 ALL_PRINCIPLES = {
@@ -11,26 +12,7 @@ ALL_PRINCIPLES = {
     "above-and-beyond", "partnership", "no-thanks-needed", "learning", "impact-over-intent",
 }
 
-GOOD = """
-id = "mini"
-name = "Mini kit"
-version = "2.1"
-[principles]
-listen = "Hear what is needed."
-[[questions]]
-id = "q1"
-title = "Listening"
-prompt = "Tell me about a time you listened."
-why = "Why did you do it?"
-feeling = "How did it make you feel?"
-principles = ["listen"]
-[questions.anchors]
-1 = "a"
-2 = "b"
-3 = "c"
-4 = "d"
-5 = "e"
-"""
+GOOD = mini_kit()
 
 
 def test_default_kit_covers_every_principle():

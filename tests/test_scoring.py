@@ -7,44 +7,10 @@ import pytest
 from analysis.scoring import disagreements, score
 from data.records import PanelData
 from rubric import load_kit_text
+from tests.builders import mini_kit
 
-KIT = """
-id = "mini"
-name = "Mini"
-version = "1"
-[scoring]
-motivation_weight = 0.2
-[principles]
-listen = "l"
-patience = "p"
-[[questions]]
-id = "q1"
-title = "One"
-prompt = "Tell me about a time."
-why = "Why did you do it?"
-feeling = "How did it feel?"
-principles = ["listen"]
-weight = 2
-[questions.anchors]
-1 = "a"
-2 = "b"
-3 = "c"
-4 = "d"
-5 = "e"
-[[questions]]
-id = "q2"
-title = "Two"
-prompt = "Tell me about a time."
-why = "Why did you do it?"
-feeling = "How did it feel?"
-principles = ["listen", "patience"]
-[questions.anchors]
-1 = "a"
-2 = "b"
-3 = "c"
-4 = "d"
-5 = "e"
-"""
+KIT = mini_kit(("q1", "One", ["listen"], 2), ("q2", "Two", ["listen", "patience"], None),
+               principles={"listen": "l", "patience": "p"}, version="1", motivation_weight=0.2, name="Mini")
 T = datetime(2026, 11, 1)
 
 

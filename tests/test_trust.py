@@ -29,16 +29,6 @@ STORY = "I drove the forgotten passport to the airport myself."
 WHY = "I could not bear the thought of her missing her mother's funeral."
 
 
-@pytest.fixture
-def hr(store, admin):
-    return make_user(store, "harriet", "hr")
-
-
-@pytest.fixture
-def recruiter(store, admin):
-    return make_user(store, "rory", "recruiter")
-
-
 def interviewed(store, admin, interviewer, kit, name="Jane Roe", email="jane.roe@example.com", position="Support"):
     """A candidate with one submitted interview, a model label and an override: every kind of record."""
     try:

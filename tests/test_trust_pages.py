@@ -10,11 +10,6 @@ from tests.conftest import app_as, make_user
 from ui.state import Keys
 
 
-@pytest.fixture
-def hr(store, admin):
-    return make_user(store, "harriet", "hr")
-
-
 def test_audit_page_lists_and_filters_entries(store, admin, hr, candidate):
     at = app_as(store, hr, "ui/pages/audit.py")
     assert not at.exception
