@@ -26,3 +26,13 @@ def test_unknown_motive_setting_fails_and_names_it():
 def test_malformed_setting_fails_and_names_the_key(env, key):
     with pytest.raises(SettingsError, match=key):
         Settings.from_env(env)
+
+
+def test_every_setting_is_in_the_readmes_configuration_table():
+    from pathlib import Path
+
+    from data.settings import _KNOWN
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for key in _KNOWN:
+        assert f"| `{key}` |" in readme, f"README.md's configuration table does not list {key}"
