@@ -68,6 +68,9 @@ class User:
     role: str
     active: bool
     email: str | None = None  # the single-sign-on identity, if linked
+    # The hash of the sign-in session this record was read through (Store.user_for_session); every write
+    # made for it re-checks that session, so a page left open after a sign-out elsewhere cannot write.
+    session: str | None = field(default=None, compare=False, repr=False)
 
 
 class ActorKind(StrEnum):

@@ -405,3 +405,24 @@ def test_refusals_show_the_text_they_quote_literally(store, admin):
     assert not at.exception
     shown = at.error[0].value
     assert "must name the columns" in shown and "](http" not in shown and "**x**" not in shown
+
+
+@pytest.mark.parametrize("revoke", ["signed out elsewhere", "deactivated"])
+def test_an_open_interview_page_cannot_save_after_its_sign_in_ends(store, admin, interviewer, candidate, kit, revoke):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    if revoke == "deactivated":
+        store.set_active(admin, interviewer.id, False)
+    else:
+        store.end_session(at.session_state[Keys.SESSION_TOKEN])
+    key = Keys.answer(iid, "extra-mile", "why")
+    at.text_area(key=key).input("Typed after the sign-in ended.").run()
+    assert not at.exception
+    assert store.sheet(admin, iid).answers["extra-mile"].why == ""
+    assert at.session_state[key] == "Typed after the sign-in ended."  # still on the page's state, not lost
+    if revoke == "signed out elsewhere":  # signing in again in the same tab saves what was kept
+        at.session_state[Keys.SESSION_TOKEN] = store.create_session(interviewer)
+        at.query_params["interview"] = str(iid)
+        at.switch_page("ui/pages/interview.py").run()
+        assert not at.exception
+        assert store.sheet(admin, iid).answers["extra-mile"].why == "Typed after the sign-in ended."

@@ -294,3 +294,56 @@ def test_an_unreachable_database_raises_the_stores_own_error(backend, tmp_path):
         with store.atomic():
             pass
     store.dispose()
+
+
+# -- every write re-checks who is writing --------------------------------------------------------
+
+def _signed_in(store, name):
+    """A person as a page holds them: read through a real sign-in session."""
+    token = store.create_session(store.find_user(name))
+    return token, store.user_for_session(token)
+
+
+@pytest.mark.parametrize("revoke", ["signed out", "password reset", "deactivated", "demoted"])
+def test_a_page_left_open_cannot_write_once_its_sign_in_or_account_changed(store, admin, interviewer, candidate,
+                                                                           kit, revoke):
+    from data.errors import AuthError
+
+    token, ivan = _signed_in(store, "ivan")
+    iid = store.start_interview(ivan, candidate.id, kit)
+    q = kit.questions[0].id
+    store.save_answer_field(ivan, iid, q, "why", "Before anything changed.")
+    if revoke == "signed out":
+        store.end_session(token)
+    elif revoke == "password reset":
+        store.reset_password(admin, interviewer.id, "another long password")
+    elif revoke == "deactivated":
+        store.set_active(admin, interviewer.id, False)
+    else:
+        store.set_role(admin, interviewer.id, "recruiter")
+    with pytest.raises(AuthError, match="nothing was saved"):
+        store.save_answer_field(ivan, iid, q, "why", "After it changed.")
+    with pytest.raises(AuthError):
+        store.save_rating(ivan, iid, q, 4)
+    answer = store.sheet(admin, iid).answers[q]
+    assert answer.why == "Before anything changed." and answer.revision == 1
+    assert store.sheet(admin, iid).ratings.get(q) is None
+
+
+def test_a_live_sign_in_writes_as_before(store, interviewer, candidate, kit):
+    _, ivan = _signed_in(store, "ivan")
+    iid = store.start_interview(ivan, candidate.id, kit)
+    assert store.save_answer_field(ivan, iid, kit.questions[0].id, "story", "It still works.").revision == 1
+
+
+def test_an_administrator_who_interviews_is_blind_to_the_panel_until_they_submit(store, admin, interviewer,
+                                                                                  candidate, kit):
+    from tests.builders import submitted_interview
+
+    submitted_interview(store, interviewer, candidate.id, kit, rating=2)
+    assert len(store.panel_for(admin, candidate.id)) == 1  # reviewing, not interviewing: sees it
+    own = store.start_interview(admin, candidate.id, kit)
+    with pytest.raises(AccessDenied, match="once you submit your own"):
+        store.panel_for(admin, candidate.id)
+    store.submit_interview(admin, own, accept_gaps=True)
+    assert len(store.panel_for(admin, candidate.id)) == 1

@@ -17,7 +17,7 @@ import streamlit as st
 
 from analysis import labelling
 from analysis.motivation import MotivationModel
-from data.errors import StoreError, StoreUnavailable
+from data.errors import AuthError, StoreError, StoreUnavailable
 from data.records import User
 from data.store import Store
 from ui.render import md_escape, saved_mark
@@ -49,6 +49,13 @@ def _attempt(store: Store, user: User, model: MotivationModel | None, key: str, 
         st.session_state[Keys.failed(key)] = (
             "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."
         )
+        return
+    except AuthError as exc:
+        # Signed out, reset or deactivated elsewhere since the page was drawn: the store refused the write.
+        # Keep it (as plain values) so signing in again in this tab saves it; the field itself is gone
+        # from the screen once the sign-in form replaces the page.
+        _pending()[key] = save
+        st.session_state[Keys.failed(key)] = f"Not saved: {exc} Your text is kept and is saved when you sign in again."
         return
     except StoreError as exc:
         _pending().pop(key, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -271,7 +272,7 @@ class AccountStore(StoreBase):
             raise AuthError("Your sign-in has expired; please sign in again.")
         if not row.active:
             raise AuthError("This account is deactivated; ask an administrator.")
-        return to_user(row)
+        return replace(to_user(row), session=_token_hash(token))
 
     def end_session(self, token: str | None) -> None:
         if not token or not isinstance(token, str):

@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from data import migrations
 from data.access import require
 from data.fields import FIELD_NAMES
-from data.errors import AccessDenied, ConflictError, NotFoundError, StoreUnavailable, ValidationError
+from data.errors import AccessDenied, AuthError, ConflictError, NotFoundError, StoreUnavailable, ValidationError
 from data.records import (
     LIMITS,
     Actor,
@@ -55,6 +55,7 @@ from data.schema import (
     positions,
     ratings,
     recommendations,
+    sessions,
     users,
 )
 from data.settings import Settings
@@ -218,11 +219,38 @@ class StoreBase:
         by its kind's name with no id, the same way wherever it acts. Callers pass ids, field
         names and counts in `detail`, never a candidate's name, contact or words, so an erased
         candidate leaves no personal data behind in the log.
+
+        Every write audits, so this is also where a person's right to write is re-checked, inside
+        the write's own transaction: a refusal here rolls the whole write back.
         """
+        if isinstance(actor, User) and not (entity == "user" and entity_id == actor.id):
+            self._check_still_allowed(conn, actor)
         conn.execute(insert(audit_log).values(
             at=utcnow(), actor_id=actor.id, actor=actor.username[:64], action=action, entity=entity,
             entity_id=entity_id, detail=json.dumps(detail, sort_keys=True, default=str),
         ))
+
+
+    def _check_still_allowed(self, conn: Connection, actor: User) -> None:
+        """Refuse a write for a person who was deactivated, given another role, or whose sign-in ended since
+        their page was drawn (the actor record is the one the page read then). Operations on one's own
+        account (signing in or out, changing one's password) check themselves and are not refused here.
+        """
+        row = conn.execute(select(users.c.active, users.c.role).where(users.c.id == actor.id)
+                           .with_for_update()).first()
+        if row is None or not row.active:
+            raise AuthError("This account has been deactivated; nothing was saved. Ask an administrator.")
+        if row.role != actor.role:
+            raise AuthError(f"Your role changed to {row.role} since this page was opened; nothing was saved. "
+                            "Reload the page.")
+        if actor.session is not None:
+            live = conn.execute(select(sessions.c.expires_at, sessions.c.revoked_at)
+                                .where(sessions.c.token_hash == actor.session)).first()
+            if live is None or live.revoked_at is not None:
+                raise AuthError("Your sign-in has ended (signed out, or the password was reset, elsewhere); "
+                                "nothing was saved. Sign in again.")
+            if live.expires_at <= utcnow():
+                raise AuthError("Your sign-in has expired; nothing was saved. Sign in again.")
 
 
 # -- rows every subject reads -------------------------------------------------------------------

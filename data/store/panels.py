@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import Select, func, select
 
-from data.access import require
+from data.access import allowed, require
 from data.errors import AccessDenied
 from data.fields import FIELD_NAMES
 from data.records import Actor, InterviewStatus, PanelData, ReportAnswer, Sheet
@@ -120,19 +120,18 @@ class PanelStore(StoreBase):
     def panel_for(self, actor: Actor, candidate_id: int) -> list[Sheet]:
         """The other interviewers' submitted interviews of a candidate.
 
-        An interviewer sees them only once their own interview of that candidate is
-        submitted, so nobody's ratings are anchored by a colleague's; reviewing roles
+        Whoever has an interview of that candidate of their own sees them only once it is
+        submitted, so nobody's ratings are anchored by a colleague's, administrators and
+        recruiters who interview included; reviewing roles with no interview of their own
         see them always.
         """
         with self.reading() as conn:
-            try:
-                require(actor, "interviews.review")
-            except AccessDenied:
-                own = interview_id_for(conn, actor.id, candidate_id)
-                if own is None or visible_interview(conn, actor, own).status != InterviewStatus.SUBMITTED:
-                    raise AccessDenied(
-                        "Other interviewers' ratings and notes appear once you submit your own."
-                    ) from None
+            own = interview_id_for(conn, getattr(actor, "id", None), candidate_id)
+            role = getattr(actor, "role", None)
+            reviewer = role is not None and allowed(role, "interviews.review")
+            if (own is None and not reviewer) or (
+                    own is not None and visible_interview(conn, actor, own).status != InterviewStatus.SUBMITTED):
+                raise AccessDenied("Other interviewers' ratings and notes appear once you submit your own.")
             rows = conn.execute(
                 interview_query().where(interviews.c.candidate_id == candidate_id,
                                         interviews.c.status == InterviewStatus.SUBMITTED,
