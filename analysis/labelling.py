@@ -26,15 +26,19 @@ class SavedAnswer:
 
 
 def save_answer(store: Store, model: MotivationModel, actor: User, interview_id: int, question_id: str,
-                field: str, text: str) -> SavedAnswer:
+                field: str, text: str, *, base_text: str | None = None, base_revision: int | None = None,
+                resolving: bool = False) -> SavedAnswer:
     """Save one field and, for the fields the model reads, record the model's new label.
 
     A refused save raises the store's error and nothing changes. A save that lands but
     cannot be labelled (the model or the database failed in between) still returns the
     saved answer, with the reason: the words are never lost for the sake of an advisory
-    label, and the next save of the answer labels it again.
+    label, and the next save of the answer labels it again. `base_text`, `base_revision` and
+    `resolving` go to the store, which refuses a save over text another device saved meanwhile
+    (data.errors.EditConflict).
     """
-    answer = store.save_answer_field(actor, interview_id, question_id, field, text)
+    answer = store.save_answer_field(actor, interview_id, question_id, field, text, base_text=base_text,
+                                     base_revision=base_revision, resolving=resolving)
     if field not in MODEL_FIELDS:  # the notes are the interviewer's own and never labelled
         return SavedAnswer(answer)
     try:

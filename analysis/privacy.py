@@ -33,7 +33,7 @@ AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
     Column("detail", 80, lambda e: json.dumps(e.detail, ensure_ascii=False, sort_keys=True)),
 )
 # The wider columns of a subject-access sheet, whose long texts wrap; any other column is 16 wide.
-_LONG_TEXT_WIDTHS = {**{f.name: f.width + 10 for f in ANSWER_FIELDS}, "note": 40, "reason": 40, "evidence": 50}
+_LONG_TEXT_WIDTHS = {**{f.name: f.width + 10 for f in ANSWER_FIELDS}, "note": 40, "reason": 40, "evidence": 50, "text": 60}
 
 
 def csv_cell(value) -> str:
@@ -60,10 +60,11 @@ def subject_access_xlsx(data: dict) -> bytes:
     about.write(Fact("self-identified race/ethnicity", self_id.get("race_ethnicity") or "not disclosed"))
     about.write(Fact("file generated (UTC)", data["generated_at"]))
     about.finish()
-    for title, key in [("Interviews", "interviews"), ("Answers", "answers"), ("Ratings", "ratings"),
+    for title, key in [("Interviews", "interviews"), ("Answers", "answers"), ("Earlier texts", "answer_history"),
+                       ("Ratings", "ratings"),
                        ("Recommendations", "recommendations"), ("Motivation labels", "motivation_labels"),
                        ("Label reviews", "label_reviews")]:
-        rows = data[key]
+        rows = data.get(key, [])
         sheet = SheetWriter(wb, title, taken, _record_columns(list(rows[0]) if rows else ["(none)"]))
         sheet.write_all(rows)
         sheet.finish()

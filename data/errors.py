@@ -21,6 +21,19 @@ class ConflictError(StoreError):
     """The action clashes with the record's state, e.g. editing a submitted interview."""
 
 
+class EditConflict(ConflictError):
+    """A save was based on text that another device or tab has since replaced; it was not applied.
+
+    Both texts survive: `theirs` is what the field now holds (at `revision`), `mine` the text
+    that was not applied, which the store has kept in the field's history.
+    """
+
+    def __init__(self, field: str, mine: str, theirs: str, revision: int) -> None:
+        super().__init__(f"The {field} was changed on another device or tab since you started typing; "
+                         "your text was not applied over it, and both are kept.")
+        self.field, self.mine, self.theirs, self.revision = field, mine, theirs, revision
+
+
 class AuthError(StoreError):
     """Sign-in failed, or the sign-in session is no longer valid."""
 

@@ -236,11 +236,32 @@ def _step4_trust(conn: Connection) -> None:
             ))
 
 
+def _step5_answer_history(conn: Connection) -> None:
+    """v5: a field's earlier texts, kept when two devices edit one field (the text not applied, the text replaced)."""
+    md = MetaData()
+    Table("users", md, Column("id", Integer, primary_key=True))
+    Table("answers", md, Column("id", Integer, primary_key=True))
+    Table(
+        "answer_history", md,
+        Column("id", Integer, primary_key=True),
+        Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+        Column("field", String(32), nullable=False),
+        Column("text", Text, nullable=False),
+        Column("revision", Integer, nullable=False),
+        Column("reason", String(32), nullable=False),
+        Column("saved_by", Integer, ForeignKey("users.id")),
+        Column("saved_at", DateTime, nullable=False),
+        Index("ix_answer_history_answer", "answer_id"),
+    )
+    md.tables["answer_history"].create(conn)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
     3: _step3_motivation,
     4: _step4_trust,
+    5: _step5_answer_history,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 

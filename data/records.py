@@ -197,6 +197,23 @@ class ReportAnswer(_Texts):
     review_reason: str | None
 
 
+HISTORY_REASONS = {"not applied": "not applied: saved over a newer text from another device or tab",
+                   "replaced": "replaced when a conflict was resolved"}
+
+
+@dataclass(frozen=True)
+class FieldVersion:
+    """An earlier text of one answer field, set aside when two devices edited it; `reason` is in HISTORY_REASONS."""
+
+    question_id: str
+    field: str
+    text: str
+    revision: int
+    reason: str
+    saved_by: str
+    saved_at: datetime
+
+
 @dataclass(frozen=True)
 class Sheet:
     """Everything recorded in one interview, keyed by question id."""

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from data.fields import ANSWER_FIELDS
 from data.records import CandidateStatus, InterviewStatus
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -177,6 +177,20 @@ motivation_labels = Table(
     Column("input_sha", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_motivation_labels_answer", "answer_id", "id"),
+)
+
+answer_history = Table(
+    "answer_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("revision", Integer, nullable=False),  # the answer's revision when this text was set aside
+    Column("reason", String(32), nullable=False),  # HISTORY_REASONS: not applied, or replaced, in a conflict
+    Column("saved_by", Integer, ForeignKey("users.id")),
+    Column("saved_at", DateTime, nullable=False),
+    Index("ix_answer_history_answer", "answer_id"),
 )
 
 label_reviews = Table(

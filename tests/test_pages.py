@@ -426,3 +426,37 @@ def test_an_open_interview_page_cannot_save_after_its_sign_in_ends(store, admin,
         at.switch_page("ui/pages/interview.py").run()
         assert not at.exception
         assert store.sheet(admin, iid).answers["extra-mile"].why == "Typed after the sign-in ended."
+
+
+def test_two_tabs_editing_one_field_never_silently_overwrite_each_other(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    laptop, tablet = _interview_app(store, interviewer, iid), _interview_app(store, interviewer, iid)
+    key = Keys.answer(iid, "extra-mile", "why")
+    laptop.text_area(key=key).input("She was crying at the counter.").run()
+    tablet.text_area(key=key).input("My supervisor told me to.").run()
+    assert not laptop.exception and not tablet.exception
+    assert store.sheet(interviewer, iid).answers["extra-mile"].why == "She was crying at the counter."
+    shown = [t.value for t in tablet.text]
+    assert "She was crying at the counter." in shown and "My supervisor told me to." in shown
+    assert any("another device or tab" in e.value for e in tablet.error)
+    tablet.button(key=f"conflict.merge.{key}").click().run()
+    assert not tablet.exception and not tablet.error
+    merged = "She was crying at the counter.\n\nMy supervisor told me to."
+    assert store.sheet(interviewer, iid).answers["extra-mile"].why == merged
+    assert tablet.text_area(key=key).value == merged
+    kept = store.field_history(interviewer, iid)
+    assert {v.text for v in kept} == {"My supervisor told me to.", "She was crying at the counter."}
+    assert any("Earlier texts of this question (2)" in e.label for e in tablet.expander)
+
+
+def test_keeping_the_other_devices_text_saves_nothing_over_it(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    laptop, tablet = _interview_app(store, interviewer, iid), _interview_app(store, interviewer, iid)
+    key = Keys.answer(iid, "extra-mile", "story")
+    laptop.text_area(key=key).input("A lost passport.").run()
+    tablet.text_area(key=key).input("A lost wallet.").run()
+    tablet.button(key=f"conflict.theirs.{key}").click().run()
+    assert not tablet.exception and tablet.text_area(key=key).value == "A lost passport."
+    tablet.text_area(key=key).input("A lost passport, found at the gate.").run()  # based on theirs now: no conflict
+    assert not tablet.error
+    assert store.sheet(interviewer, iid).answers["extra-mile"].story == "A lost passport, found at the gate."

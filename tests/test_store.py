@@ -347,3 +347,45 @@ def test_an_administrator_who_interviews_is_blind_to_the_panel_until_they_submit
         store.panel_for(admin, candidate.id)
     store.submit_interview(admin, own, accept_gaps=True)
     assert len(store.panel_for(admin, candidate.id)) == 1
+
+
+# -- two devices on one interview -----------------------------------------------------------------
+
+def test_a_save_based_on_replaced_text_is_not_applied_and_both_texts_are_kept(store, admin, interviewer,
+                                                                               candidate, kit):
+    from data.errors import EditConflict
+
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    q = kit.questions[0].id
+    laptop_saw = store.save_answer_field(interviewer, iid, q, "why", "Because she was alone.")
+    tablet = store.save_answer_field(interviewer, iid, q, "why", "Because she was alone and scared.",
+                                     base_text=laptop_saw.why, base_revision=laptop_saw.revision)
+    with pytest.raises(EditConflict) as clash:  # the laptop still thinks the field holds its first text
+        store.save_answer_field(interviewer, iid, q, "why", "Because my manager asked.",
+                                base_text=laptop_saw.why, base_revision=laptop_saw.revision)
+    assert clash.value.theirs == "Because she was alone and scared." and clash.value.mine == "Because my manager asked."
+    assert store.sheet(interviewer, iid).answers[q].why == tablet.why  # never silently overwritten
+    kept = store.field_history(interviewer, iid)
+    assert [(v.field, v.text, v.reason) for v in kept] == [("why", "Because my manager asked.", "not applied")]
+
+    merged = "Because she was alone and scared, and my manager asked."
+    store.save_answer_field(interviewer, iid, q, "why", merged, base_text=clash.value.theirs, resolving=True)
+    assert store.sheet(interviewer, iid).answers[q].why == merged
+    assert [v.reason for v in store.field_history(interviewer, iid)] == ["not applied", "replaced"]
+    held = store.subject_access(admin, candidate.id)["answer_history"]
+    assert {h["text"] for h in held} == {"Because my manager asked.", "Because she was alone and scared."}
+    store.erase_candidate(admin, candidate.id, "candidate request")
+    from data.schema import answer_history
+    with store.reading() as conn:
+        assert conn.execute(select(func.count()).select_from(answer_history)).scalar_one() == 0
+
+
+def test_saves_on_other_fields_or_of_the_same_text_are_not_conflicts(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    q = kit.questions[0].id
+    first = store.save_answer_field(interviewer, iid, q, "story", "A lost parcel.")
+    store.save_answer_field(interviewer, iid, q, "feeling", "Relieved.", base_text="")  # another device, other field
+    store.save_answer_field(interviewer, iid, q, "story", "A lost parcel, found.", base_text=first.story)
+    store.save_answer_field(interviewer, iid, q, "story", "A lost parcel, found.", base_text="stale")  # same text
+    assert store.sheet(interviewer, iid).answers[q].story == "A lost parcel, found."
+    assert store.field_history(interviewer, iid) == []

@@ -17,7 +17,7 @@ import streamlit as st
 
 from analysis import labelling
 from analysis.motivation import MotivationModel
-from data.errors import AuthError, StoreError, StoreUnavailable
+from data.errors import AuthError, EditConflict, StoreError, StoreUnavailable
 from data.records import User
 from data.store import Store
 from ui.render import md_escape, saved_mark
@@ -32,7 +32,8 @@ def _write(store: Store, user: User, model: MotivationModel | None, save: dict) 
     """Perform one save described by plain values; returns when it was stored and any labelling failure."""
     iid, kind, value = save["interview"], save["kind"], save["value"]
     if kind == "answer":  # the interview page always passes its model with an answer
-        saved = labelling.save_answer(store, model, user, iid, save["question"], save["field"], value)
+        saved = labelling.save_answer(store, model, user, iid, save["question"], save["field"], value,
+                                      base_text=save.get("base"), resolving=save.get("resolving", False))
         return saved.answer.updated_at, saved.label_error
     if kind == "rating":
         return store.save_rating(user, iid, save["question"], value), None
@@ -50,6 +51,11 @@ def _attempt(store: Store, user: User, model: MotivationModel | None, key: str, 
             "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."
         )
         return
+    except EditConflict as exc:
+        _pending().pop(key, None)
+        st.session_state[Keys.conflict(key)] = {"mine": exc.mine, "theirs": exc.theirs}
+        st.session_state[Keys.failed(key)] = str(exc)
+        return
     except AuthError as exc:
         # Signed out, reset or deactivated elsewhere since the page was drawn: the store refused the write.
         # Keep it (as plain values) so signing in again in this tab saves it; the field itself is gone
@@ -62,6 +68,9 @@ def _attempt(store: Store, user: User, model: MotivationModel | None, key: str, 
         st.session_state[Keys.failed(key)] = f"Not saved: {exc}"
         return
     _pending().pop(key, None)
+    st.session_state.pop(Keys.conflict(key), None)
+    if save["kind"] == "answer":
+        st.session_state[Keys.base(key)] = save["value"]
     if label_error:
         # The answer is saved; only the advisory label is missing, and the next save retries it.
         st.session_state[Keys.failed(key)] = f"Saved, but not labelled: {label_error}"
@@ -78,9 +87,11 @@ def retry_pending(store: Store, user: User, model: MotivationModel) -> None:
 
 
 def _save(store: Store, user: User, model: MotivationModel | None, key: str, kind: str, interview_id: int,
-          question_id: str | None = None, field: str | None = None, default: object = None) -> None:
+          question_id: str | None = None, field: str | None = None, default: object = None, *,
+          value: object = None, resolving: bool = False) -> None:
     save = {"kind": kind, "user": user.id, "interview": interview_id, "question": question_id, "field": field,
-            "value": st.session_state.get(key, default)}
+            "value": st.session_state.get(key, default) if value is None else value,
+            "base": st.session_state.get(Keys.base(key)), "resolving": resolving}
     _attempt(store, user, model, key, save)
 
 
@@ -88,6 +99,27 @@ def save_answer(store: Store, user: User, interview_id: int, question_id: str, f
                 model: MotivationModel) -> None:
     """Save the field; for the story, the why and the feeling the domain also relabels the answer."""
     _save(store, user, model, key, "answer", interview_id, question_id, field, default="")
+
+
+def resolve_conflict(store: Store, user: User, interview_id: int, question_id: str, field: str, key: str,
+                     model: MotivationModel, choice: str) -> None:
+    """After a conflict: keep this tab's text ("mine"), the other device's ("theirs"), or both ("merge").
+
+    Keeping mine or merging saves over the other text, which the store keeps in the field's history;
+    keeping theirs saves nothing (this tab's text is already in the history).
+    """
+    clash = st.session_state.get(Keys.conflict(key))
+    if not clash:
+        return
+    st.session_state[Keys.base(key)] = clash["theirs"]
+    if choice == "theirs":
+        st.session_state[key] = clash["theirs"]
+        st.session_state.pop(Keys.conflict(key), None)
+        st.session_state.pop(Keys.failed(key), None)
+        return
+    text = clash["mine"] if choice == "mine" else f"{clash['theirs']}\n\n{clash['mine']}"
+    st.session_state[key] = text
+    _save(store, user, model, key, "answer", interview_id, question_id, field, value=text, resolving=True)
 
 
 def save_rating(store: Store, user: User, interview_id: int, question_id: str, key: str) -> None:

@@ -8,7 +8,7 @@ from analysis.motivation import MotivationModel
 from analysis.probes import probes_for
 from data.fields import ANSWER_FIELDS
 from data.progress import gaps
-from data.records import LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Sheet, User
+from data.records import HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Sheet, User
 from data.store import Store
 from rubric import Question, Rubric
 from ui import motive_panel, refusal, saving
@@ -30,6 +30,8 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
             field = spec.name
             key = Keys.answer(interview_id, q.id, field)
             fresh = key not in st.session_state
+            if fresh or Keys.base(key) not in st.session_state:
+                st.session_state[Keys.base(key)] = answer.text(field)
             shown = st.text_area(
                 md_escape(spec.prompt_for(q)),
                 value=answer.text(field) if fresh else None,
@@ -41,6 +43,8 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
                 # a server restart, where no change callback can fire. Save what the interviewer sees.
                 saving.save_answer(store, user, interview_id, q.id, field, key, model)
             saving.status_line(key, answer.text(field), spec.limit)
+            conflict(store, user, model, interview_id, q.id, field, key, read_only)
+        history(store, user, interview_id, q.id)
     with side:
         record = store.labels(user, interview_id).get(q.id)
         probes = probes_for(answer.story, answer.why, answer.feeling,
@@ -92,3 +96,36 @@ def finish(store: Store, user: User, sheet: Sheet, kit: Rubric, read_only: bool)
         with refusal.shown():
             store.submit_interview(user, interview_id, accept_gaps=bool(open_parts))
             st.rerun()
+
+
+def conflict(store: Store, user: User, model: MotivationModel, interview_id: int, question_id: str, field: str,
+             key: str, read_only: bool) -> None:
+    """When this tab saved over a newer text from another device: both texts, and the three ways out."""
+    clash = st.session_state.get(Keys.conflict(key))
+    if not clash or read_only:
+        return
+    with st.container(border=True):
+        st.markdown("**Changed on another device or tab.** Neither text is lost; choose what the field keeps.")
+        theirs, mine = st.columns(2)
+        theirs.caption("Saved from the other device")
+        theirs.text(clash["theirs"] or "(empty)")
+        mine.caption("Yours, not applied")
+        mine.text(clash["mine"] or "(empty)")
+        args = (store, user, interview_id, question_id, field, key, model)
+        keep, other, merge = st.columns(3)
+        keep.button("Keep mine", key=f"conflict.mine.{key}", on_click=saving.resolve_conflict, args=(*args, "mine"))
+        other.button("Keep theirs", key=f"conflict.theirs.{key}", on_click=saving.resolve_conflict,
+                     args=(*args, "theirs"))
+        merge.button("Merge both", key=f"conflict.merge.{key}", on_click=saving.resolve_conflict,
+                     args=(*args, "merge"))
+
+
+def history(store: Store, user: User, interview_id: int, question_id: str) -> None:
+    """The texts set aside in this question's conflicts, for the interviewer to see and copy from."""
+    kept = [v for v in store.field_history(user, interview_id) if v.question_id == question_id]
+    if not kept:
+        return
+    with st.expander(f"Earlier texts of this question ({len(kept)})"):
+        for v in kept:
+            st.caption(f"{v.field} · {HISTORY_REASONS[v.reason]} · {v.saved_at:%Y-%m-%d %H:%M} UTC")
+            st.text(v.text)

@@ -145,6 +145,16 @@ class Keys:
     def failed(widget_key: str) -> str:
         return f"failed::{widget_key}"
 
+    @staticmethod
+    def base(widget_key: str) -> str:
+        """The field's text as this tab last had it from the server: what its next save is based on."""
+        return f"base::{widget_key}"
+
+    @staticmethod
+    def conflict(widget_key: str) -> str:
+        """{"mine", "theirs"}: a save this tab made over a newer text from another device, not applied."""
+        return f"conflict::{widget_key}"
+
 
 def get(key: str, default: Any = None) -> Any:
     return st.session_state.get(key, default)

@@ -10,15 +10,17 @@ import hashlib
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.access import require
-from data.errors import NotFoundError, ValidationError
+from data.errors import EditConflict, NotFoundError, ValidationError
 from data.fields import FIELD_NAMES
 from data.progress import gaps
-from data.records import ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, Interview, InterviewStatus, Sheet
-from data.schema import answers, candidates, interviews, kit_versions, ratings, recommendations
+from data.records import (ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, FieldVersion, Interview, InterviewStatus,
+                          Sheet)
+from data.schema import (answer_history, answers, candidates, interviews, kit_versions, ratings, recommendations,
+                         users)
 from data.store.base import (
     StoreBase,
     check_writable,
@@ -150,28 +152,66 @@ class InterviewStore(StoreBase):
         with self.reading() as conn:
             return read_sheet(conn, visible_interview(conn, actor, interview_id))
 
-    def save_answer_field(self, actor: Actor, interview_id: int, question_id: str, field: str, text: str) -> Answer:
-        """Save one field the moment it leaves focus; returns the answer as now stored."""
+    def save_answer_field(self, actor: Actor, interview_id: int, question_id: str, field: str, text: str, *,
+                          base_text: str | None = None, base_revision: int | None = None,
+                          resolving: bool = False) -> Answer:
+        """Save one field; returns the answer as now stored.
+
+        `base_text` is the field's text as this device last had it from the server (and
+        `base_revision` the answer's revision then). When the field now holds something else,
+        another device or tab saved over it meanwhile: the save is not applied, its text is kept
+        in the field's history, and EditConflict says so with both texts. `resolving=True`
+        (keeping one's own text, or a merge, after such a conflict) keeps the text it replaces
+        in the history too. Without `base_text` the save applies unconditionally.
+        """
         if field not in ANSWER_FIELDS:
             raise ValidationError(f"Unknown answer field {field!r}; expected one of {', '.join(ANSWER_FIELDS)}.")
         text = clean_text(text, field)
         now = utcnow()
+        conflict: tuple[str, int] | None = None
         with self.atomic() as conn:
             check_writable(conn, actor, interview_id)
-            done = conn.execute(
-                update(answers)
-                .where(answers.c.interview_id == interview_id, answers.c.question_id == question_id)
-                .values({field: text, "revision": answers.c.revision + 1, "updated_at": now})
-            ).rowcount
-            if not done:
+            where = (answers.c.interview_id == interview_id, answers.c.question_id == question_id)
+            current = conn.execute(select(answers).where(*where).with_for_update()).first()
+            if current is None:
                 raise NotFoundError(f"Question {question_id!r} is not part of interview {interview_id}.")
-            conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
-            a = conn.execute(
-                select(answers).where(answers.c.interview_id == interview_id, answers.c.question_id == question_id)
-            ).one()
-            self._audit(conn, actor, "answer.edited", "interview", interview_id, question=question_id, field=field,
-                        revision=a.revision, characters=len(text))
+            held = current._mapping[field]
+            if base_text is not None and held != clean_text(base_text, field) and held != text:
+                conflict = (held, current.revision)
+                self._keep_version(conn, actor, current.id, field, text, current.revision, "not applied", now)
+                self._audit(conn, actor, "answer.conflict", "interview", interview_id, question=question_id,
+                            field=field, based_on=base_revision, revision=current.revision)
+            else:
+                if resolving and held and held != text:
+                    self._keep_version(conn, actor, current.id, field, held, current.revision, "replaced", now)
+                conn.execute(update(answers).where(*where)
+                             .values({field: text, "revision": answers.c.revision + 1, "updated_at": now}))
+                conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
+                a = conn.execute(select(answers).where(*where)).one()
+                self._audit(conn, actor, "answer.edited", "interview", interview_id, question=question_id,
+                            field=field, revision=a.revision, based_on=base_revision, characters=len(text))
+        if conflict is not None:  # raised after the commit, so the kept text is stored
+            raise EditConflict(field, text, *conflict)
         return to_answer(a)
+
+    @staticmethod
+    def _keep_version(conn: Connection, actor: Actor, answer_id: int, field: str, text: str, revision: int,
+                      reason: str, now: datetime) -> None:
+        conn.execute(insert(answer_history).values(answer_id=answer_id, field=field, text=text, revision=revision,
+                                                   reason=reason, saved_by=getattr(actor, "id", None), saved_at=now))
+
+    def field_history(self, actor: Actor, interview_id: int) -> list[FieldVersion]:
+        """Every text set aside in this interview's conflicts, oldest first."""
+        with self.reading() as conn:
+            visible_interview(conn, actor, interview_id)
+            rows = conn.execute(
+                select(answers.c.question_id, answer_history, users.c.username)
+                .join(answers, answers.c.id == answer_history.c.answer_id)
+                .outerjoin(users, users.c.id == answer_history.c.saved_by)
+                .where(answers.c.interview_id == interview_id).order_by(answer_history.c.id)
+            ).all()
+        return [FieldVersion(r.question_id, r.field, r.text, r.revision, r.reason, r.username or "", r.saved_at)
+                for r in rows]
 
     def save_rating(self, actor: Actor, interview_id: int, question_id: str, score: int | None) -> datetime:
         if score is not None and (isinstance(score, bool) or score not in (1, 2, 3, 4, 5)):

@@ -29,6 +29,7 @@ from data.fields import FIELD_NAMES
 from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, CandidateStatus, ErasureResult,
                           ModelStatus, RetentionRun)
 from data.schema import (
+    answer_history,
     answers,
     audit_log,
     candidate_self_id,
@@ -132,6 +133,7 @@ class TrustStore(StoreBase):
             n_labels = conn.execute(
                 delete(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids or [-1]))
             ).rowcount
+            conn.execute(delete(answer_history).where(answer_history.c.answer_id.in_(ans_ids or [-1])))
             n_answers = conn.execute(delete(answers).where(answers.c.interview_id.in_(iv_ids or [-1]))).rowcount
             conn.execute(delete(ratings).where(ratings.c.interview_id.in_(iv_ids or [-1])))
             conn.execute(delete(recommendations).where(recommendations.c.interview_id.in_(iv_ids or [-1])))
@@ -222,6 +224,7 @@ class TrustStore(StoreBase):
                          .values({name: "" for name in FIELD_NAMES}))
             conn.execute(update(recommendations).where(recommendations.c.interview_id.in_(iv_ids)).values(note=""))
         if ans_ids:
+            conn.execute(delete(answer_history).where(answer_history.c.answer_id.in_(ans_ids)))
             conn.execute(update(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids))
                          .values(evidence="[]", input_sha="anonymised"))
             conn.execute(update(label_reviews).where(label_reviews.c.answer_id.in_(ans_ids)).values(reason=""))
@@ -277,6 +280,14 @@ class TrustStore(StoreBase):
                 .join(users, users.c.id == label_reviews.c.reviewer_id)
                 .where(label_reviews.c.answer_id.in_(ans_ids or [-1])).order_by(label_reviews.c.id)
             ).all()
+            kept = conn.execute(
+                select(answers.c.interview_id, answers.c.question_id, answer_history.c.field, answer_history.c.text,
+                       answer_history.c.revision, answer_history.c.reason, users.c.username.label("saved_by"),
+                       answer_history.c.saved_at)
+                .join(answers, answers.c.id == answer_history.c.answer_id)
+                .outerjoin(users, users.c.id == answer_history.c.saved_by)
+                .where(answer_history.c.answer_id.in_(ans_ids or [-1])).order_by(answer_history.c.id)
+            ).all()
             trail = conn.execute(
                 select(audit_log).where(or_(
                     (audit_log.c.entity == "candidate") & (audit_log.c.entity_id == candidate_id),
@@ -306,6 +317,7 @@ class TrustStore(StoreBase):
             ),
             "interviews": rows(ivs),
             "answers": rows(ans),
+            "answer_history": rows(kept),
             "ratings": rows(rts),
             "recommendations": rows(recs),
             "motivation_labels": labels,
