@@ -40,6 +40,7 @@ class LoadResult:
     misattributed: int
     latencies_ms: tuple[float, ...]
     seconds: float
+    cpu_seconds: float = 0.0  # user + system CPU the workers spent, store and driver included
 
     @property
     def p95_ms(self) -> float:
@@ -55,13 +56,19 @@ class LoadResult:
 
 
 def _worker(url: str, user_id: int, interview_id: int, questions: list[str], interval: float, seconds: float,
-            barrier, out) -> None:
+            barrier, out, token: str | None = None) -> None:
     os.environ["MOTIVE_DATABASE_URL"] = url
+    import resource
+
     from data.settings import Settings
     from data.store import Store
 
     store = Store(Settings.from_env(), upgrade=False)
-    user = store.get_user(user_id)
+    # With a sign-in token the saves go as the interview page makes them: as the session's user (so every
+    # write re-checks the session) and based on the text this "tab" last saved (the conflict check).
+    user = store.user_for_session(token) if token else store.get_user(user_id)
+    based: dict[tuple[str, str], str] = {}
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     saved: list[tuple[str, str, str]] = []
     latencies: list[float] = []
     failures = 0
@@ -74,7 +81,11 @@ def _worker(url: str, user_id: int, interview_id: int, questions: list[str], int
         text = f"iv{user_id} seq{seq} {field} of {q}: the customer had waited an hour and I stayed late."
         t0 = time.perf_counter()
         try:
-            store.save_answer_field(user, interview_id, q, field, text)
+            if token:
+                store.save_answer_field(user, interview_id, q, field, text, base_text=based.get((q, field), ""))
+                based[(q, field)] = text
+            else:
+                store.save_answer_field(user, interview_id, q, field, text)
         except Exception:  # noqa: BLE001 - counted and reported; a correct store has none
             failures += 1
         else:
@@ -84,7 +95,9 @@ def _worker(url: str, user_id: int, interview_id: int, questions: list[str], int
         next_tick = start + seq * interval
         time.sleep(max(0.0, next_tick - time.perf_counter()))
     store.dispose()
-    out.put((user_id, interview_id, saved, latencies, failures))
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    out.put((user_id, interview_id, saved, latencies, failures, cpu))
 
 
 @contextmanager
@@ -98,7 +111,8 @@ def _plain_main():
         sys.modules["__main__"] = saved
 
 
-def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds: float = 30.0) -> LoadResult:
+def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds: float = 30.0,
+             signed_in: bool = False) -> LoadResult:
     """Set up `interviewers` accounts and interviews on `url` (already migrated), run the load, check it."""
     os.environ["MOTIVE_DATABASE_URL"] = url
     from sqlalchemy import func, select
@@ -111,19 +125,21 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
 
     store = Store(Settings.from_env())
     kit = default_kit()
-    admin = store.create_user(f"load-admin-{os.getpid()}", "load test password", "admin", actor=COMMAND_LINE)
+    run_id = f"{os.getpid()}-{time.time_ns() % 10**9}"
+    admin = store.create_user(f"load-admin-{run_id}", "load test password", "admin", actor=COMMAND_LINE)
     position = store.create_position(admin, f"Load test {time.time_ns()}")
     plan = []
     for k in range(interviewers):
-        user = store.create_user(f"load-{os.getpid()}-{k}", "load test password", "interviewer", actor=COMMAND_LINE)
+        user = store.create_user(f"load-{run_id}-{k}", "load test password", "interviewer", actor=COMMAND_LINE)
         cand = store.add_candidate(admin, position.id, f"Load candidate {k}")
-        plan.append((user.id, store.start_interview(user, cand.id, kit)))
+        plan.append((user.id, store.start_interview(user, cand.id, kit),
+                     store.create_session(user) if signed_in else None))
     questions = [q.id for q in kit.questions]
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no connection or lock is inherited
     barrier, out = ctx.Barrier(interviewers), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(url, uid, iid, questions, interval, seconds, barrier, out))
-             for uid, iid in plan]
+    procs = [ctx.Process(target=_worker, args=(url, uid, iid, questions, interval, seconds, barrier, out, token))
+             for uid, iid, token in plan]
     started = time.perf_counter()
     with _plain_main():
         for p in procs:
@@ -134,9 +150,11 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
     elapsed = time.perf_counter() - started
 
     lost = duplicated = misattributed = saves = failures = 0
+    cpu_seconds = 0.0
     latencies: list[float] = []
     with store.reading() as conn:
-        for user_id, interview_id, saved, lat, fails in results:
+        for user_id, interview_id, saved, lat, fails, cpu in results:
+            cpu_seconds += cpu
             saves += len(saved)
             failures += fails
             latencies += lat
@@ -164,4 +182,5 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
             duplicated += max(0, logged - len(saved))
             lost += max(0, len(saved) - logged)
     store.dispose()
-    return LoadResult(interviewers, saves, failures, lost, duplicated, misattributed, tuple(latencies), elapsed)
+    return LoadResult(interviewers, saves, failures, lost, duplicated, misattributed, tuple(latencies), elapsed,
+                      cpu_seconds)
