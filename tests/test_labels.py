@@ -114,6 +114,25 @@ def test_retraining_needs_enough_reviewed_answers(store, admin, model):
         train_candidate(store, admin, model)
 
 
+def test_reviewed_answers_are_read_back_as_training_examples(store, admin, kit, model):
+    from analysis.retraining import reviewed
+
+    position = store.create_position(admin, "Agents")
+    for n, (action, label) in enumerate([("confirm", None), ("override", "mixed")]):
+        iv = make_user(store, f"iv{n}", "interviewer")
+        iid = store.start_interview(iv, store.add_candidate(admin, position.id, f"C{n}").id, kit)
+        store.save_answer_field(iv, iid, "extra-mile", "story", "A lost parcel")
+        store.save_answer_field(iv, iid, "extra-mile", "why", "My manager told me to")
+        store.save_answer_field(iv, iid, "extra-mile", "notes", "never read by the model")
+        label_answer(store, model, iv, iid, "extra-mile")
+        store.review_label(iv, iid, "extra-mile", action=action, label=label, reason="also the bonus" if label else "")
+    examples = reviewed(store)
+    assert [e.text for e in examples] == ["A lost parcel. My manager told me to."] * 2
+    assert examples[1].label == "mixed" and examples[0].label == store.labels(admin, 1)["extra-mile"].label
+
+
+@pytest.mark.sqlite_only("trains a model for minutes; what it reads from the store is checked on both databases "
+                         "by test_reviewed_answers_are_read_back_as_training_examples")
 def test_retraining_with_reviews_makes_a_candidate_with_before_and_after_scores(store, admin, kit, model):
     ensure_active_model(store)
     position = store.create_position(admin, "Agents")
