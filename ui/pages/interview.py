@@ -1,4 +1,4 @@
-"""Interview: the live scorecard. Answers are saved as they are typed; the rest the moment they change."""
+"""Interview: the live scorecard. Every field is saved the moment it leaves focus."""
 
 import streamlit as st
 

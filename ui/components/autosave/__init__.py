@@ -40,8 +40,10 @@ def draft_key(user_id: int, interview_id: int, question_id: str, field: str) -> 
 
 
 def _save(key: str, on_save: Callable[..., None], args: tuple[Any, ...]) -> None:
-    on_save(*args)
+    # Marked first: a newer send can cut this callback short at any st.* call, and then it is the
+    # browser that sends again (its send number never came back), not the next run from session state.
     st.session_state[Keys.synced(key)] = st.session_state[key]
+    on_save(*args)
 
 
 def _from_browser(key: str, disabled: bool, on_save: Callable[..., None], args: tuple[Any, ...]) -> None:
@@ -69,7 +71,7 @@ def text_box(label: str, key: str, *, stored: str, revision: int, limit: int, he
         # Text that reached session state without the browser: save it, then show the page as it now is.
         _save(key, on_save, args)
         st.rerun()
-    mark = st.session_state.get(Keys.saved(key)) or ("✓ Saved" if stored else "")
+    mark = st.session_state.get(Keys.saved(key)) or ("✓ Saved" if stored else "")  # for text not typed here
     _mount(
         key=Keys.box(key),
         data={"label": label, "text": stored, "revision": revision, "limit": limit, "height": height,

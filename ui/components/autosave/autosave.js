@@ -103,6 +103,7 @@ class Box {
     this.base = null; // the server copy the unsaved text started from: {revision, hash}
     this.offered = null; // a draft on offer
     this.restored = false;
+    this.saved = null; // when this page saw its own text stored: {text, at}
     this.quiet = null;
     this.maxWait = null;
     this.confirm = null;
@@ -137,9 +138,10 @@ class Box {
     shared.boxes.delete(this);
   }
 
-  // Whether the server has answered the last send (Python echoes the number of the send it processed).
+  // Whether the server has answered the last send: it echoes the number of the send it processed, or it
+  // holds the text sent (a save cut short by a newer send can land without its number coming back).
   answered() {
-    return !this.sent || this.data.n === this.sent.n;
+    return !this.sent || this.data.n === this.sent.n || this.data.text === this.sent.text;
   }
 
   // Text on screen that the server does not hold.
@@ -171,7 +173,10 @@ class Box {
         if (this.unsaved()) this.sendNow();
       }
     }
-    if (this.sent && this.answered() && this.sent.text === data.text) {
+    if (this.sent && this.sent.text === data.text) {
+      // This page's own text is stored: its mark says when this page learned so (the server's own mark can be
+      // missing when a newer send cut the saving callback short).
+      if (!this.saved || this.saved.text !== data.text) this.saved = { text: data.text, at: Date.now() };
       this.retryMs = CONFIRM_MS;
       clearTimeout(this.confirm);
       if (this.area.value === data.text) {
@@ -232,6 +237,7 @@ class Box {
   hideOffer() {
     this.offered = null;
     this.offerBox.hidden = true;
+    this.offerTitle.textContent = "";
     this.offerText.textContent = "";
   }
 
@@ -318,7 +324,11 @@ class Box {
     let status = "";
     let alert = "";
     if (data.disabled || text === data.text) {
-      status = data.mark || "";
+      if (this.saved && this.saved.text === data.text) {
+        status = `✓ Saved ${new Date(this.saved.at).toISOString().slice(11, 19)} UTC`;
+      } else {
+        status = data.mark || (data.text ? "✓ Saved" : "");
+      }
     } else if (this.refused()) {
       alert = "✗ Not saved";
     } else if (this.sent && !this.answered() && Date.now() - this.sent.since >= CONFIRM_MS) {
@@ -326,8 +336,8 @@ class Box {
     } else {
       status = this.restored ? "Saving the text this browser kept…" : "Saving…";
     }
-    if (this.status.textContent !== status) this.status.textContent = status;
-    if (this.alert.textContent !== alert) this.alert.textContent = alert;
+    if (this.status.textContent !== status) this.status.textContent = this.status.title = status;
+    if (this.alert.textContent !== alert) this.alert.textContent = this.alert.title = alert;
   }
 }
 
