@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from contextlib import contextmanager
@@ -148,6 +149,28 @@ def app_as(store: Store, user: User | None, page: str | None = None, query: dict
         at.switch_page(page)
         at.run()
     return at
+
+
+def answer_box(at: AppTest, key: str) -> dict:
+    """What the page handed the browser field of answer field `key` (ui/components/autosave): its data."""
+    boxes = [b for b in at.get("bidi_component") if b.key == Keys.box(key)]
+    assert len(boxes) == 1, f"no answer field {key} on the page"
+    return json.loads(boxes[0].proto.json)
+
+
+def browser_sends(at: AppTest, key: str, text: str, n: int = 1, base: int = 0) -> AppTest:
+    """Run the page as if answer field `key` in the browser had sent `text` (its send number `n`).
+
+    AppTest cannot drive a custom component, so this hands Streamlit the widget state the
+    component's `setStateValue("sent", ...)` would (through AppTest's internal `_run`).
+    """
+    boxes = [b for b in at.get("bidi_component") if b.key == Keys.box(key)]
+    assert len(boxes) == 1, f"no answer field {key} on the page"
+    states = at._tree.get_widget_states()
+    sent = states.widgets.add()
+    sent.id = boxes[0].proto.id
+    sent.json_value = json.dumps({"sent": {"text": text, "base": base, "n": n}})
+    return at._run(states)
 
 
 @pytest.fixture(scope="session")

@@ -65,7 +65,7 @@ def test_typed_answer_survives_a_reload(live, store):
             feeling = page.get_by_label("How did it make you feel?")
             feeling.fill("Really good. I went home smiling.")
             feeling.blur()
-            page.get_by_text("Stated motive").wait_for()
+            expect(page.get_by_text("✓ Saved", exact=False)).to_have_count(3)
             page.wait_for_timeout(1000)
             page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "interview.png"))
 
@@ -192,7 +192,28 @@ def _type_and_leave(page, label: str, text: str) -> None:
     box.blur()
 
 
-def test_killed_server_loses_nothing_that_left_focus(opened, store):
+def _answer(store, interviewer, iid, question: str = "extra-mile"):
+    return store.sheet(interviewer, iid).answers[question]
+
+
+def _wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def _drafts(page) -> dict:
+    return page.evaluate("() => Object.fromEntries(Object.keys(localStorage)"
+                         ".filter(k => k.startsWith('motive.draft.')).map(k => [k, localStorage.getItem(k)]))")
+
+
+def _shot(page, name: str) -> None:
+    if os.environ.get("SCREENSHOTS_DIR"):
+        page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / name))
+
+
+def test_killed_server_loses_nothing_not_even_the_field_in_focus(opened, store):
     env, iid, interviewer = opened
     with streamlit_process(env) as server, chromium_page() as page:
         page.goto(f"{server.url}/interview?interview={iid}")
@@ -201,19 +222,30 @@ def test_killed_server_loses_nothing_that_left_focus(opened, store):
         _type_and_leave(page, "What happened", "She had lost her booking; I rebuilt it from her emails.")
         _type_and_leave(page, "Why did you do it?", "I hated to think of her stranded at the gate.")
         expect(page.get_by_text("✓ Saved", exact=False)).to_have_count(2)
-        page.get_by_label("How did it make you feel?", exact=True).fill("Typed but never left the box")
+        feeling = page.get_by_label("How did it make you feel?", exact=True)
+        feeling.click()
+        feeling.press_sequentially("Typed but never left the box", delay=10)
 
-        server.kill()  # mid-interview, with a field still in focus
+        server.kill()  # mid-sentence, before the field's next send, with the field still in focus
         server.start()  # same port, same database
 
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
         page.reload()
         page.get_by_text("Interview: Maya Okafor").wait_for()  # the session survived the crash too
         expect(page.get_by_label("What happened", exact=True)).to_have_value(
             "She had lost her booking; I rebuilt it from her emails.")
         expect(page.get_by_label("Why did you do it?", exact=True)).to_have_value(
             "I hated to think of her stranded at the gate.")
-    answer = store.sheet(interviewer, iid).answers["extra-mile"]
-    assert answer.story.startswith("She had lost") and answer.why.startswith("I hated") and answer.revision == 2
+        # Nothing changed on the server since the words were typed, so the browser's copy is saved at once.
+        expect(page.get_by_label("How did it make you feel?", exact=True)).to_have_value("Typed but never left the box")
+        _wait_for(lambda: _answer(store, interviewer, iid).feeling == "Typed but never left the box",
+                  "the text typed before the crash never reached the database")
+        expect(page.get_by_text("✓ Saved", exact=False)).to_have_count(3)
+        _wait_for(lambda: _drafts(page) == {}, "the browser kept a draft the server already holds", 10)
+        assert dialogs == ["beforeunload"]  # the reload came while the text was still unconfirmed
+    answer = _answer(store, interviewer, iid)
+    assert answer.story.startswith("She had lost") and answer.why.startswith("I hated")
 
 
 def test_page_reconnects_after_a_dropped_connection_and_keeps_saving(opened, store):
@@ -276,3 +308,99 @@ def test_typed_answer_survives_a_reload_on_postgresql(tmp_path, monkeypatch, kit
             assert store.sheet(interviewer, iid).answers["extra-mile"].why == "Her train left in ten minutes."
         finally:
             store.dispose()
+
+
+def test_typing_without_leaving_the_field_is_saved_and_is_there_after_closing_the_browser(live, store):
+    url, iid, interviewer = live
+    words = 'He drove two hours for a part <img src=x onerror="window.pwned = 1"> **that had sold**'
+    with chromium_page() as page:
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        story = page.get_by_label("What happened", exact=True)
+        story.click()
+        story.press_sequentially(words, delay=15)
+        # Still in the field, and about 1.5 s after the last keystroke the text is in the database.
+        _wait_for(lambda: _answer(store, interviewer, iid).story == words, "typing never reached the database", 5)
+        expect(page.get_by_text("✓ Saved", exact=False)).to_have_count(1)
+        expect(story).to_be_focused()
+        assert _answer(store, interviewer, iid).revision <= 2, "saved once per keystroke instead of after a pause"
+        # Typed markup is text: nothing ran and no element was made of it.
+        expect(story).to_have_value(words)
+        assert page.evaluate("() => window.pwned") is None
+        assert page.locator("img[src=x]").count() == 0
+        _shot(page, "typing.png")
+    with chromium_page() as page:  # a new browser: nothing kept locally, everything from the server
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        expect(page.get_by_label("What happened", exact=True)).to_have_value(words)
+        assert page.evaluate("() => window.pwned") is None and page.locator("img[src=x]").count() == 0
+
+
+def test_a_reload_with_unsaved_text_asks_first(live, store):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    url, iid, interviewer = live
+    with chromium_page() as page:
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        why = page.get_by_label("Why did you do it?", exact=True)
+        why.click()
+        why.press_sequentially("Because nobody", delay=10)
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+        with pytest.raises(PlaywrightTimeout):
+            page.reload(timeout=3000)  # "Leave site?" answered "Cancel": the page stays
+        assert dialogs == ["beforeunload"]
+        expect(why).to_have_value("Because nobody")
+        _wait_for(lambda: _answer(store, interviewer, iid).why == "Because nobody", "the text was never saved", 10)
+        page.get_by_text("✓ Saved", exact=False).first.wait_for()
+        page.reload()  # everything on screen is saved now: no question asked
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        expect(page.get_by_label("Why did you do it?", exact=True)).to_have_value("Because nobody")
+        assert dialogs == ["beforeunload"]
+
+
+def test_text_the_server_never_got_is_marked_not_saved_then_offered_after_the_tab_closes(opened, store):
+    env, iid, interviewer = opened
+    with streamlit_process(env) as server, chromium_page() as page:
+        page.goto(f"{server.url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        server.kill()  # the connection is gone before the interviewer types
+        _type_and_leave(page, "What happened", "A farmer drove two hours; I found the part in another branch.")
+        _type_and_leave(page, "Why did you do it?", "It was my job to.")
+        expect(page.get_by_text("✗ Not saved", exact=False)).to_have_count(2, timeout=15_000)
+        expect(page.get_by_text("✓ Saved", exact=False)).to_have_count(0)
+        _shot(page, "not-saved.png")
+        assert len(_drafts(page)) == 2
+        page.close()  # the tab is closed with the text unsaved
+
+        # Meanwhile the same answers were saved from another device, so the browser's copies must not win silently.
+        store.save_answer_field(interviewer, iid, "extra-mile", "story", "Saved on the tablet.")
+        store.save_answer_field(interviewer, iid, "extra-mile", "why", "Because it was right.")
+        server.start()
+        tab = page.context.new_page()
+        tab.goto(f"{server.url}/interview?interview={iid}")
+        tab.get_by_text("Interview: Maya Okafor").wait_for()
+        expect(tab.get_by_text("Unsaved text from this browser:")).to_have_count(2)
+        expect(tab.get_by_label("What happened", exact=True)).to_have_value("Saved on the tablet.")
+        _shot(tab, "offered.png")
+        assert _answer(store, interviewer, iid).story == "Saved on the tablet."
+
+        tab.get_by_role("button", name="Restore").first.click()
+        _wait_for(lambda: _answer(store, interviewer, iid).story.startswith("A farmer drove"), "restored, not saved")
+        expect(tab.get_by_label("What happened", exact=True)).to_have_value(
+            "A farmer drove two hours; I found the part in another branch.")
+        tab.get_by_role("button", name="Discard").click()
+        expect(tab.get_by_text("Unsaved text from this browser:")).to_have_count(0)
+        _wait_for(lambda: _drafts(tab) == {}, "a restored or discarded draft stayed in the browser", 10)
+        assert _answer(store, interviewer, iid).why == "Because it was right."
+
+        # Signing out forgets every draft this browser holds, whoever's.
+        tab.evaluate("() => localStorage.setItem('motive.draft.99.1.extra-mile.story', "
+                     "JSON.stringify({text: 'x', base: 0, at: Date.now()}))")
+        tab.get_by_role("button", name="Sign out").click()
+        tab.get_by_role("textbox", name="Username").wait_for()
+        _wait_for(lambda: _drafts(tab) == {}, "signing out left drafts in the browser", 10)

@@ -81,6 +81,23 @@ def test_no_html_rendering_of_people_text(path):
         assert path.name == "auth.py", "only the session cookie may use JavaScript"
 
 
+COMPONENT_FILES = sorted(p for p in (ROOT / "ui" / "components").rglob("*") if p.suffix in (".js", ".html", ".css"))
+
+
+@pytest.mark.parametrize("path", COMPONENT_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_our_components_never_parse_text_as_html_nor_reach_the_network(path):
+    """A component's code runs in the app's page: text goes in through .value and .textContent only."""
+    code = path.read_text()
+    for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "createContextualFragment",
+                   "eval(", "Function(", "fetch(", "XMLHttpRequest", "WebSocket", "sendBeacon", "import(",
+                   "<script", "src=", "href=", "url(", "@import", "http:", "https:"):
+        assert banned not in code, f"{path.name} contains {banned!r}"
+
+
+def test_the_answer_field_component_ships_its_files():
+    assert {p.name for p in COMPONENT_FILES} >= {"index.html", "autosave.js", "autosave.css"}
+
+
 UI_FILES = [p for p in (ROOT / "ui").rglob("*.py")] + [ROOT / "app.py"]
 
 

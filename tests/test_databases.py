@@ -7,7 +7,7 @@ this adds every page, run through the router, and every command line.
 import openpyxl
 import pytest
 
-from tests.conftest import app_as, make_user
+from tests.conftest import app_as, browser_sends, make_user
 
 PAGES = ["home", "candidates", "interview", "compare", "reports", "imports", "users", "model", "account",
          "fairness", "privacy", "audit"]
@@ -37,7 +37,10 @@ def test_an_interviewer_saves_through_the_interview_page(world, admin, kit):
     at.switch_page("ui/pages/interview.py")
     at.run()
     key = Keys.answer(iid, kit.questions[0].id, "why")
-    at.text_area(key=key).input("Because I could not leave her waiting.").run()
+    browser_sends(at, key, "Because I could not", n=1)  # while typing
+    assert world.sheet(ivan, iid).answers[kit.questions[0].id].why == "Because I could not"
+    at.session_state[key] = "Because I could not leave her waiting."
+    at.run()
     assert not at.exception
     assert world.sheet(ivan, iid).answers[kit.questions[0].id].why == "Because I could not leave her waiting."
 

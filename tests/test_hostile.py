@@ -23,7 +23,7 @@ from data.errors import AuthError, ValidationError
 from data.importer import read_candidates
 from data.records import LIMITS
 from tests.builders import HOSTILE
-from tests.conftest import app_as, make_user
+from tests.conftest import answer_box, app_as, make_user
 from ui.state import Keys
 
 # Would render or run if they reached markdown unescaped (a backslash before them makes them literal text).
@@ -154,6 +154,10 @@ def test_every_page_shows_hostile_text_inert(store, admin, interviewer, hostile_
     for html in at.get("html"):
         for marker in HOSTILE:
             assert marker not in str(html.proto), "typed text reached an HTML element"
+    for box in at.get("bidi_component"):  # the answer fields: typed text travels only as JSON data
+        markup = box.proto.html_content + box.proto.css_content + box.proto.js_content
+        for marker in HOSTILE:
+            assert marker not in markup, "typed text reached an answer field's markup or code"
 
 
 def test_compare_page_shows_hostile_names_inert_side_by_side(store, admin, hostile_world):
@@ -269,4 +273,5 @@ def test_a_full_field_says_so_next_to_the_saved_mark(store, interviewer, candida
     at.run()
     assert not at.exception
     assert any("5,000 characters is its limit" in w.value for w in at.warning)
-    assert at.text_area(key=Keys.answer(iid, q, "why")).value == "w" * LIMITS["why"]
+    field = answer_box(at, Keys.answer(iid, q, "why"))
+    assert field["text"] == "w" * LIMITS["why"] and field["limit"] == LIMITS["why"]

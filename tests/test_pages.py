@@ -5,7 +5,7 @@ import datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PASSWORD, ROOT, app_as, make_user
+from tests.conftest import PASSWORD, ROOT, answer_box, app_as, browser_sends, make_user
 from ui import navigation
 from ui.state import Keys
 
@@ -186,12 +186,46 @@ def test_typed_answer_is_saved_on_change_and_shown_after_a_reload(store, intervi
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
     key = Keys.answer(iid, "extra-mile", "why")
-    at.text_area(key=key).input("I pictured my own dad stuck there.").run()
+    at.session_state[key] = "I pictured my own dad stuck there."
+    at.run()
     assert not at.exception
-    assert any(c.value.startswith("✓ Saved") for c in at.caption)
+    assert answer_box(at, key)["mark"].startswith("✓ Saved ")
     assert store.sheet(interviewer, iid).answers["extra-mile"].why == "I pictured my own dad stuck there."
     reloaded = _interview_app(store, interviewer, iid)  # a new browser session, same URL
-    assert reloaded.text_area(key=key).value == "I pictured my own dad stuck there."
+    assert answer_box(reloaded, key)["text"] == "I pictured my own dad stuck there."
+
+
+def test_text_the_browser_sends_while_typing_is_saved_and_confirmed_back(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    key = Keys.answer(iid, "extra-mile", "story")
+    browser_sends(at, key, "She had lost her booking; I rebuilt it", n=1_700_000_000_001)
+    assert not at.exception
+    assert store.sheet(interviewer, iid).answers["extra-mile"].story == "She had lost her booking; I rebuilt it"
+    sent_back = answer_box(at, key)
+    # What the browser compares with its own text and send number to stop saying "Saving..."
+    assert sent_back["text"] == "She had lost her booking; I rebuilt it" and sent_back["n"] == 1_700_000_000_001
+    assert sent_back["revision"] == 1 and sent_back["mark"].startswith("✓ Saved ")
+    browser_sends(at, key, "She had lost her booking; I rebuilt it from her emails.", n=1_700_000_000_002)
+    answer = store.sheet(interviewer, iid).answers["extra-mile"]
+    assert answer.story == "She had lost her booking; I rebuilt it from her emails." and answer.revision == 2
+    assert answer_box(at, key)["n"] == 1_700_000_000_002
+
+
+def test_each_answer_field_keeps_its_browser_draft_under_the_user_interview_question_and_field(
+        store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    drafts = [answer_box(at, Keys.answer(iid, "extra-mile", f))["draft"] for f in ("story", "why", "feeling", "notes")]
+    assert drafts == [f"motive.draft.{interviewer.id}.{iid}.extra-mile.{f}" for f in ("story", "why", "feeling", "notes")]
+
+
+def test_signing_out_clears_every_browser_draft(store, interviewer):
+    at = app_as(store, interviewer)
+    at.button(key=Keys.SIGN_OUT).click().run()
+    assert not at.exception
+    scripts = [str(h.proto) for h in at.get("html")]
+    assert any("motive.draft." in s and "localStorage.removeItem" in s for s in scripts)
 
 
 def test_rating_is_saved_with_anchors_in_view(store, interviewer, candidate, kit):
@@ -212,7 +246,7 @@ def test_next_moves_to_the_next_question_and_remembers_it(store, interviewer, ca
     assert at.query_params["q"] == second
     assert store.get_interview(interviewer, iid).current_question == second
     # a second tab without ?q= opens where the interviewer is
-    assert Keys.answer(iid, second, "story") in [t.key for t in _interview_app(store, interviewer, iid).text_area]
+    assert answer_box(_interview_app(store, interviewer, iid), Keys.answer(iid, second, "story"))
 
 
 def test_probes_follow_what_is_missing(store, interviewer, candidate, kit):
@@ -238,8 +272,11 @@ def test_submit_flags_gaps_and_then_locks_the_interview(store, interviewer, cand
     assert store.get_interview(interviewer, iid).submitted
     after = _interview_app(store, interviewer, iid)
     assert "read-only" in after.info[0].value
-    field = after.text_area(key=Keys.answer(iid, "extra-mile", "story"))
-    assert field.disabled and field.value == "Kept after submit."
+    field = answer_box(after, Keys.answer(iid, "extra-mile", "story"))
+    assert field["disabled"] and field["text"] == "Kept after submit."
+    browser_sends(after, Keys.answer(iid, "extra-mile", "story"), "Sent from a stale page")
+    assert not after.exception
+    assert store.sheet(interviewer, iid).answers["extra-mile"].story == "Kept after submit."
 
 
 def test_bad_interview_link_shows_a_clear_error(store, interviewer):
@@ -255,7 +292,7 @@ def test_answer_fields_carry_the_documented_length_limits(store, interviewer, ca
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
     for field in ("story", "why", "feeling", "notes"):
-        assert at.text_area(key=Keys.answer(iid, "extra-mile", field)).max_chars == LIMITS[field]
+        assert answer_box(at, Keys.answer(iid, "extra-mile", field))["limit"] == LIMITS[field]
 
 
 def test_candidate_text_is_never_rendered_as_markup(store, admin, interviewer, kit):
@@ -302,7 +339,8 @@ def test_home_lists_interviews_to_resume(store, interviewer, candidate, kit):
 def test_saving_the_why_shows_the_advisory_label_and_evidence(store, interviewer, candidate, kit):
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
-    at.text_area(key=Keys.answer(iid, "extra-mile", "why")).input("Target week, and my manager was watching.").run()
+    at.session_state[Keys.answer(iid, "extra-mile", "why")] = "Target week, and my manager was watching."
+    at.run()
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert any("extrinsic" in t and "confident" in t for t in texts)
@@ -313,7 +351,8 @@ def test_saving_the_why_shows_the_advisory_label_and_evidence(store, interviewer
 def test_an_answer_the_model_is_not_sure_of_says_probe_instead_of_a_label(store, interviewer, candidate, kit):
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
-    at.text_area(key=Keys.answer(iid, "extra-mile", "why")).input("Lorem ipsum dolor sit amet, consectetur.").run()
+    at.session_state[Keys.answer(iid, "extra-mile", "why")] = "Lorem ipsum dolor sit amet, consectetur."
+    at.run()
     assert not at.exception
     record = store.labels(interviewer, iid)["extra-mile"]
     assert record.confidence < 0.6
@@ -325,7 +364,8 @@ def test_an_answer_the_model_is_not_sure_of_says_probe_instead_of_a_label(store,
 def test_interviewer_overrides_the_label_with_a_reason(store, interviewer, candidate, kit):
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
-    at.text_area(key=Keys.answer(iid, "extra-mile", "why")).input("Target week, and my manager was watching.").run()
+    at.session_state[Keys.answer(iid, "extra-mile", "why")] = "Target week, and my manager was watching."
+    at.run()
     base = Keys.review(iid, "extra-mile")
     at.selectbox(key=f"{base}.label").select("mixed")
     at.button(key=f"{base}.override").click().run()
@@ -388,7 +428,8 @@ def test_a_save_the_database_did_not_answer_is_kept_as_plain_values_and_lands_on
 
     monkeypatch.setattr(Store, "save_answer_field", unreachable)
     key = Keys.answer(iid, "extra-mile", "why")
-    at.text_area(key=key).input("Target week, and my manager was watching.").run()
+    at.session_state[key] = "Target week, and my manager was watching."
+    at.run()
     assert not at.exception and any("Not saved yet" in e.value for e in at.error)
     assert store.sheet(interviewer, iid).answers["extra-mile"].why == ""
     assert at.session_state[Keys.PENDING_SAVES] and plain(at.session_state[Keys.PENDING_SAVES])
@@ -416,7 +457,7 @@ def test_an_open_interview_page_cannot_save_after_its_sign_in_ends(store, admin,
     else:
         store.end_session(at.session_state[Keys.SESSION_TOKEN])
     key = Keys.answer(iid, "extra-mile", "why")
-    at.text_area(key=key).input("Typed after the sign-in ended.").run()
+    at = browser_sends(at, key, "Typed after the sign-in ended.")
     assert not at.exception
     assert store.sheet(admin, iid).answers["extra-mile"].why == ""
     assert at.session_state[key] == "Typed after the sign-in ended."  # still on the page's state, not lost
@@ -432,8 +473,8 @@ def test_two_tabs_editing_one_field_never_silently_overwrite_each_other(store, i
     iid = store.start_interview(interviewer, candidate.id, kit)
     laptop, tablet = _interview_app(store, interviewer, iid), _interview_app(store, interviewer, iid)
     key = Keys.answer(iid, "extra-mile", "why")
-    laptop.text_area(key=key).input("She was crying at the counter.").run()
-    tablet.text_area(key=key).input("My supervisor told me to.").run()
+    laptop = browser_sends(laptop, key, "She was crying at the counter.")
+    tablet = browser_sends(tablet, key, "My supervisor told me to.")
     assert not laptop.exception and not tablet.exception
     assert store.sheet(interviewer, iid).answers["extra-mile"].why == "She was crying at the counter."
     shown = [t.value for t in tablet.text]
@@ -443,7 +484,7 @@ def test_two_tabs_editing_one_field_never_silently_overwrite_each_other(store, i
     assert not tablet.exception and not tablet.error
     merged = "She was crying at the counter.\n\nMy supervisor told me to."
     assert store.sheet(interviewer, iid).answers["extra-mile"].why == merged
-    assert tablet.text_area(key=key).value == merged
+    assert tablet.session_state[key] == merged and answer_box(tablet, key)["replace"]["text"] == merged
     kept = store.field_history(interviewer, iid)
     assert {v.text for v in kept} == {"My supervisor told me to.", "She was crying at the counter."}
     assert any("Earlier texts of this question (2)" in e.label for e in tablet.expander)
@@ -453,10 +494,10 @@ def test_keeping_the_other_devices_text_saves_nothing_over_it(store, interviewer
     iid = store.start_interview(interviewer, candidate.id, kit)
     laptop, tablet = _interview_app(store, interviewer, iid), _interview_app(store, interviewer, iid)
     key = Keys.answer(iid, "extra-mile", "story")
-    laptop.text_area(key=key).input("A lost passport.").run()
-    tablet.text_area(key=key).input("A lost wallet.").run()
+    laptop = browser_sends(laptop, key, "A lost passport.")
+    tablet = browser_sends(tablet, key, "A lost wallet.")
     tablet.button(key=f"conflict.theirs.{key}").click().run()
-    assert not tablet.exception and tablet.text_area(key=key).value == "A lost passport."
-    tablet.text_area(key=key).input("A lost passport, found at the gate.").run()  # based on theirs now: no conflict
+    assert not tablet.exception and answer_box(tablet, key)["replace"]["text"] == "A lost passport."
+    tablet = browser_sends(tablet, key, "A lost passport, found at the gate.", n=2)  # based on theirs: no conflict
     assert not tablet.error
     assert store.sheet(interviewer, iid).answers["extra-mile"].story == "A lost passport, found at the gate."

@@ -17,10 +17,16 @@ from data.errors import AuthError, StoreError
 from data.records import LIMITS, User
 from data.store import Store
 from ui import refusal, resources
+from ui.components.autosave import DRAFT_PREFIX
 from ui.render import md_escape
 from ui.state import Keys
 
 COOKIE = "motive_session"
+# Signing out forgets every answer draft this browser kept (ui/components/autosave), whoever typed it.
+CLEAR_DRAFTS = (
+    "for (const key of Object.keys(localStorage))"
+    f" if (key.startsWith({json.dumps(DRAFT_PREFIX)})) localStorage.removeItem(key);"
+)
 
 
 def _store() -> Store:
@@ -111,10 +117,8 @@ def sync_cookie(session_hours: int) -> None:
             unsafe_allow_javascript=True,
         )
     elif st.session_state.get(Keys.CLEAR_COOKIE) == "pending":
-        slot.html(
-            f"<script>document.cookie = '{COOKIE}=; path=/; SameSite=Strict; max-age=0';</script>",
-            unsafe_allow_javascript=True,
-        )
+        slot.html(f"<script>document.cookie = '{COOKIE}=; path=/; SameSite=Strict; max-age=0';{CLEAR_DRAFTS}</script>",
+                  unsafe_allow_javascript=True)
         st.session_state[Keys.CLEAR_COOKIE] = "done"
 
 
@@ -188,6 +192,7 @@ def sso_sign_in(store: Store) -> None:
 
 def sign_out(store: Store) -> None:
     if sso_configured():
+        st.html(f"<script>{CLEAR_DRAFTS}</script>", unsafe_allow_javascript=True)  # before logout leaves the page
         st.logout()
         return
     store.end_session(st.session_state.pop(Keys.SESSION_TOKEN, None) or st.context.cookies.get(COOKIE))

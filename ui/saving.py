@@ -1,6 +1,6 @@
-"""Save-on-blur callbacks for the interview page.
+"""Save callbacks for the interview page.
 
-Streamlit commits a text area when it loses focus and then calls these before the
+Answers hand over their text while typed, the rest on blur; Streamlit calls these before the
 script reruns. A save that fails because the database is unreachable is kept in
 session state (as plain values: what to write where, never a closure over the store)
 and retried on every run until it lands, so a hiccup never costs what the interviewer
@@ -20,6 +20,7 @@ from analysis.motivation import MotivationModel
 from data.errors import AuthError, EditConflict, StoreError, StoreUnavailable
 from data.records import User
 from data.store import Store
+from ui.components import autosave
 from ui.render import md_escape, saved_mark
 from ui.state import Keys
 
@@ -106,19 +107,19 @@ def resolve_conflict(store: Store, user: User, interview_id: int, question_id: s
     """After a conflict: keep this tab's text ("mine"), the other device's ("theirs"), or both ("merge").
 
     Keeping mine or merging saves over the other text, which the store keeps in the field's history;
-    keeping theirs saves nothing (this tab's text is already in the history).
+    keeping theirs saves nothing (this tab's text is already in the history). Either way the field in
+    the browser then shows the text chosen.
     """
     clash = st.session_state.get(Keys.conflict(key))
     if not clash:
         return
     st.session_state[Keys.base(key)] = clash["theirs"]
+    text = {"theirs": clash["theirs"], "mine": clash["mine"]}.get(choice, f"{clash['theirs']}\n\n{clash['mine']}")
+    autosave.put_text(key, text)
     if choice == "theirs":
-        st.session_state[key] = clash["theirs"]
         st.session_state.pop(Keys.conflict(key), None)
         st.session_state.pop(Keys.failed(key), None)
         return
-    text = clash["mine"] if choice == "mine" else f"{clash['theirs']}\n\n{clash['mine']}"
-    st.session_state[key] = text
     _save(store, user, model, key, "answer", interview_id, question_id, field, value=text, resolving=True)
 
 
@@ -134,19 +135,21 @@ def save_recommendation_note(store: Store, user: User, interview_id: int, key: s
     _save(store, user, None, key, "recommendation_note", interview_id, default="")
 
 
-def status_line(key: str, stored_text: str | None, limit: int | None = None) -> None:
+def status_line(key: str, stored_text: str | None, limit: int | None = None, *, mark: bool = True) -> None:
     """The visible 'saved' mark (or the reason it is not saved) under a field, and a word at the length limit.
 
     Everything goes into one container, always present: a mark that appears after the first save must not
     shift the fields below it, or the browser remounts them and drops what is being typed into them.
+    `mark=False` leaves the mark to a field that shows its own (the answer fields: only the browser
+    knows whether the text on screen is the text saved).
     """
     box = st.container()
     failed = st.session_state.get(Keys.failed(key))
     if failed:
         box.error(md_escape(failed), icon=":material/error:")
-    elif Keys.saved(key) in st.session_state:
+    elif mark and Keys.saved(key) in st.session_state:
         box.caption(st.session_state[Keys.saved(key)])
-    elif stored_text:
+    elif mark and stored_text:
         box.caption("✓ Saved")
     if limit is not None and len(st.session_state.get(key) or stored_text or "") >= limit:
         box.warning(f"This field is full: {limit:,} characters is its limit, and the browser does not accept more. "

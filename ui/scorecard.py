@@ -12,6 +12,7 @@ from data.records import HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMME
 from data.store import Store
 from rubric import Question, Rubric
 from ui import motive_panel, refusal, saving
+from ui.components import autosave
 from ui.render import md_escape
 from ui.state import Keys
 
@@ -29,20 +30,14 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
         for spec in ANSWER_FIELDS:
             field = spec.name
             key = Keys.answer(interview_id, q.id, field)
-            fresh = key not in st.session_state
-            if fresh or Keys.base(key) not in st.session_state:
-                st.session_state[Keys.base(key)] = answer.text(field)
-            shown = st.text_area(
-                md_escape(spec.prompt_for(q)),
-                value=answer.text(field) if fresh else None,
-                key=key, height=spec.height, max_chars=spec.limit, disabled=read_only,
-                on_change=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
+            if key not in st.session_state or Keys.base(key) not in st.session_state:
+                st.session_state[Keys.base(key)] = answer.text(field)  # what this tab's next save is based on
+            autosave.text_box(
+                spec.prompt_for(q), key, stored=answer.text(field), revision=answer.revision, limit=spec.limit,
+                height=spec.height, disabled=read_only, draft=autosave.draft_key(user.id, interview_id, q.id, field),
+                on_save=saving.save_answer, args=(store, user, interview_id, q.id, field, key, model),
             )
-            if fresh and not read_only and shown != answer.text(field):
-                # The browser held text this server session never saw: typed across a dropped connection or
-                # a server restart, where no change callback can fire. Save what the interviewer sees.
-                saving.save_answer(store, user, interview_id, q.id, field, key, model)
-            saving.status_line(key, answer.text(field), spec.limit)
+            saving.status_line(key, answer.text(field), spec.limit, mark=False)  # the field shows its own mark
             conflict(store, user, model, interview_id, q.id, field, key, read_only)
         history(store, user, interview_id, q.id)
     with side:

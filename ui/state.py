@@ -6,6 +6,7 @@ database the moment it is typed.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
@@ -17,6 +18,7 @@ class Keys:
     CLEAR_COOKIE = "motive.clear_cookie"
     FLASH = "motive.flash"
     PENDING_SAVES = "motive.pending_saves"
+    SERVER_SESSION = "motive.server_session"  # a token per server session, so a field can tell a restart
 
     # sign-in and set-up forms
     SIGNIN_USER = "signin.username"
@@ -154,6 +156,26 @@ class Keys:
     def conflict(widget_key: str) -> str:
         """{"mine", "theirs"}: a save this tab made over a newer text from another device, not applied."""
         return f"conflict::{widget_key}"
+
+    @staticmethod
+    def replace(widget_key: str) -> str:
+        """{"n", "text"}: text the page puts into the browser's field over what is typed there (a resolved conflict)."""
+        return f"replace::{widget_key}"
+
+    @staticmethod
+    def box(field_key: str) -> str:
+        """The browser component behind a typed field (hashed: Streamlit refuses "__" in a component key)."""
+        return "box." + hashlib.sha256(field_key.encode()).hexdigest()[:24]
+
+    @staticmethod
+    def synced(field_key: str) -> str:
+        """The text of the field last handed to a save (so a change made only in session state is saved too)."""
+        return f"synced::{field_key}"
+
+    @staticmethod
+    def answered(field_key: str) -> str:
+        """The number of the browser's last send that this server session has processed."""
+        return f"answered::{field_key}"
 
 
 def get(key: str, default: Any = None) -> Any:
