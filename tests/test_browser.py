@@ -1,5 +1,6 @@
 """Real-browser tests: Playwright driving Debian's Chromium against `streamlit run app.py`."""
 
+import json
 import os
 import time
 from pathlib import Path
@@ -404,3 +405,44 @@ def test_text_the_server_never_got_is_marked_not_saved_then_offered_after_the_ta
         tab.get_by_role("button", name="Sign out").click()
         tab.get_by_role("textbox", name="Username").wait_for()
         _wait_for(lambda: _drafts(tab) == {}, "signing out left drafts in the browser", 10)
+
+
+def test_two_tabs_editing_one_field_show_the_conflict_and_keep_both_texts(live, store):
+    url, iid, interviewer = live
+    with chromium_page() as laptop:
+        laptop.goto(f"{url}/interview?interview={iid}")
+        sign_in(laptop, "ivan", PASSWORD)
+        laptop.get_by_text("Interview: Maya Okafor").wait_for()
+        tablet = laptop.context.new_page()  # the same sign-in, a second tab: both drawn before either saves
+        tablet.goto(f"{url}/interview?interview={iid}")
+        tablet.get_by_text("Interview: Maya Okafor").wait_for()
+        _type_and_leave(laptop, "Why did you do it?", "She was crying at the counter.")
+        _wait_for(lambda: _answer(store, interviewer, iid).why == "She was crying at the counter.", "laptop never saved")
+        _type_and_leave(tablet, "Why did you do it?", "My supervisor told me to.")
+        tablet.get_by_text("Changed on another device or tab.", exact=False).wait_for()
+        expect(tablet.get_by_text("She was crying at the counter.", exact=True)).to_be_visible()
+        expect(tablet.get_by_text("My supervisor told me to.", exact=True).first).to_be_visible()
+        assert _answer(store, interviewer, iid).why == "She was crying at the counter."  # never silently replaced
+        _shot(tablet, "conflict.png")
+        tablet.get_by_role("button", name="Merge both").click()
+        merged = "She was crying at the counter.\n\nMy supervisor told me to."
+        _wait_for(lambda: _answer(store, interviewer, iid).why == merged, "the merge never reached the database")
+        expect(tablet.get_by_label("Why did you do it?")).to_have_value(merged)
+        assert {v.text for v in store.field_history(interviewer, iid)} == {
+            "My supervisor told me to.", "She was crying at the counter."}
+
+
+def test_a_deactivated_interviewers_open_page_cannot_save(live, store, admin):
+    url, iid, interviewer = live
+    with chromium_page() as page:
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        store.set_active(admin, interviewer.id, False)
+        story = page.get_by_label("What happened", exact=True)
+        story.click()
+        story.press_sequentially("Typed after the account was deactivated.", delay=10)
+        story.blur()
+        page.wait_for_timeout(4000)
+        assert _answer(store, interviewer, iid).story == ""
+        assert "Typed after the account was deactivated." in json.dumps(_drafts(page))  # kept in this browser
