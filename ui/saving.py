@@ -4,7 +4,10 @@ Answers hand over their text while typed, the rest on blur; Streamlit calls thes
 script reruns. A save that fails because the database is unreachable is kept in
 session state (as plain values: what to write where, never a closure over the store)
 and retried on every run until it lands, so a hiccup never costs what the interviewer
-typed; a save the store refuses (too long, read-only) shows its reason and leaves the
+typed; so is one refused because the sign-in ended elsewhere, until the same person signs
+in again. A save over text another device saved meanwhile is not applied (the store
+raises EditConflict) and the field offers keep mine, keep theirs or merge. A save the
+store refuses for any other reason (too long, read-only) shows its reason and leaves the
 saved text untouched. Answers are saved through `analysis.labelling`, which relabels
 them: the rule lives in the domain, not here.
 """

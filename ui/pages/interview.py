@@ -1,4 +1,4 @@
-"""Interview: the live scorecard. Every field is saved the moment it leaves focus."""
+"""Interview: the live scorecard. Answers are saved while typed (ui/components/autosave), the rest when chosen."""
 
 import streamlit as st
 
