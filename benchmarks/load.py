@@ -56,7 +56,7 @@ class LoadResult:
 
 
 def _worker(url: str, user_id: int, interview_id: int, questions: list[str], interval: float, seconds: float,
-            barrier, out, token: str | None = None) -> None:
+            barrier, out, token: str | None = None, phase: float = 0.0) -> None:
     os.environ["MOTIVE_DATABASE_URL"] = url
     import resource
 
@@ -73,6 +73,7 @@ def _worker(url: str, user_id: int, interview_id: int, questions: list[str], int
     latencies: list[float] = []
     failures = 0
     barrier.wait()
+    time.sleep(phase)  # people do not pause in step: each typist's saves fall at their own moment
     start = time.perf_counter()
     seq = 0
     while (now := time.perf_counter()) - start < seconds:
@@ -112,7 +113,7 @@ def _plain_main():
 
 
 def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds: float = 30.0,
-             signed_in: bool = False) -> LoadResult:
+             signed_in: bool = False, staggered: bool = False) -> LoadResult:
     """Set up `interviewers` accounts and interviews on `url` (already migrated), run the load, check it."""
     os.environ["MOTIVE_DATABASE_URL"] = url
     from sqlalchemy import func, select
@@ -138,8 +139,9 @@ def run_load(url: str, *, interviewers: int = 20, interval: float = 0.1, seconds
 
     ctx = mp.get_context("spawn")  # fresh interpreters: no connection or lock is inherited
     barrier, out = ctx.Barrier(interviewers), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(url, uid, iid, questions, interval, seconds, barrier, out, token))
-             for uid, iid, token in plan]
+    procs = [ctx.Process(target=_worker, args=(url, uid, iid, questions, interval, seconds, barrier, out, token,
+                                               interval * k / interviewers if staggered else 0.0))
+             for k, (uid, iid, token) in enumerate(plan)]
     started = time.perf_counter()
     with _plain_main():
         for p in procs:
