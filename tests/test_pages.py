@@ -501,3 +501,18 @@ def test_keeping_the_other_devices_text_saves_nothing_over_it(store, interviewer
     tablet = browser_sends(tablet, key, "A lost passport, found at the gate.", n=2)  # based on theirs: no conflict
     assert not tablet.error
     assert store.sheet(interviewer, iid).answers["extra-mile"].story == "A lost passport, found at the gate."
+
+
+def test_every_save_from_the_browser_says_which_revision_it_was_based_on(store, interviewer, candidate, kit):
+    from data.schema import audit_log
+    from sqlalchemy import select
+
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    key = Keys.answer(iid, "extra-mile", "story")
+    at = browser_sends(at, key, "A lost parcel.", n=1, base=0)
+    at = browser_sends(at, key, "A lost parcel, found.", n=2, base=1)
+    assert not at.exception
+    with store.reading() as conn:
+        edits = [r.detail for r in conn.execute(select(audit_log).where(audit_log.c.action == "answer.edited"))]
+    assert ['"based_on": 0' in d for d in edits] == [True, False] and '"based_on": 1' in edits[1]

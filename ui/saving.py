@@ -37,7 +37,8 @@ def _write(store: Store, user: User, model: MotivationModel | None, save: dict) 
     iid, kind, value = save["interview"], save["kind"], save["value"]
     if kind == "answer":  # the interview page always passes its model with an answer
         saved = labelling.save_answer(store, model, user, iid, save["question"], save["field"], value,
-                                      base_text=save.get("base"), resolving=save.get("resolving", False))
+                                      base_text=save.get("base"), base_revision=save.get("base_revision"),
+                                      resolving=save.get("resolving", False))
         return saved.answer.updated_at, saved.label_error
     if kind == "rating":
         return store.save_rating(user, iid, save["question"], value), None
@@ -93,9 +94,11 @@ def retry_pending(store: Store, user: User, model: MotivationModel) -> None:
 def _save(store: Store, user: User, model: MotivationModel | None, key: str, kind: str, interview_id: int,
           question_id: str | None = None, field: str | None = None, default: object = None, *,
           value: object = None, resolving: bool = False) -> None:
+    sent = (st.session_state.get(Keys.box(key)) or {}).get("sent") or {}  # what the browser's field last sent
     save = {"kind": kind, "user": user.id, "interview": interview_id, "question": question_id, "field": field,
             "value": st.session_state.get(key, default) if value is None else value,
-            "base": st.session_state.get(Keys.base(key)), "resolving": resolving}
+            "base": st.session_state.get(Keys.base(key)), "resolving": resolving,
+            "base_revision": sent.get("base") if isinstance(sent.get("base"), int) else None}
     _attempt(store, user, model, key, save)
 
 
