@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+# Each rerun repaints the page; on a busy 2-core CI machine that can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
+
 from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_process, streamlit_server
 from tests.conftest import PASSWORD, make_user
 
