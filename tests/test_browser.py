@@ -418,7 +418,10 @@ def test_two_tabs_editing_one_field_show_the_conflict_and_keep_both_texts(live, 
         laptop.get_by_text("Interview: Maya Okafor").wait_for()
         tablet = laptop.context.new_page()  # the same sign-in, a second tab: both drawn before either saves
         tablet.goto(f"{url}/interview?interview={iid}")
-        tablet.get_by_text("Interview: Maya Okafor").wait_for()
+        # The title is drawn before the answers: wait until the tablet holds the field as it was, or on a
+        # slow machine the tablet can read the laptop's save and rightly see no conflict.
+        expect(tablet.get_by_label("Why did you do it?", exact=True)).to_have_value("")
+        expect(laptop.get_by_label("Why did you do it?", exact=True)).to_have_value("")
         _type_and_leave(laptop, "Why did you do it?", "She was crying at the counter.")
         _wait_for(lambda: _answer(store, interviewer, iid).why == "She was crying at the counter.", "laptop never saved")
         _type_and_leave(tablet, "Why did you do it?", "My supervisor told me to.")
