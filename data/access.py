@@ -23,6 +23,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "candidates.write": frozenset({Role.ADMIN, Role.INTERVIEWER, Role.RECRUITER, Role.HR}),
     "interviews.conduct": frozenset({Role.ADMIN, Role.INTERVIEWER}),
     "interviews.review": frozenset({Role.ADMIN, Role.RECRUITER, Role.HR}),
+    # The hiring workflow: moving candidates between stages, editing, closing and reopening positions,
+    # and assigning interviewers; reopening a submitted interview for a correction is HR's.
+    "candidates.stage": frozenset({Role.ADMIN, Role.RECRUITER, Role.HR}),
+    "positions.manage": frozenset({Role.ADMIN, Role.RECRUITER, Role.HR}),
+    "interviews.assign": frozenset({Role.ADMIN, Role.RECRUITER, Role.HR}),
+    "interviews.reopen": frozenset({Role.ADMIN, Role.HR}),
     "candidates.import": frozenset({Role.ADMIN, Role.HR}),
     "reports.export": frozenset({Role.ADMIN, Role.HR}),
     # Trust: the audit trail, erasure/retention/subject access, and self-identification data.

@@ -47,3 +47,11 @@ class StoreUnavailable(StoreError):
 
     def __init__(self, message: str = "The database is not reachable; try again in a moment.") -> None:
         super().__init__(message)
+
+
+class PossibleDuplicate(ValidationError):
+    """A candidate with the same name already applied for the position; ask before adding another."""
+
+    def __init__(self, message: str, existing: tuple[int, ...]) -> None:
+        super().__init__(message)
+        self.existing = existing

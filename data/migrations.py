@@ -256,12 +256,71 @@ def _step5_answer_history(conn: Connection) -> None:
     md.tables["answer_history"].create(conn)
 
 
+def _step6_hiring(conn: Connection) -> None:
+    """v6: stages with their history, closed positions, assignments, withdrawn and reopened interviews.
+
+    The old statuses become stages: a candidate still "active" is "interviewing" once someone
+    interviewed them, else "new"; hired, rejected and withdrawn keep their names.
+    """
+    md = MetaData()
+    Table("users", md, Column("id", Integer, primary_key=True))
+    Table("candidates", md, Column("id", Integer, primary_key=True))
+    Table("interviews", md, Column("id", Integer, primary_key=True))
+    Table(
+        "stage_history", md,
+        Column("id", Integer, primary_key=True),
+        Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+        Column("from_stage", String(48)),
+        Column("to_stage", String(48), nullable=False),
+        Column("reason", String(64), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("moved_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("mover", String(64), nullable=False),
+        Column("moved_at", DateTime, nullable=False),
+        Index("ix_stage_history_candidate", "candidate_id", "id"),
+    )
+    Table(
+        "assignments", md,
+        Column("id", Integer, primary_key=True),
+        Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+        Column("interviewer_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        Column("kit_id", String(64)),
+        Column("assigned_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("assigned_at", DateTime, nullable=False),
+        UniqueConstraint("candidate_id", "interviewer_id", name="uq_assignments_candidate_interviewer"),
+        Index("ix_assignments_interviewer", "interviewer_id"),
+    )
+    Table(
+        "interview_events", md,
+        Column("id", Integer, primary_key=True),
+        Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("actor_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("actor", String(64), nullable=False),
+        Column("at", DateTime, nullable=False),
+        Index("ix_interview_events_interview", "interview_id", "id"),
+    )
+    for name in ("stage_history", "assignments", "interview_events"):
+        md.tables[name].create(conn)
+    conn.execute(text("ALTER TABLE positions ADD COLUMN closed_at TIMESTAMP"))
+    conn.execute(text("ALTER TABLE interviews ADD COLUMN reopened_at TIMESTAMP"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE candidates ALTER COLUMN status TYPE VARCHAR(48)"))
+    conn.execute(text(
+        "UPDATE candidates SET status = CASE WHEN EXISTS "
+        "(SELECT 1 FROM interviews WHERE interviews.candidate_id = candidates.id) "
+        "THEN 'interviewing' ELSE 'new' END WHERE status = 'active'"
+    ))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
     3: _step3_motivation,
     4: _step4_trust,
     5: _step5_answer_history,
+    6: _step6_hiring,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 

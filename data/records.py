@@ -11,19 +11,11 @@ from data.access import Role
 from data.fields import ANSWER_FIELDS as DECLARED
 from data.fields import FIELD_NAMES
 from data.passwords import MAX_PASSWORD_LENGTH
+from data.stages import DEFAULT_STAGES
 
 ANSWER_FIELDS = FIELD_NAMES  # declared in data/fields.py
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 RECOMMENDATION_LABELS = {"strong_no": "Strong no", "no": "No", "yes": "Yes", "strong_yes": "Strong yes"}
-
-
-class CandidateStatus(StrEnum):
-    """Where a candidate stands; the values are what the database stores."""
-
-    ACTIVE = "active"
-    HIRED = "hired"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
 
 
 class InterviewStatus(StrEnum):
@@ -31,6 +23,7 @@ class InterviewStatus(StrEnum):
 
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"  # started by mistake: kept, read-only, counted nowhere
 
 
 class ModelStatus(StrEnum):
@@ -42,7 +35,8 @@ class ModelStatus(StrEnum):
     RETIRED = "retired"
 
 
-CANDIDATE_STATUSES = tuple(s.value for s in CandidateStatus)
+# The default stage keys; a deployment's own list is Settings.stages (MOTIVE_STAGES).
+CANDIDATE_STATUSES = DEFAULT_STAGES.keys
 
 # Documented length limits (characters). Widgets enforce them while typing, the store on every write.
 LIMITS = {
@@ -54,6 +48,8 @@ LIMITS = {
     "position_description": 5_000,
     "username": 64,
     "review_reason": 500,
+    "stage_note": 2_000,
+    "interview_reason": 500,
     "search": 200,
     "password": MAX_PASSWORD_LENGTH,
 }
@@ -113,6 +109,11 @@ class Position:
     id: int
     name: str
     description: str
+    closed_at: datetime | None = None  # closed: no new interviews or assignments until reopened
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,9 @@ class Candidate:
     position_name: str
     name: str
     email: str | None
-    status: str
+    status: str  # the key of the candidate's stage (Settings.stages)
     created_at: datetime
+    status_changed_at: datetime | None = None  # when they entered it; None: since created
 
 
 @dataclass(frozen=True)
@@ -145,10 +147,63 @@ class Interview:
     started_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    reopened_at: datetime | None = None
 
     @property
     def submitted(self) -> bool:
         return self.status == InterviewStatus.SUBMITTED
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == InterviewStatus.WITHDRAWN
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """One move of a candidate between stages; from_stage is None for the stage they were created in."""
+
+    id: int
+    candidate_id: int
+    from_stage: str | None
+    to_stage: str
+    reason: str
+    note: str
+    mover: str
+    moved_at: datetime
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An interviewer asked to interview a candidate, and where that interview stands."""
+
+    id: int
+    candidate_id: int
+    candidate_name: str
+    position_id: int
+    position_name: str
+    interviewer_id: int
+    interviewer_name: str
+    kit_id: str | None
+    assigned_at: datetime
+    interview_id: int | None  # None: not started
+    interview_status: str | None  # an InterviewStatus value, or None when not started
+    overdue: bool  # still not submitted Settings.assignment_due_days after it was assigned
+
+    @property
+    def state(self) -> str:
+        """What a person reads: not started, in progress, submitted, withdrawn."""
+        return {None: "not started", InterviewStatus.IN_PROGRESS: "in progress",
+                InterviewStatus.SUBMITTED: "submitted", InterviewStatus.WITHDRAWN: "withdrawn"}[self.interview_status]
+
+
+@dataclass(frozen=True)
+class InterviewEvent:
+    """An interview withdrawn, reopened for a correction or submitted again, with who, when and why."""
+
+    kind: str  # withdrawn | reopened | resubmitted
+    reason: str
+    actor: str
+    at: datetime
 
 
 class _Texts:

@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 
 from data.fields import ANSWER_FIELDS
-from data.records import CandidateStatus, InterviewStatus
+from data.records import InterviewStatus
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -60,6 +60,7 @@ positions = Table(
     Column("description", Text, nullable=False, default=""),
     Column("created_at", DateTime, nullable=False),
     Column("retention_days", Integer),  # None keeps candidates until erased by hand
+    Column("closed_at", DateTime),  # a closed position takes no new interviews or assignments
 )
 
 candidates = Table(
@@ -69,9 +70,9 @@ candidates = Table(
     Column("position_id", Integer, ForeignKey("positions.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("email", String(320)),
-    Column("status", String(16), nullable=False, default=CandidateStatus.ACTIVE.value),
+    Column("status", String(48), nullable=False),  # the key of the candidate's stage (data/stages.py)
     Column("created_at", DateTime, nullable=False),
-    Column("status_changed_at", DateTime),
+    Column("status_changed_at", DateTime),  # when the candidate entered that stage
     Column("anonymised_at", DateTime),
     Index("ix_candidates_position", "position_id"),
 )
@@ -101,6 +102,7 @@ interviews = Table(
     Column("started_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("submitted_at", DateTime),
+    Column("reopened_at", DateTime),  # set while a submitted interview is open again for a correction
     UniqueConstraint("candidate_id", "interviewer_id", name="uq_interview_candidate_interviewer"),
     Index("ix_interviews_interviewer", "interviewer_id", "status"),
 )
@@ -230,4 +232,45 @@ candidate_self_id = Table(
     Column("race", String(48)),
     Column("recorded_by", Integer, ForeignKey("users.id"), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
+)
+
+stage_history = Table(
+    "stage_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+    Column("from_stage", String(48)),  # None for the stage a candidate was created in
+    Column("to_stage", String(48), nullable=False),
+    Column("reason", String(64), nullable=False),  # one of data.stages.REASONS
+    Column("note", Text, nullable=False, default=""),  # the mover's words; erased with the candidate
+    Column("moved_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("mover", String(64), nullable=False),  # username then, or a data.records.ActorKind
+    Column("moved_at", DateTime, nullable=False),
+    Index("ix_stage_history_candidate", "candidate_id", "id"),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("candidate_id", Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+    Column("interviewer_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kit_id", String(64)),  # None: the interviewer picks the kit
+    Column("assigned_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("assigned_at", DateTime, nullable=False),
+    UniqueConstraint("candidate_id", "interviewer_id", name="uq_assignments_candidate_interviewer"),
+    Index("ix_assignments_interviewer", "interviewer_id"),
+)
+
+interview_events = Table(
+    "interview_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # withdrawn | reopened | resubmitted
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_interview_events_interview", "interview_id", "id"),
 )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from data.stages import DEFAULT_SPEC, DEFAULT_STAGES, StageError, Stages
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = ROOT / "data" / "motive.db"
 
@@ -29,6 +31,9 @@ _KNOWN = {
     "MOTIVE_PASSWORD": "password for `python -m data.users add` (read once, never stored)",
     "MOTIVE_MAX_LOGIN_FAILURES": "failed sign-ins before an account locks (3-20, default 5)",
     "MOTIVE_LOCKOUT_MINUTES": "minutes an account stays locked (1-1440, default 15)",
+    "MOTIVE_STAGES": "a candidate's stages in order, as `Name[:outcome], ...` (default: " + DEFAULT_SPEC + ")",
+    "MOTIVE_UNASSIGNED_INTERVIEWS": "allow (default) or refuse starting an interview nobody assigned",
+    "MOTIVE_ASSIGNMENT_DUE_DAYS": "days after assignment an interview still open is flagged overdue (1-90, default 7)",
 }
 
 
@@ -57,6 +62,9 @@ class Settings:
     sqlite_synchronous: str
     max_login_failures: int
     lockout_minutes: int
+    stages: Stages = DEFAULT_STAGES
+    unassigned_interviews: bool = True  # may an interviewer start an interview nobody assigned them?
+    assignment_due_days: int = 7
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,7 +89,17 @@ class Settings:
         sync = (env.get("MOTIVE_SQLITE_SYNCHRONOUS") or "FULL").upper()
         if sync not in {"FULL", "NORMAL"}:
             raise SettingsError(f"MOTIVE_SQLITE_SYNCHRONOUS={sync!r} must be FULL or NORMAL")
+        try:
+            stages = Stages.parse(env.get("MOTIVE_STAGES") or DEFAULT_SPEC)
+        except StageError as e:
+            raise SettingsError(f"MOTIVE_STAGES: {e}") from None
+        unassigned = (env.get("MOTIVE_UNASSIGNED_INTERVIEWS") or "allow").strip().lower()
+        if unassigned not in {"allow", "refuse"}:
+            raise SettingsError(f"MOTIVE_UNASSIGNED_INTERVIEWS={unassigned!r} must be allow or refuse")
         return cls(
+            stages=stages,
+            unassigned_interviews=unassigned == "allow",
+            assignment_due_days=_int(env, "MOTIVE_ASSIGNMENT_DUE_DAYS", 7, 1, 90),
             database_url=url,
             kits_dir=Path(kits) if kits else None,
             session_hours=_int(env, "MOTIVE_SESSION_HOURS", 12, 1, 168),

@@ -274,6 +274,7 @@ def to_candidate(r: Row) -> Candidate:
         email=r.email,
         status=r.status,
         created_at=r.created_at,
+        status_changed_at=r.status_changed_at,
     )
 
 
@@ -309,6 +310,7 @@ def to_interview(r: Row) -> Interview:
         started_at=r.started_at,
         updated_at=r.updated_at,
         submitted_at=r.submitted_at,
+        reopened_at=r.reopened_at,
     )
 
 
@@ -366,3 +368,5 @@ def check_writable(conn: Connection, actor: Actor, interview_id: int) -> None:
         raise AccessDenied("Only the interviewer who runs an interview can write to it.")
     if row.status == InterviewStatus.SUBMITTED:
         raise ConflictError("This interview was submitted and is read-only; nothing was changed.")
+    if row.status == InterviewStatus.WITHDRAWN:
+        raise ConflictError("This interview was withdrawn and is read-only; nothing was changed.")

@@ -7,10 +7,20 @@ from typing import Iterable
 from sqlalchemy import func, insert, or_, select, update
 
 from data.access import require
-from data.errors import NotFoundError, ValidationError
-from data.records import CANDIDATE_STATUSES, Actor, Candidate, CandidateStatus, Position
-from data.schema import candidates, positions
+from data.errors import ConflictError, NotFoundError, PossibleDuplicate, ValidationError
+from data.records import Actor, Candidate, Position, StageMove
+from data.schema import candidates, positions, stage_history
+from data.stages import OTHER
 from data.store.base import StoreBase, candidate_query, clean_text, normalise_email, to_candidate, utcnow
+
+
+def same_person_name(a: str, b: str) -> bool:
+    """Whether two names read the same: case and spacing aside (any script: casefold, not SQL lower())."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def to_position(r) -> Position:
+    return Position(id=r.id, name=r.name, description=r.description, closed_at=r.closed_at)
 
 
 class HiringStore(StoreBase):
@@ -33,34 +43,88 @@ class HiringStore(StoreBase):
             self._audit(conn, actor, "position.created", "position", pid)
         return Position(id=pid, name=name, description=description)
 
-    def list_positions(self) -> list[Position]:
+    def list_positions(self, *, open_only: bool = False) -> list[Position]:
+        q = select(positions).order_by(positions.c.name)
+        if open_only:
+            q = q.where(positions.c.closed_at.is_(None))
         with self.reading() as conn:
-            rows = conn.execute(select(positions).order_by(positions.c.name)).all()
-        return [Position(id=r.id, name=r.name, description=r.description) for r in rows]
+            rows = conn.execute(q).all()
+        return [to_position(r) for r in rows]
+
+    def update_position(self, actor: Actor, position_id: int, name: str, description: str) -> Position:
+        """Rename a position or change its description; the name stays unique, case-insensitively."""
+        require(actor, "positions.manage")
+        name = clean_text(name, "position_name").strip()
+        description = clean_text(description, "position_description").strip()
+        if not name:
+            raise ValidationError("A position needs a name.")
+        with self.atomic() as conn:
+            before = conn.execute(select(positions).where(positions.c.id == position_id)).first()
+            if before is None:
+                raise NotFoundError(f"No position with id {position_id}.")
+            if conn.execute(select(positions.c.id).where(func.lower(positions.c.name) == name.lower(),
+                                                         positions.c.id != position_id)).first():
+                raise ValidationError(f"A position named {name!r} already exists.")
+            if (before.name, before.description) == (name, description):
+                return to_position(before)
+            conn.execute(update(positions).where(positions.c.id == position_id)
+                         .values(name=name, description=description))
+            self._audit(conn, actor, "position.updated", "position", position_id,
+                        renamed=before.name != name, description_changed=before.description != description)
+        return self.get_position(position_id)
+
+    def set_position_open(self, actor: Actor, position_id: int, is_open: bool) -> Position:
+        """Close a position (no new interviews or assignments; everything already there stays) or reopen it."""
+        require(actor, "positions.manage")
+        with self.atomic() as conn:
+            before = conn.execute(select(positions.c.closed_at).where(positions.c.id == position_id)).first()
+            if before is None:
+                raise NotFoundError(f"No position with id {position_id}.")
+            if (before.closed_at is None) != is_open:
+                conn.execute(update(positions).where(positions.c.id == position_id)
+                             .values(closed_at=None if is_open else utcnow()))
+                self._audit(conn, actor, "position.reopened" if is_open else "position.closed", "position", position_id)
+        return self.get_position(position_id)
 
     def get_position(self, position_id: int) -> Position:
         with self.reading() as conn:
             r = conn.execute(select(positions).where(positions.c.id == position_id)).first()
         if r is None:
             raise NotFoundError(f"No position with id {position_id}.")
-        return Position(id=r.id, name=r.name, description=r.description)
+        return to_position(r)
 
-    def add_candidate(self, actor: Actor, position_id: int, name: str, email: str | None = None) -> Candidate:
+    def add_candidate(self, actor: Actor, position_id: int, name: str, email: str | None = None, *,
+                      same_name_ok: bool = False) -> Candidate:
+        """Add someone to a position, in its first stage.
+
+        A name that matches a candidate already in the position (ignoring case and spacing) raises
+        PossibleDuplicate, naming them, unless `same_name_ok`: two people can share a name, but
+        usually it is the same person added twice.
+        """
         require(actor, "candidates.write")
         name = clean_text(name, "candidate_name").strip()
         if not name:
             raise ValidationError("A candidate needs a name.")
         email = normalise_email(email)
         with self.atomic() as conn:
-            if conn.execute(select(positions.c.id).where(positions.c.id == position_id)).first() is None:
+            closed = conn.execute(select(positions.c.closed_at).where(positions.c.id == position_id)).first()
+            if closed is None:
                 raise NotFoundError(f"No position with id {position_id}.")
             if email and conn.execute(
                 select(candidates.c.id).where(candidates.c.position_id == position_id, candidates.c.email == email)
             ).first():
                 raise ValidationError(f"A candidate with the email {email} already applied for this position.")
+            if not same_name_ok:
+                same = tuple(cid for cid, other in conn.execute(select(candidates.c.id, candidates.c.name).where(
+                    candidates.c.position_id == position_id, candidates.c.anonymised_at.is_(None)))
+                    if same_person_name(other, name))
+                if same:
+                    raise PossibleDuplicate(
+                        f"{len(same)} candidate{'s' if len(same) > 1 else ''} with this name already "
+                        "applied for this position. Add another person with the same name?", same)
             cid = conn.execute(
                 insert(candidates).values(
-                    position_id=position_id, name=name, email=email, status=CandidateStatus.ACTIVE.value,
+                    position_id=position_id, name=name, email=email, status=self.settings.stages.first.key,
                     created_at=utcnow(),
                 )
             ).inserted_primary_key[0]
@@ -96,23 +160,85 @@ class HiringStore(StoreBase):
         with self.reading() as conn:
             return [to_candidate(r) for r in conn.execute(q)]
 
-    def set_candidate_status(self, actor: Actor, candidate_id: int, status: str) -> None:
+    def update_candidate(self, actor: Actor, candidate_id: int, name: str, email: str | None) -> Candidate:
+        """Correct a candidate's name or e-mail; an anonymised candidate stays anonymised."""
         require(actor, "candidates.write")
-        try:
-            status = CandidateStatus(status).value
-        except ValueError:
-            raise ValidationError(
-                f"Unknown status {status!r}; choose one of {', '.join(CANDIDATE_STATUSES)}."
-            ) from None
+        name = clean_text(name, "candidate_name").strip()
+        if not name:
+            raise ValidationError("A candidate needs a name.")
+        email = normalise_email(email)
         with self.atomic() as conn:
-            before = conn.execute(select(candidates.c.status).where(candidates.c.id == candidate_id)).scalar()
+            before = conn.execute(select(candidates).where(candidates.c.id == candidate_id)).first()
             if before is None:
                 raise NotFoundError(f"No candidate with id {candidate_id}.")
-            if before == status:
-                return
-            conn.execute(update(candidates).where(candidates.c.id == candidate_id)
-                         .values(status=status, status_changed_at=utcnow()))
-            self._audit(conn, actor, "candidate.status_changed", "candidate", candidate_id, before=before, after=status)
+            if before.anonymised_at is not None:
+                raise ConflictError("This candidate was anonymised; their record can no longer be edited.")
+            if email and conn.execute(select(candidates.c.id).where(
+                    candidates.c.position_id == before.position_id, candidates.c.email == email,
+                    candidates.c.id != candidate_id)).first():
+                raise ValidationError(f"Another candidate for this position has the email {email}.")
+            if (before.name, before.email) != (name, email):
+                conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(name=name, email=email))
+                self._audit(conn, actor, "candidate.updated", "candidate", candidate_id,
+                            name_changed=before.name != name, email_changed=before.email != email)
+        return self.get_candidate(actor, candidate_id)
+
+    def move_candidates(self, actor: Actor, candidate_ids: Iterable[int], stage: str, reason: str,
+                        note: str = "") -> int:
+        """Move one or many candidates to `stage`, all or none; returns how many moved.
+
+        The reason is one of the stage's short list (data.stages.REASONS); "Other" needs a note.
+        A candidate already in the stage is left as is. Each move is kept in the stage history
+        and audited (the audit records stages and reason, never the note).
+        """
+        require(actor, "candidates.stage")
+        stages = self.settings.stages
+        if stage not in stages.keys:
+            raise ValidationError(f"Unknown stage {stage!r}; choose one of {', '.join(s.name for s in stages.stages)}.")
+        if reason not in stages.reasons(stage):
+            raise ValidationError(f"Choose a reason for moving to {stages.name(stage)}: "
+                                  f"{', '.join(stages.reasons(stage))}.")
+        note = clean_text(note, "stage_note").strip()
+        if reason == OTHER and not note:
+            raise ValidationError("Say in the note what the other reason is.")
+        ids = sorted(set(candidate_ids))
+        if not ids:
+            raise ValidationError("Pick at least one candidate to move.")
+        now = utcnow()
+        with self.atomic() as conn:
+            rows = {r.id: r for r in conn.execute(
+                select(candidates.c.id, candidates.c.status, candidates.c.anonymised_at).where(candidates.c.id.in_(ids)))}
+            missing = [i for i in ids if i not in rows]
+            if missing:
+                raise NotFoundError(f"No candidate with id {missing[0]}; nobody was moved.")
+            anonymised = [i for i in ids if rows[i].anonymised_at is not None]
+            if anonymised:
+                raise ConflictError(f"Candidate {anonymised[0]} was anonymised and can no longer move; nobody was moved.")
+            moving = [i for i in ids if rows[i].status != stage]
+            for cid in moving:
+                conn.execute(update(candidates).where(candidates.c.id == cid).values(status=stage, status_changed_at=now))
+            if moving:
+                conn.execute(insert(stage_history), [
+                    {"candidate_id": cid, "from_stage": rows[cid].status, "to_stage": stage, "reason": reason,
+                     "note": note, "moved_by": actor.id, "mover": actor.username, "moved_at": now} for cid in moving])
+                for cid in moving:
+                    self._audit(conn, actor, "candidate.stage_changed", "candidate", cid,
+                                before=rows[cid].status, after=stage, reason=reason)
+        return len(moving)
+
+    def set_candidate_status(self, actor: Actor, candidate_id: int, status: str,
+                             reason: str = "Corrected a mistake", note: str = "") -> None:
+        """One candidate's stage: move_candidates for one."""
+        self.move_candidates(actor, [candidate_id], status, reason, note)
+
+    def stage_history(self, actor: Actor, candidate_id: int) -> list[StageMove]:
+        """Every move of one candidate, oldest first."""
+        require(actor, "candidates.stage")
+        with self.reading() as conn:
+            rows = conn.execute(select(stage_history).where(stage_history.c.candidate_id == candidate_id)
+                                .order_by(stage_history.c.id)).all()
+        return [StageMove(r.id, r.candidate_id, r.from_stage, r.to_stage, r.reason, r.note, r.mover, r.moved_at)
+                for r in rows]
 
     # -- imports and batch reads ---------------------------------------------------------------
 
@@ -157,7 +283,7 @@ class HiringStore(StoreBase):
                     raise ValidationError(f"{email} is already a candidate for {position}; nothing was imported.")
                 taken.add((pid, email))
                 batch.append({"position_id": pid, "name": name, "email": email,
-                              "status": CandidateStatus.ACTIVE.value, "created_at": now})
+                              "status": self.settings.stages.first.key, "created_at": now})
             conn.execute(insert(candidates), batch)
             self._audit(conn, actor, "candidates.imported", "candidate", None, rows=len(batch),
                         positions_created=len(created))

@@ -26,11 +26,14 @@ from sqlalchemy import Connection, Row, delete, func, literal, or_, select, upda
 from data.access import require
 from data.errors import NotFoundError, ValidationError
 from data.fields import FIELD_NAMES
-from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, CandidateStatus, ErasureResult,
+from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, ErasureResult,
                           ModelStatus, RetentionRun)
 from data.schema import (
     answer_history,
     answers,
+    assignments,
+    interview_events,
+    stage_history,
     audit_log,
     candidate_self_id,
     candidates,
@@ -44,6 +47,7 @@ from data.schema import (
     recommendations,
     users,
 )
+from data.stages import Outcome
 from data.store.base import StoreBase, utcnow
 
 ERASURE_REASONS = ("candidate request", "entered in error", "legal obligation", "other")
@@ -137,7 +141,10 @@ class TrustStore(StoreBase):
             n_answers = conn.execute(delete(answers).where(answers.c.interview_id.in_(iv_ids or [-1]))).rowcount
             conn.execute(delete(ratings).where(ratings.c.interview_id.in_(iv_ids or [-1])))
             conn.execute(delete(recommendations).where(recommendations.c.interview_id.in_(iv_ids or [-1])))
+            conn.execute(delete(interview_events).where(interview_events.c.interview_id.in_(iv_ids or [-1])))
             conn.execute(delete(interviews).where(interviews.c.candidate_id == candidate_id))
+            conn.execute(delete(stage_history).where(stage_history.c.candidate_id == candidate_id))
+            conn.execute(delete(assignments).where(assignments.c.candidate_id == candidate_id))
             conn.execute(delete(candidate_self_id).where(candidate_self_id.c.candidate_id == candidate_id))
             conn.execute(delete(candidates).where(candidates.c.id == candidate_id))
             self._audit(conn, actor, "candidate.erased", "candidate", candidate_id, reason=reason,
@@ -196,7 +203,7 @@ class TrustStore(StoreBase):
                     select(candidates.c.id, candidates.c.created_at, candidates.c.status_changed_at,
                            last_interview.c.touched)
                     .outerjoin(last_interview, last_interview.c.candidate_id == candidates.c.id)
-                    .where(candidates.c.position_id == pid, candidates.c.status != CandidateStatus.HIRED,
+                    .where(candidates.c.position_id == pid, candidates.c.status.not_in(self.settings.stages.with_outcome(Outcome.HIRED)),
                            candidates.c.anonymised_at.is_(None))
                 ).all()
                 due = tuple(sorted(
@@ -223,6 +230,8 @@ class TrustStore(StoreBase):
             conn.execute(update(answers).where(answers.c.interview_id.in_(iv_ids))
                          .values({name: "" for name in FIELD_NAMES}))
             conn.execute(update(recommendations).where(recommendations.c.interview_id.in_(iv_ids)).values(note=""))
+            conn.execute(update(interview_events).where(interview_events.c.interview_id.in_(iv_ids)).values(reason=""))
+        conn.execute(update(stage_history).where(stage_history.c.candidate_id == candidate_id).values(note=""))
         if ans_ids:
             conn.execute(delete(answer_history).where(answer_history.c.answer_id.in_(ans_ids)))
             conn.execute(update(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids))
@@ -288,6 +297,16 @@ class TrustStore(StoreBase):
                 .outerjoin(users, users.c.id == answer_history.c.saved_by)
                 .where(answer_history.c.answer_id.in_(ans_ids or [-1])).order_by(answer_history.c.id)
             ).all()
+            moves = conn.execute(
+                select(stage_history.c.from_stage, stage_history.c.to_stage, stage_history.c.reason,
+                       stage_history.c.note, stage_history.c.mover, stage_history.c.moved_at)
+                .where(stage_history.c.candidate_id == candidate_id).order_by(stage_history.c.id)
+            ).all()
+            events = conn.execute(
+                select(interview_events.c.interview_id, interview_events.c.kind, interview_events.c.reason,
+                       interview_events.c.actor, interview_events.c.at)
+                .where(interview_events.c.interview_id.in_(iv_ids or [-1])).order_by(interview_events.c.id)
+            ).all()
             trail = conn.execute(
                 select(audit_log).where(or_(
                     (audit_log.c.entity == "candidate") & (audit_log.c.entity_id == candidate_id),
@@ -315,7 +334,9 @@ class TrustStore(StoreBase):
                 {"sex": self_id.sex, "race_ethnicity": self_id.race, "recorded_at": self_id.recorded_at.isoformat()}
                 if self_id else None
             ),
+            "stage_history": rows(moves),
             "interviews": rows(ivs),
+            "interview_events": rows(events),
             "answers": rows(ans),
             "answer_history": rows(kept),
             "ratings": rows(rts),
