@@ -7,15 +7,22 @@ groups are joined on afterwards.
 
 Outcomes, one per candidate (`assessments`):
 
-* **Selected** = more than half of the candidate's interviewers recommend yes or strong
-  yes. A tie is not selected; a candidate with no recommendation has no outcome here.
+* **Selected** (the selection rate, from recorded decisions, as EEOC's Uniform Guidelines
+  count selection) = the candidate is, or ever was, in a stage whose outcome is forward or
+  hired (data/stages.py). Not selected = rejected without ever being moved forward. A
+  candidate still in an open stage, or withdrawn before any selection, has no outcome here.
+  Every candidate in scope counts, interviewed or not.
+* **Recommended** (the recommendation rate, a second, labelled view) = more than half of the
+  candidate's interviewers recommend yes or strong yes. A tie is not recommended; a
+  candidate with no recommendation has no outcome here.
 * **Above median** = the composite is strictly greater than the median composite of the
   candidates for the *same position* who have one. A candidate at the median is not
   above it; a candidate without a composite has no outcome here.
 
 Per group (`adverse_impact`), for each measure over the people with that outcome:
 
-* **Selection rate** = selected / n; **scoring rate** = above median / n.
+* **Selection rate** = selected / n; **recommendation rate** = recommended / n; **scoring
+  rate** = above median / n.
 * **Impact ratio** = the group's rate / the highest rate among the non-suppressed groups
   of the same dimension (sex, race, or sex × race). None when the highest rate is 0,
   where a ratio means nothing.
@@ -45,19 +52,26 @@ from data.records import RACE_CATEGORIES, RECOMMENDATIONS, SEX_CATEGORIES
 MIN_GROUP = 5  # groups with fewer people are suppressed
 FOUR_FIFTHS = 0.8
 
-_OUTCOME_COLUMNS = ["candidate_id", "position_id", "selected", "above_median"]
-_MEASURES = (("selection", "selection rate", "selected"), ("scoring", "scoring rate", "above_median"))
+_OUTCOMES = ("selected", "recommended", "above_median")
+_MEASURES = (("selection", "selection rate", "selected"), ("recommendation", "recommendation rate", "recommended"),
+             ("scoring", "scoring rate", "above_median"))
 
 
-def assessments(scored: pd.DataFrame) -> pd.DataFrame:
-    """Turn per-candidate score rows into the two yes/no outcomes the report compares.
+def assessments(scored: pd.DataFrame, decisions: list[tuple[int, int, bool | None]] | None = None) -> pd.DataFrame:
+    """Per candidate, the three yes/no outcomes the report compares.
 
-    Both outcomes are pandas' nullable boolean: True, False, or pd.NA when the candidate
-    has no recommendation (selected) or no composite (above_median).
+    `scored` is scoring.score() output with a position_id column; `decisions` is the store's
+    (candidate id, position id, selected) list, which covers every candidate in scope, scored
+    or not. Every outcome is pandas' nullable boolean: True, False, or pd.NA when the candidate
+    has no decision (selected), no recommendation (recommended) or no composite (above_median).
     """
+    decided = pd.DataFrame(decisions or [], columns=["candidate_id", "position_id", "selected"])
+    decided = decided.astype({"candidate_id": "int64", "position_id": "int64"})
+    decided["selected"] = pd.array(decided["selected"].tolist(), dtype="boolean")
     if scored.empty:
-        return pd.DataFrame({"candidate_id": pd.Series(dtype="int64"), "position_id": pd.Series(dtype="int64"),
-                             "selected": pd.Series(dtype="boolean"), "above_median": pd.Series(dtype="boolean")})
+        out = decided.assign(recommended=pd.array([pd.NA] * len(decided), dtype="boolean"),
+                             above_median=pd.array([pd.NA] * len(decided), dtype="boolean"))
+        return out[["candidate_id", "position_id", *_OUTCOMES]].reset_index(drop=True)
     recs = scored[list(RECOMMENDATIONS)].fillna(0)
     total = recs.sum(axis=1)
     positive = recs["yes"] + recs["strong_yes"]
@@ -68,9 +82,14 @@ def assessments(scored: pd.DataFrame) -> pd.DataFrame:
     above = pd.Series(composite > median, index=scored.index, dtype="boolean").mask(composite.isna())
 
     out = scored[["candidate_id", "position_id"]].copy()
-    out["selected"] = selected
+    out["recommended"] = selected
     out["above_median"] = above
-    return out.reset_index(drop=True)
+    out = out.astype({"candidate_id": "int64"}).merge(
+        decided[["candidate_id", "position_id", "selected"]], on="candidate_id", how="outer", suffixes=("", "_d"))
+    out["position_id"] = out["position_id"].fillna(out.pop("position_id_d"))
+    for col in _OUTCOMES:
+        out[col] = out[col].astype("boolean")
+    return out[["candidate_id", "position_id", *_OUTCOMES]].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -89,9 +108,10 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class FairnessReport:
-    """Per-group rows for both measures; unknowns are counted, never a group."""
+    """Per-group rows for each measure; unknowns are counted, never a group."""
 
-    selection: tuple[GroupRow, ...]
+    selection: tuple[GroupRow, ...]  # recorded decisions
+    recommendation: tuple[GroupRow, ...]  # interviewers' recommendations, a second view
     scoring: tuple[GroupRow, ...]
     unknown_sex: int
     unknown_race: int
@@ -149,7 +169,7 @@ def _rows(people: pd.DataFrame, column: str, min_group: int) -> tuple[GroupRow, 
 
 
 def adverse_impact(outcomes: pd.DataFrame, self_id: pd.DataFrame, *, min_group: int = MIN_GROUP) -> FairnessReport:
-    """Selection and scoring rates per self-identified group, with impact ratios and four-fifths flags.
+    """Selection, recommendation and scoring rates per self-identified group, with impact ratios and flags.
 
     `outcomes` is the `assessments` frame; `self_id` has candidate_id, sex and race, with
     None or NaN for an unknown. Each candidate appears at most once in each frame.
@@ -160,11 +180,12 @@ def adverse_impact(outcomes: pd.DataFrame, self_id: pd.DataFrame, *, min_group: 
             raise ValueError(f"candidate {dupes.iloc[0]!r} appears more than once in {name}")
     sex = _checked(self_id["sex"], SEX_CATEGORIES, "sex").set_axis(self_id["candidate_id"])
     race = _checked(self_id["race"], RACE_CATEGORIES, "race").set_axis(self_id["candidate_id"])
-    people = outcomes[["candidate_id", "selected", "above_median"]]
-    people = people[people["selected"].notna() | people["above_median"].notna()]
+    people = outcomes[["candidate_id", *_OUTCOMES]]
+    people = people[people["selected"].notna() | people["recommended"].notna() | people["above_median"].notna()]
     people = people.assign(sex=people["candidate_id"].map(sex), race=people["candidate_id"].map(race))
     return FairnessReport(
         selection=_rows(people, "selected", min_group),
+        recommendation=_rows(people, "recommended", min_group),
         scoring=_rows(people, "above_median", min_group),
         unknown_sex=int(people["sex"].isna().sum()),
         unknown_race=int(people["race"].isna().sum()),
@@ -187,6 +208,7 @@ def fairness_report(store, actor, *, position_id: int | None = None, scored: pd.
         scored = score(data, store.kits_by_version({row[5] for row in data.interviews}))
     positions = store.candidate_positions(actor, (int(c) for c in scored["candidate_id"]))
     scored = scored.assign(position_id=scored["candidate_id"].map(lambda c: positions.get(int(c))))
+    decisions = store.decisions(actor, position_id=position_id)
     self_id = pd.DataFrame(store.self_identification(actor, position_id=position_id),
                            columns=["candidate_id", "sex", "race"])
-    return adverse_impact(assessments(scored), self_id, min_group=min_group)
+    return adverse_impact(assessments(scored, decisions), self_id, min_group=min_group)

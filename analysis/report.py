@@ -296,8 +296,9 @@ def write_fairness_sheet(wb: Workbook, taken: set[str], report) -> None:
                          ("Race/ethnicity not disclosed", report.unknown_race)]:
         sheet.write(FairnessLine("Count", "", label, value))
     sheet.write(FairnessLine(
-        "Notice", "", f"Selection rate = share recommended yes or strong yes by most interviewers; scoring "
-        f"rate = share above the position's median composite. Impact ratio = rate / highest group's rate; "
+        "Notice", "", f"Selection rate = share moved forward or hired, of the candidates with a recorded "
+        "decision; recommendation rate (a second view) = share recommended yes or strong yes by most "
+        "interviewers; scoring rate = share above the position's median composite. Impact ratio = rate / highest group's rate; "
         f"below {FOUR_FIFTHS:.0%} is flagged for review. Groups under {MIN_GROUP} are suppressed. "
         "Self-identification is voluntary and never feeds any score. A screening statistic, not a "
         "legal finding.", None, is_notice=True))

@@ -16,7 +16,7 @@ import secrets
 import sys
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.errors import StoreError
@@ -31,7 +31,9 @@ from data.schema import (
     positions,
     ratings,
     recommendations,
+    stage_history,
 )
+from data.stages import Outcome
 from data.store import Store, utcnow
 from rubric import Rubric, default_kit
 
@@ -156,7 +158,7 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
                 cand_rows.append({
                     "position_id": rng.choice(position_ids), "name": f"{first} {last}",
                     "email": f"{first}.{last}.{tag}@example.com".lower().replace("'", ""),
-                    "status": rng.choices(["active", "hired", "rejected"], [8, 1, 1])[0],
+                    "status": _interviewing(store),
                     "created_at": now - timedelta(days=rng.randint(0, 90)),
                 })
             cand_ids = conn.execute(
@@ -206,6 +208,7 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
                 conn.execute(insert(motivation_labels), label_rows)
             conn.execute(insert(ratings), rating_rows)
             conn.execute(insert(recommendations), rec_rows)
+            _decide(store, conn, rng, iv_rows, rec_rows, now)
             # Voluntary self-identification, as a real applicant pool gives it: many decline.
             self_id_rows = [
                 {"candidate_id": cid, "sex": rng.choice([*SEX_CATEGORIES, None]),
@@ -217,6 +220,40 @@ def generate(store: Store, n: int, *, seed: int | None = None, kit: Rubric | Non
             store._audit(conn, COMMAND_LINE, "demo.added", "candidate", None, candidates=len(cand_ids), interviews=len(iv_ids))
             made += len(iv_ids)
     return made
+
+
+def _interviewing(store: Store) -> str:
+    """The stage interviewed candidates wait in: the second open stage, if the team has one."""
+    open_stages = store.settings.stages.with_outcome(Outcome.OPEN)
+    return open_stages[min(1, len(open_stages) - 1)]
+
+
+def _decide(store: Store, conn, rng: random.Random, iv_rows: list[dict], rec_rows: list[dict], now) -> None:
+    """Move about half the demo candidates on, as a team would: mostly by their panel's recommendations."""
+    stages = store.settings.stages
+    forward = stages.with_outcome(Outcome.FORWARD)
+    to = {Outcome.HIRED: stages.with_outcome(Outcome.HIRED)[0], Outcome.REJECTED: stages.with_outcome(Outcome.REJECTED)[0],
+          Outcome.WITHDRAWN: stages.with_outcome(Outcome.WITHDRAWN)[0]}
+    votes: dict[int, list[bool]] = {}
+    for iv, rec in zip(iv_rows, rec_rows):
+        if iv["status"] == "submitted":
+            votes.setdefault(iv["candidate_id"], []).append(rec["value"] in ("yes", "strong_yes"))
+    moves = []
+    for cid, said in votes.items():
+        if rng.random() < 0.45:
+            continue  # still interviewing
+        liked = 2 * sum(said) > len(said)
+        path = ([*forward[:1], to[Outcome.HIRED]] if liked and rng.random() < 0.7 else
+                [to[Outcome.REJECTED]] if not liked or rng.random() < 0.5 else [to[Outcome.WITHDRAWN]])
+        before = _interviewing(store)
+        for step in path:
+            moves.append({"candidate_id": cid, "from_stage": before, "to_stage": step,
+                          "reason": stages.reasons(step)[0], "note": "", "moved_by": None,
+                          "mover": COMMAND_LINE.username, "moved_at": now})
+            before = step
+        conn.execute(update(candidates).where(candidates.c.id == cid).values(status=before, status_changed_at=now))
+    if moves:
+        conn.execute(insert(stage_history), moves)
 
 
 if __name__ == "__main__":

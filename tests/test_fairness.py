@@ -11,15 +11,17 @@ NA = pd.NA
 
 
 def cohort(*groups):
-    """(sex, race, n, hits) per group -> (outcomes, self_id); the first `hits` of each group are selected and above."""
+    """(sex, race, n, hits) per group -> (outcomes, self_id); the first `hits` of each group are selected,
+    recommended and above the median."""
     out, ident, cid = [], [], 0
     for sex, race, n, hits in groups:
         for i in range(n):
             cid += 1
-            out.append((cid, 1, i < hits, i < hits))
+            out.append((cid, 1, i < hits, i < hits, i < hits))
             ident.append((cid, sex, race))
-    outcomes = pd.DataFrame(out, columns=["candidate_id", "position_id", "selected", "above_median"])
-    outcomes[["selected", "above_median"]] = outcomes[["selected", "above_median"]].astype("boolean")
+    columns = ["selected", "recommended", "above_median"]
+    outcomes = pd.DataFrame(out, columns=["candidate_id", "position_id", *columns])
+    outcomes[columns] = outcomes[columns].astype("boolean")
     return outcomes, pd.DataFrame(ident, columns=["candidate_id", "sex", "race"])
 
 
@@ -71,7 +73,7 @@ def test_exactly_four_fifths_is_not_flagged():
     assert men.impact_ratio == pytest.approx(0.8) and not men.flag
 
 
-def test_a_tie_in_recommendations_is_not_selected_and_none_is_no_outcome():
+def test_a_tie_in_recommendations_is_not_recommended_and_none_is_no_outcome():
     a = assessments(scored(
         (1, 1, 3.0, 0, 1, 1, 0),   # 1 of 2 positive: a tie
         (2, 1, 3.0, 1, 0, 0, 1),   # strong no against strong yes: a tie
@@ -80,9 +82,10 @@ def test_a_tie_in_recommendations_is_not_selected_and_none_is_no_outcome():
         (5, 1, 3.0, 2, 1, 0, 0),   # 0 of 3
         (6, 1, 3.0, 0, 0, 0, 0),   # nobody recommended
     )).set_index("candidate_id")
-    assert list(a["selected"].iloc[:5]) == [False, False, True, True, False]
-    assert a.loc[6, "selected"] is NA
-    assert str(a["selected"].dtype) == "boolean"
+    assert list(a["recommended"].iloc[:5]) == [False, False, True, True, False]
+    assert a.loc[6, "recommended"] is NA
+    assert str(a["recommended"].dtype) == "boolean"
+    assert a["selected"].isna().all()  # no decisions given: no selection outcome
 
 
 def test_above_median_is_per_position_and_strict():
@@ -93,14 +96,14 @@ def test_above_median_is_per_position_and_strict():
     # pooled, the median would be 3 and candidate 4 would be above it
     assert list(a.loc[[1, 2, 3, 4, 5], "above_median"]) == [False, False, True, False, True]
     assert a.loc[6, "above_median"] is NA
-    assert list(a.columns) == ["position_id", "selected", "above_median"]
+    assert list(a.columns) == ["position_id", "selected", "recommended", "above_median"]
 
 
-def test_people_without_a_recommendation_are_left_out_of_selection_only():
+def test_people_without_a_decision_are_left_out_of_selection_only():
     outcomes, ident = cohort(("female", "white", 6, 3))
     outcomes.loc[outcomes["candidate_id"] == 1, "selected"] = NA       # was selected
     outcomes.loc[outcomes["candidate_id"] == 6, "above_median"] = NA   # was not above
-    outcomes.loc[len(outcomes)] = [7, 1, NA, NA]                       # no outcome at all
+    outcomes.loc[len(outcomes)] = [7, 1, NA, NA, NA]                   # no outcome at all
     ident.loc[len(ident)] = [7, "female", "white"]
     report = adverse_impact(outcomes, ident)
     sel, sco = by_group(report.selection)[("sex", "Female")], by_group(report.scoring)[("sex", "Female")]
@@ -160,7 +163,7 @@ def test_rows_follow_dimension_then_category_order_and_name_the_measure():
         ("selection rate", "race", "White"), ("selection rate", "race", "Asian"),
         ("selection rate", "sex × race", "Female · White"), ("selection rate", "sex × race", "Female · Asian"),
     ]
-    assert len(rows) == 2 * 7 and rows[7]["measure"] == "scoring rate"
+    assert len(rows) == 3 * 7 and rows[7]["measure"] == "recommendation rate" and rows[14]["measure"] == "scoring rate"
     assert set(rows[0]) == {"measure", "dimension", "group", "n", "hits", "rate", "impact_ratio", "flag", "suppressed"}
     # Male · White: 1/5 against Female · White's 3/5
     assert rows[6]["group"] == "Male · White" and rows[6]["impact_ratio"] == pytest.approx(1 / 3)
@@ -171,7 +174,7 @@ def test_assessments_feed_the_report_end_to_end():
     ident = pd.DataFrame([(i, "female" if i <= 5 else "male", "white") for i in range(1, 11)],
                          columns=["candidate_id", "sex", "race"])
     report = adverse_impact(assessments(scored(*rows)), ident)
-    sex = by_group(report.selection)
+    sex = by_group(report.recommendation)
     assert (sex[("sex", "Female")].hits, sex[("sex", "Male")].hits) == (3, 5)
     # median composite 5.5: only the men are above it
     scoring = by_group(report.scoring)
@@ -181,9 +184,32 @@ def test_assessments_feed_the_report_end_to_end():
 
 def test_empty_input_gives_an_empty_report():
     outcomes = assessments(scored())
-    assert outcomes.empty and list(outcomes.columns) == ["candidate_id", "position_id", "selected", "above_median"]
+    assert outcomes.empty and list(outcomes.columns) == [
+        "candidate_id", "position_id", "selected", "recommended", "above_median"]
     report = adverse_impact(outcomes, pd.DataFrame(columns=["candidate_id", "sex", "race"]))
-    assert report == FairnessReport((), (), 0, 0, 0) and report.rows() == []
+    assert report == FairnessReport((), (), (), 0, 0, 0) and report.rows() == []
+
+
+def test_decisions_count_every_candidate_in_scope_and_selection_is_forward_or_hired():
+    # 10 women, 10 men. Decisions: women 1-4 selected, 5-8 rejected, 9-10 undecided;
+    # men 11-12 selected, 13-19 rejected, 20 undecided. Only women 1-3 and man 11 were interviewed.
+    decisions = ([(i, 1, True) for i in range(1, 5)] + [(i, 1, False) for i in range(5, 9)] + [(9, 1, None), (10, 1, None)]
+                 + [(11, 1, True), (12, 1, True)] + [(i, 1, False) for i in range(13, 20)] + [(20, 1, None)])
+    rows = [(1, 1, 4.0, 0, 0, 1, 0), (2, 1, 3.0, 0, 1, 0, 0), (3, 1, 2.0, 0, 0, 0, 1), (11, 1, 1.0, 0, 1, 0, 0)]
+    ident = pd.DataFrame([(i, "female" if i <= 10 else "male", "white") for i in range(1, 21)],
+                         columns=["candidate_id", "sex", "race"])
+    a = assessments(scored(*rows), decisions).set_index("candidate_id")
+    assert len(a) == 20 and a.loc[9, "selected"] is NA and a.loc[5, "recommended"] is NA
+    report = adverse_impact(a.reset_index(), ident)
+    sex = by_group(report.selection)
+    women, men = sex[("sex", "Female")], sex[("sex", "Male")]
+    # by hand: women 4 of 8 decided = 0.5; men 2 of 9 = 0.2222; ratio 0.2222 / 0.5 = 0.4444, flagged
+    assert (women.n, women.hits, men.n, men.hits) == (8, 4, 9, 2)
+    assert men.impact_ratio == pytest.approx((2 / 9) / 0.5) and men.flag and not women.flag
+    # the recommendation view still reads only the interviewed: women 2 of 3 recommended, the man 0 of 1
+    rec = by_group(report.recommendation)
+    assert (rec[("sex", "Female")].n, rec[("sex", "Female")].suppressed) == (3, True)
+    assert report.total == 17  # candidates 9, 10 and 20 have no outcome of any kind
 
 
 def test_categories_are_the_eeo1_set():

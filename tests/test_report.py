@@ -134,7 +134,7 @@ def test_fairness_sheet_matches_the_fairness_report_and_suppresses_small_groups(
     expected = fairness_report(store, admin).rows()
     wb = openpyxl.load_workbook(io.BytesIO(build_report(store, admin)))
     rows = list(wb["Fairness"].iter_rows(min_row=2, values_only=True))
-    groups = [r for r in rows if r[0] in ("selection rate", "scoring rate")]
+    groups = [r for r in rows if r[0] in ("selection rate", "recommendation rate", "scoring rate")]
     assert [(r[0], r[1], r[2]) for r in groups] == [(e["measure"], e["dimension"], e["group"]) for e in expected]
     for row, want in zip(groups, expected):
         if want["suppressed"]:

@@ -224,3 +224,21 @@ def test_the_upgrade_turns_old_statuses_into_stages(settings):
         got = dict(conn.execute(text("SELECT id, status FROM candidates")).all())
     assert got == {1: "new", 2: "interviewing", 3: "hired", 4: "rejected"}
     engine.dispose()
+
+
+def test_decisions_read_the_stage_history_so_a_declined_offer_still_counts_as_selected(store, recruiter):
+    pos = store.create_position(recruiter, "Support")
+    other = store.create_position(recruiter, "Sales")
+    ids = {name: store.add_candidate(recruiter, pos.id, name).id for name in ("offered", "hired", "turned", "open", "left")}
+    store.move_candidates(recruiter, [ids["offered"], ids["hired"]], "offer", "Strong interviews")
+    store.move_candidates(recruiter, [ids["offered"]], "withdrawn", "Declined the offer")
+    store.move_candidates(recruiter, [ids["hired"]], "hired", "Accepted the offer")
+    store.move_candidates(recruiter, [ids["turned"]], "rejected", "Interviews below the bar")
+    store.move_candidates(recruiter, [ids["open"]], "interviewing", "Interviews scheduled")
+    store.move_candidates(recruiter, [ids["left"]], "withdrawn", "Accepted another offer")
+    elsewhere = store.add_candidate(recruiter, other.id, "elsewhere").id
+    store.move_candidates(recruiter, [elsewhere], "hired", "Accepted the offer")
+    got = {cid: selected for cid, _, selected in store.decisions(recruiter, position_id=pos.id)}
+    assert got == {ids["offered"]: True, ids["hired"]: True, ids["turned"]: False, ids["open"]: None,
+                   ids["left"]: None}
+    assert len(store.decisions(recruiter)) == 6

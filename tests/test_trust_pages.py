@@ -61,7 +61,8 @@ def test_fairness_page_shows_the_report_and_records_self_identification(store, a
     generate(store, 60, seed=5, kit=kit)
     at = app_as(store, hr, "ui/pages/fairness.py")
     assert not at.exception
-    assert [s.value for s in at.subheader][:2] == ["Selection rate", "Scoring rate"]
+    assert [s.value for s in at.subheader][:3] == [
+        "Selection rate (recorded decisions)", "Recommendation rate (a second view)", "Scoring rate"]
     table = at.dataframe[0].value
     assert {"sex", "race"} <= set(table["Dimension"]) and "Female" in set(table["Group"])
     cid = at.selectbox(key=Keys.FAIR_CANDIDATE).value

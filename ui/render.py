@@ -15,6 +15,11 @@ def md_escape(text: str | None) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\n", " "))
 
 
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """"1 candidate", "3 candidates", "0 candidates": a count with its noun agreeing."""
+    return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
+
+
 def saved_mark(at: datetime | str) -> str:
     stamp = at.strftime("%H:%M:%S") if isinstance(at, datetime) else str(at)
     return f"✓ Saved {stamp} UTC"

@@ -10,7 +10,7 @@ from data.access import require
 from data.errors import ConflictError, NotFoundError, PossibleDuplicate, ValidationError
 from data.records import Actor, Candidate, Position, StageMove
 from data.schema import candidates, positions, stage_history
-from data.stages import OTHER
+from data.stages import OTHER, SELECTED, Outcome
 from data.store.base import StoreBase, candidate_query, clean_text, normalise_email, to_candidate, utcnow
 
 
@@ -230,6 +230,30 @@ class HiringStore(StoreBase):
                              reason: str = "Corrected a mistake", note: str = "") -> None:
         """One candidate's stage: move_candidates for one."""
         self.move_candidates(actor, [candidate_id], status, reason, note)
+
+    def decisions(self, actor: Actor, *, position_id: int | None = None) -> list[tuple[int, int, bool | None]]:
+        """(candidate id, position id, selected) for every candidate in scope, from recorded decisions.
+
+        Selected: the candidate is, or ever was, in a forward or hired stage (an offer later declined
+        was still a selection). Not selected: rejected without ever being moved forward. None: no
+        decision yet (an open stage), or withdrawn before any selection.
+        """
+        require(actor, "candidates.view")
+        stages = self.settings.stages
+        chosen = stages.with_outcome(*SELECTED)
+        rejected = stages.with_outcome(Outcome.REJECTED)
+        q = select(candidates.c.id, candidates.c.position_id, candidates.c.status)
+        h = select(stage_history.c.candidate_id).distinct().where(stage_history.c.to_stage.in_(chosen))
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
+            h = h.join(candidates, candidates.c.id == stage_history.c.candidate_id).where(
+                candidates.c.position_id == position_id)
+        with self.reading() as conn:
+            ever = set(conn.execute(h).scalars())
+            rows = conn.execute(q.order_by(candidates.c.id)).all()
+        return [(r.id, r.position_id,
+                 True if (r.id in ever or r.status in chosen) else (False if r.status in rejected else None))
+                for r in rows]
 
     def stage_history(self, actor: Actor, candidate_id: int) -> list[StageMove]:
         """Every move of one candidate, oldest first."""

@@ -8,7 +8,7 @@ from data.records import RACE_CATEGORIES, SEX_CATEGORIES
 from data.records import LIMITS
 from ui import refusal
 from ui.navigation import open_page
-from ui.render import md_escape
+from ui.render import md_escape, plural
 from ui.state import Keys, flash, show_flash
 
 user, _, store = open_page(__file__)
@@ -24,10 +24,10 @@ pid = st.selectbox("Position", [None, *positions], key=Keys.FAIR_POSITION,
 st.header("Adverse-impact screening")
 with refusal.shown(stop=True):
     report = fairness_report(store, user, position_id=pid)
-st.write(f"{report.total} assessed candidate(s); sex not disclosed: {report.unknown_sex}; "
-         f"race/ethnicity not disclosed: {report.unknown_race}.")
+st.write(f"{plural(report.total, 'candidate')} with a decision or a submitted interview; sex not disclosed: "
+         f"{report.unknown_sex}; race/ethnicity not disclosed: {report.unknown_race}.")
 if not report.total:
-    st.info("No submitted interviews yet.")
+    st.info("No recorded decisions or submitted interviews yet.")
 
 
 def _table(rows) -> pd.DataFrame:
@@ -43,7 +43,10 @@ def _table(rows) -> pd.DataFrame:
 config = {"Rate": st.column_config.NumberColumn(format="%.0f%%"),
           "Impact ratio": st.column_config.NumberColumn(format="%.2f")}
 for title, rows, meaning in [
-    ("Selection rate", report.selection, "share recommended yes or strong yes by most of their interviewers"),
+    ("Selection rate (recorded decisions)", report.selection, "share moved forward or hired, of the candidates "
+     "with a recorded decision (rejected, or moved forward or hired)"),
+    ("Recommendation rate (a second view)", report.recommendation,
+     "share recommended yes or strong yes by most of their interviewers, of those interviewed"),
     ("Scoring rate", report.scoring, "share scoring above their position's median composite"),
 ]:
     st.subheader(title)
