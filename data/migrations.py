@@ -305,6 +305,8 @@ def _step6_hiring(conn: Connection) -> None:
         md.tables[name].create(conn)
     conn.execute(text("ALTER TABLE positions ADD COLUMN closed_at TIMESTAMP"))
     conn.execute(text("ALTER TABLE interviews ADD COLUMN reopened_at TIMESTAMP"))
+    conn.execute(text("CREATE INDEX ix_candidates_created ON candidates (created_at)"))
+    conn.execute(text("CREATE INDEX ix_candidates_stage ON candidates (position_id, status)"))
     if conn.dialect.name == "postgresql":
         conn.execute(text("ALTER TABLE candidates ALTER COLUMN status TYPE VARCHAR(48)"))
     conn.execute(text(

@@ -75,6 +75,8 @@ candidates = Table(
     Column("status_changed_at", DateTime),  # when the candidate entered that stage
     Column("anonymised_at", DateTime),
     Index("ix_candidates_position", "position_id"),
+    Index("ix_candidates_created", "created_at"),
+    Index("ix_candidates_stage", "position_id", "status"),
 )
 
 kit_versions = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.errors import PossibleDuplicate
 from data.records import LIMITS, Position, User
 from data.store import Store
 from ui import refusal
@@ -20,14 +21,23 @@ def add_candidate(store: Store, user: User, positions: dict[int, Position]) -> N
             "Position", list(positions), format_func=lambda pid: positions[pid].name, key=Keys.NEW_CAND_POSITION,
             index=None, placeholder="Choose a position",
         )
+        asked = st.session_state.get(Keys.NEW_CAND_ASKED)
+        same_ok = False
+        if asked and asked == (name.strip(), pos):
+            st.warning(md_escape(f"{asked[0]} has already applied for {positions[pos].name}. Is this the same person?"))
+            same_ok = st.checkbox("It is a different person with the same name: add them", key=Keys.NEW_CAND_SAME_OK)
         if st.form_submit_button("Add candidate", key=Keys.NEW_CAND_SUBMIT):
             if pos is None:
                 st.error("Choose a position (or add one first).")
                 return
             with refusal.shown():
-                c = store.add_candidate(user, pos, name, email)
+                try:
+                    c = store.add_candidate(user, pos, name, email, same_name_ok=same_ok)
+                except PossibleDuplicate:
+                    st.session_state[Keys.NEW_CAND_ASKED] = (name.strip(), pos)
+                    st.rerun()
                 flash(f"Added {md_escape(c.name)} for {md_escape(c.position_name)}.")
-                reset(Keys.NEW_CAND_NAME, Keys.NEW_CAND_EMAIL)
+                reset(Keys.NEW_CAND_NAME, Keys.NEW_CAND_EMAIL, Keys.NEW_CAND_ASKED, Keys.NEW_CAND_SAME_OK)
                 st.rerun()
 
 

@@ -139,14 +139,19 @@ class HiringStore(StoreBase):
             raise NotFoundError(f"No candidate with id {candidate_id}.")
         return to_candidate(r)
 
-    def list_candidates(
-        self, actor: Actor, *, position_id: int | None = None, search: str = "", limit: int = 200
-    ) -> list[Candidate]:
-        """Newest first; `search` matches name or email, case-insensitively, as a plain substring."""
-        require(actor, "candidates.view")
-        q = candidate_query()
+    CANDIDATE_ORDERS = {
+        "newest": (candidates.c.created_at.desc(), candidates.c.id.desc()),
+        "oldest": (candidates.c.created_at.asc(), candidates.c.id.asc()),
+        "name": (func.lower(candidates.c.name), candidates.c.id),
+        "stage changed": (func.coalesce(candidates.c.status_changed_at, candidates.c.created_at).desc(),
+                          candidates.c.id.desc()),
+    }
+
+    def _candidate_filter(self, q, position_id: int | None, search: str, stages: Iterable[str] | None):
         if position_id is not None:
             q = q.where(candidates.c.position_id == position_id)
+        if stages is not None:
+            q = q.where(candidates.c.status.in_(list(stages)))
         search = (search or "").strip().lower()
         if search:
             pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -156,9 +161,31 @@ class HiringStore(StoreBase):
                     func.lower(candidates.c.email).like(pattern, escape="\\"),
                 )
             )
-        q = q.order_by(candidates.c.id.desc()).limit(limit)
+        return q
+
+    def list_candidates(
+        self, actor: Actor, *, position_id: int | None = None, search: str = "", stages: Iterable[str] | None = None,
+        order: str = "newest", offset: int = 0, limit: int = 200,
+    ) -> list[Candidate]:
+        """One page of candidates; `search` matches name or email, case-insensitively, as a plain substring.
+
+        `stages` keeps only those stage keys (None: any); `order` is one of CANDIDATE_ORDERS.
+        """
+        require(actor, "candidates.view")
+        if order not in self.CANDIDATE_ORDERS:
+            raise ValidationError(f"Unknown order {order!r}; choose one of {', '.join(self.CANDIDATE_ORDERS)}.")
+        q = self._candidate_filter(candidate_query(), position_id, search, stages)
+        q = q.order_by(*self.CANDIDATE_ORDERS[order]).offset(max(0, offset)).limit(limit)
         with self.reading() as conn:
             return [to_candidate(r) for r in conn.execute(q)]
+
+    def count_candidates(self, actor: Actor, *, position_id: int | None = None, search: str = "",
+                         stages: Iterable[str] | None = None) -> int:
+        """How many candidates list_candidates would page through with these filters."""
+        require(actor, "candidates.view")
+        q = self._candidate_filter(select(func.count()).select_from(candidates), position_id, search, stages)
+        with self.reading() as conn:
+            return int(conn.execute(q).scalar())
 
     def update_candidate(self, actor: Actor, candidate_id: int, name: str, email: str | None) -> Candidate:
         """Correct a candidate's name or e-mail; an anonymised candidate stays anonymised."""

@@ -1,44 +1,35 @@
-"""Candidates: find or add a candidate and a position, and start or resume an interview."""
+"""Candidates: find, page through, move between stages, add and correct candidates and positions."""
 
 import pandas as pd
 import streamlit as st
 
 from data.access import allowed
-from data.records import LIMITS
-from ui import intake, refusal, resources
+from ui import hiring, intake, refusal, resources
 from ui.navigation import open_page
 from ui.state import Keys, show_flash
 
 user, config, store = open_page(__file__)
 kits = resources.kits(config)
+stages = config.stages
 
 st.title("Candidates")
 show_flash()
 positions = store.list_positions()
 by_id = {p.id: p for p in positions}
 
-left, right = st.columns([2, 1])
-with left:
-    pos_filter = st.selectbox(
-        "Position", [None, *by_id], format_func=lambda pid: "All positions" if pid is None else by_id[pid].name,
-        key=Keys.CAND_POSITION_FILTER,
-    )
-with right:
-    search = st.text_input("Search name or email", key=Keys.CAND_SEARCH, max_chars=LIMITS["search"])
-
-found = store.list_candidates(user, position_id=pos_filter, search=search, limit=200)
+wanted = hiring.filters(stages, by_id)
+total = store.count_candidates(user, **wanted.query)
+offset = hiring.page_offset(wanted, total)
+found = store.list_candidates(user, **wanted.query, order=wanted.order, offset=offset, limit=hiring.PAGE_SIZE)
 if found:
-    st.dataframe(
-        pd.DataFrame(
-            [{"Name": c.name, "Email": c.email or "", "Position": c.position_name, "Status": c.status,
-              "Added": c.created_at.strftime("%Y-%m-%d")} for c in found]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    st.caption(f"Showing {len(found)} most recent" + (" (narrow the search to see others)" if len(found) == 200 else ""))
+    hiring.table(found, stages, total, offset)
+elif not positions:
+    st.info("Add a position first, then its candidates.")
 else:
-    st.info("No candidates match. Add one below." if positions else "Add a position first, then its candidates.")
+    st.info("No candidates match these filters." if store.count_candidates(user) else "No candidates yet. Add one below.")
+
+if allowed(user.role, "candidates.stage") and found:
+    hiring.move(store, user, found, stages)
 
 if allowed(user.role, "interviews.review") and found:
     st.subheader("Motivation profile")
@@ -74,3 +65,7 @@ if allowed(user.role, "candidates.write"):
         intake.add_candidate(store, user, by_id)
     with add_p:
         intake.add_position(store, user)
+    if found:
+        hiring.edit_candidate(store, user, found)
+if allowed(user.role, "positions.manage") and positions:
+    hiring.edit_position(store, user, by_id)
