@@ -143,3 +143,35 @@ def edit_candidate(store: Store, user: User, shown: list[Candidate]) -> None:
 
 def _position_label(p: Position) -> str:
     return f"{p.name} (closed)" if p.closed else p.name
+
+
+def stage_panel(store: Store, user: User, candidate: Candidate, stages: Stages) -> None:
+    """A candidate's stage, every move with its reason and note, and a control to move them on."""
+    since = (candidate.status_changed_at or candidate.created_at).strftime("%Y-%m-%d")
+    st.subheader("Stage")
+    st.text(f"{stages.name(candidate.status)} since {since}")
+    moves = store.stage_history(user, candidate.id)
+    if moves:
+        st.dataframe(pd.DataFrame([{
+            "When": m.moved_at, "From": stages.name(m.from_stage) if m.from_stage else "", "To": stages.name(m.to_stage),
+            "Reason": m.reason, "Note": m.note, "By": m.mover} for m in reversed(moves)]),
+            hide_index=True, width="stretch",
+            column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+    else:
+        st.caption(f"No moves yet: in the first stage since they were added on {candidate.created_at:%Y-%m-%d}.")
+    left, mid, right = st.columns([1, 1, 2])
+    to = left.selectbox("Move to", [k for k in stages.keys if k != candidate.status], format_func=stages.name,
+                        index=None, key=f"{Keys.MOVE_STAGE}.{candidate.id}", placeholder="Choose a stage")
+    reason = mid.selectbox("Reason", stages.reasons(to) if to else [], index=None,
+                           key=f"{Keys.MOVE_REASON}.{candidate.id}.{to}",
+                           placeholder="Choose a reason" if to else "Choose a stage first")
+    note = right.text_input(f"Note ({'required' if reason == OTHER else 'optional'})", max_chars=LIMITS["stage_note"],
+                            key=f"{Keys.MOVE_NOTE}.{candidate.id}")
+    if st.button("Move" + (f" to {md_escape(stages.name(to))}" if to else ""), disabled=not (to and reason),
+                 type="primary", key=f"{Keys.MOVE_SUBMIT}.{candidate.id}"):
+        with refusal.shown():
+            store.move_candidates(user, [candidate.id], to, reason, note)
+            flash(md_escape(f"Moved {candidate.name} to {stages.name(to)}."))
+            reset(f"{Keys.MOVE_STAGE}.{candidate.id}", f"{Keys.MOVE_REASON}.{candidate.id}.{to}",
+                  f"{Keys.MOVE_NOTE}.{candidate.id}")
+            st.rerun()
