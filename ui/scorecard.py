@@ -6,6 +6,8 @@ goes out through `st.text`, literal; only our own words and escaped names reach 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from analysis.motivation import MotivationModel
@@ -129,6 +131,9 @@ def history(store: Store, user: User, interview_id: int, question_id: str) -> No
         for v in kept:
             st.caption(f"{v.field} · {HISTORY_REASONS[v.reason]} · {v.saved_at:%Y-%m-%d %H:%M} UTC")
             st.text(v.text)
+
+
+PRINT_LAYOUT = Path(__file__).resolve().parent / "print.css"  # static CSS: the page on paper, one scorecard a sheet
 
 
 def submitted(card: Scorecard) -> None:

@@ -1,15 +1,11 @@
 """Candidate: who they are, where they stand, and every submitted scorecard in full, laid out to print."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from ui import refusal, scorecard
 from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys
-
-PRINT_LAYOUT = Path(__file__).resolve().parent.parent / "print.css"
 
 user, _, store = open_page(__file__)
 
@@ -27,7 +23,7 @@ except ValueError:
 with refusal.shown(stop=True):
     found = store.candidate_scorecards(user, candidate_id)
 
-st.html(PRINT_LAYOUT)
+st.html(scorecard.PRINT_LAYOUT)
 person = found.candidate
 st.title(md_escape(person.name))
 since = (f"since {found.stage_changed_at:%Y-%m-%d}" if found.stage_changed_at
