@@ -329,6 +329,48 @@ class LabelRecord:
 
 
 @dataclass(frozen=True)
+class ScorecardAnswer(_Texts):
+    """One question of a submitted scorecard, in the kit's order, as its reader may see it.
+
+    `texts` holds the answer fields the reader may see, by their data/fields.py name (every
+    one, or for a colleague's scorecard read by an interviewer only what the panel shows);
+    `anchor` is the kit's words for the rating; `label` is the model's latest label with its
+    review, None when the answer was never labelled or the reader may not see it.
+    """
+
+    question_id: str
+    title: str
+    texts: Mapping[str, str]
+    rating: int | None
+    anchor: str | None
+    label: LabelRecord | None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One submitted interview; `complete` is False for a colleague's, cut to what an interviewer's panel shows."""
+
+    interview_id: int
+    interviewer_name: str
+    kit_name: str
+    kit_version: str
+    submitted_at: datetime
+    answers: tuple[ScorecardAnswer, ...]
+    recommendation: str | None
+    recommendation_note: str
+    complete: bool
+
+
+@dataclass(frozen=True)
+class CandidateScorecards:
+    """A candidate, the date they reached their stage (None: never moved), and their submitted scorecards, oldest first."""
+
+    candidate: Candidate
+    stage_changed_at: datetime | None
+    scorecards: tuple[Scorecard, ...]
+
+
+@dataclass(frozen=True)
 class ModelVersion:
     """A motivation model artifact the store keeps; exactly one is active at a time."""
 

@@ -452,3 +452,56 @@ def test_a_deactivated_interviewers_open_page_cannot_save(live, store, admin):
         page.wait_for_timeout(4000)
         assert _answer(store, interviewer, iid).story == ""
         assert "Typed after the account was deactivated." in json.dumps(_drafts(page))  # kept in this browser
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium printed (its page objects are never packed into object streams)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def test_a_recruiter_reads_a_full_scorecard_on_the_candidate_page(live, store, kit, model):
+    from analysis.labelling import label_answer
+    from data.fields import ANSWER_FIELDS
+    from tests.builders import submitted_interview
+
+    url, iid, interviewer = live
+    said = {spec.name: f"Ivan's {spec.heading.lower()}: she rang three branches." for spec in ANSWER_FIELDS}
+    for field, text in said.items():
+        store.save_answer_field(interviewer, iid, "extra-mile", field, text)
+    store.save_rating(interviewer, iid, "extra-mile", 5)
+    label_answer(store, model, interviewer, iid, "extra-mile")
+    store.review_label(interviewer, iid, "extra-mile", action="override", label="mixed",
+                       reason="She named the bonus and the farmer.")
+    store.save_recommendation(interviewer, iid, "strong_yes", "Ready to start on the night desk.")
+    store.submit_interview(interviewer, iid, accept_gaps=True)
+    candidate_id = store.get_interview(interviewer, iid).candidate_id
+    submitted_interview(store, make_user(store, "olga", "interviewer"), candidate_id, kit,
+                        texts={"story": "Olga's story of {question}."}, rating=3, recommendation="yes")
+    make_user(store, "rory", "recruiter")
+
+    with chromium_page(1400, 1400) as page:
+        page.goto(f"{url}/candidate?candidate={candidate_id}")
+        sign_in(page, "rory", PASSWORD)
+        page.get_by_role("heading", name="Maya Okafor").wait_for()
+        for text in [*said.values(), "She named the bonus and the farmer.", "Ready to start on the night desk."]:
+            expect(page.get_by_text(text, exact=True)).to_be_visible()
+        expect(page.get_by_text("Overridden to mixed by ivan", exact=False)).to_be_visible()
+        expect(page.get_by_text("Rating 5 of 5:", exact=False)).to_be_visible()
+        expect(page.get_by_text("Olga's story of extra-mile.", exact=True)).to_be_attached()
+        page.wait_for_timeout(500)
+        _shot(page, "candidate.png")
+
+        page.emulate_media(media="print")
+        for hidden in ("[data-testid='stSidebar']", "[data-testid='stHeader']", ".st-key-candidate-screen-only"):
+            expect(page.locator(hidden)).to_be_hidden()
+        expect(page.get_by_text("Ready to start on the night desk.", exact=True)).to_be_visible()
+        expect(page.get_by_text(f"Olga's story of {kit.questions[-1].id}.", exact=True)).to_be_visible()
+        breaks = page.evaluate("() => [0, 1].map(n => getComputedStyle("
+                               "document.querySelector('.st-key-candidate-scorecard-' + n)).breakBefore)")
+        assert breaks[0] != "page" and breaks[1] == "page", breaks
+        pdf = page.pdf(format="A4", print_background=False)
+        # Ivan's card under the header, then Olga's from a fresh page: at least three sheets of paper.
+        assert pdf.startswith(b"%PDF") and _pdf_pages(pdf) >= 3, _pdf_pages(pdf)
+        _shot(page, "candidate-print.png")

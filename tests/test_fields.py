@@ -48,6 +48,8 @@ SCRIPT = textwrap.dedent('''
     except ValidationError:
         pass
     store.submit_interview(iv, iid, accept_gaps=True)
+    card = store.candidate_scorecards(admin, cand.id).scorecards[0]
+    assert card.answers[0].follow_up == "She wrote to thank us.", card.answers[0]
     ws = openpyxl.load_workbook(io.BytesIO(build_report(store, admin)))["Answers"]
     header = [c.value for c in ws[1]]
     assert "Follow-up" in header, header

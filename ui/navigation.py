@@ -32,6 +32,7 @@ class PageSpec:
     permission: str
     section: str  # the menu heading, by audience; "" puts the page above every heading
     url: str
+    listed: bool = True  # False: a page about one record, reached by links that name it, not from the menu
 
 
 PAGES = (
@@ -40,6 +41,8 @@ PAGES = (
              "Interviews", "interview"),
     PageSpec("ui/pages/candidates.py", "Candidates", ":material/group:", "candidates.view", "Hiring", "candidates"),
     PageSpec("ui/pages/compare.py", "Compare", ":material/compare_arrows:", "interviews.review", "Hiring", "compare"),
+    PageSpec("ui/pages/candidate.py", "Candidate", ":material/person_search:", "interviews.review", "Hiring",
+             "candidate", listed=False),
     PageSpec("ui/pages/reports.py", "Reports", ":material/table_view:", "reports.export", "HR", "reports"),
     PageSpec("ui/pages/imports.py", "Import", ":material/upload_file:", "candidates.import", "HR", "import"),
     PageSpec("ui/pages/fairness.py", "Fairness", ":material/balance:", "fairness", "HR", "fairness"),
@@ -62,11 +65,12 @@ def spec_for(script: str | Path) -> PageSpec:
 
 
 def _page(spec: PageSpec) -> st.Page:
-    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.url == DEFAULT)
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.url == DEFAULT,
+                   visibility="visible" if spec.listed else "hidden")
 
 
 def menu(role: str) -> dict[str, list[st.Page]]:
-    """The pages a role may open, under their audience's heading, in declaration order."""
+    """The pages a role may open, under their audience's heading, in declaration order (unlisted ones hidden)."""
     sections: dict[str, list[st.Page]] = {}
     for spec in PAGES:
         if allowed(role, spec.permission):

@@ -1,6 +1,12 @@
-"""The interview page's two views: one question (the answer fields, probes, label, rating) and the finish."""
+"""Scorecards on screen: the interview page's two views (one question, the finish) and a submitted one in full.
+
+The read-only view (`submitted`) is the candidate page's and its print's: every typed word
+goes out through `st.text`, literal; only our own words and escaped names reach markdown.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -8,7 +14,8 @@ from analysis.motivation import MotivationModel
 from analysis.probes import probes_for
 from data.fields import ANSWER_FIELDS
 from data.progress import gaps
-from data.records import HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Sheet, User
+from data.records import (HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, LabelRecord, Scorecard,
+                          Sheet, User)
 from data.store import Store
 from rubric import Question, Rubric
 from ui import motive_panel, refusal, saving
@@ -124,3 +131,46 @@ def history(store: Store, user: User, interview_id: int, question_id: str) -> No
         for v in kept:
             st.caption(f"{v.field} · {HISTORY_REASONS[v.reason]} · {v.saved_at:%Y-%m-%d %H:%M} UTC")
             st.text(v.text)
+
+
+PRINT_LAYOUT = Path(__file__).resolve().parent / "print.css"  # static CSS: the page on paper, one scorecard a sheet
+
+
+def submitted(card: Scorecard) -> None:
+    """A submitted scorecard, whole and read-only: each question in the kit's order, then the recommendation."""
+    st.subheader(f"{md_escape(card.interviewer_name)} · {md_escape(card.kit_name)} v{md_escape(card.kit_version)}")
+    recommendation = RECOMMENDATION_LABELS.get(card.recommendation or "", "no recommendation")
+    st.caption(f"Submitted {card.submitted_at:%Y-%m-%d} · {recommendation}")
+    if not card.complete:
+        st.caption("A colleague's scorecard as your panel shows it: ratings, notes and the recommendation.")
+    for n, answer in enumerate(card.answers, 1):
+        st.markdown(f"**Q{n}. {md_escape(answer.title)}**")
+        st.caption(f"Rating {answer.rating} of 5: {md_escape(answer.anchor)}" if answer.rating else "Not rated")
+        empty = []
+        for spec in ANSWER_FIELDS:
+            if spec.name in answer.texts and answer.text(spec.name).strip():
+                st.caption(spec.heading)
+                st.text(answer.text(spec.name))
+            elif spec.name in answer.texts:
+                empty.append(spec.heading)
+        if empty:
+            st.caption("Nothing recorded: " + ", ".join(empty))
+        if answer.label is not None:
+            label_lines(answer.label)
+    st.markdown(f"**Recommendation: {recommendation}**")
+    if card.recommendation_note.strip():
+        st.text(card.recommendation_note)
+
+
+def label_lines(record: LabelRecord) -> None:
+    """The model's stated-motive label for an answer (advisory), and what the interviewer made of it."""
+    st.caption(f"Stated motive, as the model read it: {record.label} ({record.confidence:.0%} sure, advisory)")
+    review = record.review
+    if review is None:
+        return
+    if review.action == "override":
+        st.caption(f"Overridden to {review.label} by {md_escape(review.reviewer)} "
+                   f"on {review.created_at:%Y-%m-%d}. Their reason:")
+        st.text(review.reason)
+    else:
+        st.caption(f"Confirmed by {md_escape(review.reviewer)} on {review.created_at:%Y-%m-%d}")

@@ -121,6 +121,9 @@ class Keys:
     CMP_DATES = "compare.dates"
     CMP_PICK = "compare.pick"
 
+    # candidate page: containers, named so the print layout (ui/print.css) can find them by class (st-key-...)
+    CAN_SCREEN_ONLY = "candidate-screen-only"
+
     # interview page
     IV_QUESTION = "interview.question"
     IV_PREV = "interview.prev"
@@ -159,6 +162,11 @@ class Keys:
     @staticmethod
     def review(interview_id: int, question_id: str) -> str:
         return f"interview.{interview_id}.{question_id}.review"
+
+    @staticmethod
+    def scorecard(n: int) -> str:
+        """The candidate page's n-th scorecard (from 0); ui/print.css starts each one after the first on a new page."""
+        return f"candidate-scorecard-{n}"
 
     @staticmethod
     def saved(widget_key: str) -> str:

@@ -59,7 +59,7 @@ from data.schema import (
     users,
 )
 from data.settings import Settings
-from rubric import Rubric
+from rubric import Rubric, load_kit_text
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
 
@@ -208,6 +208,15 @@ class StoreBase:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def _stored_kit(self, conn: Connection, kit_version_id: int) -> Rubric:
+        """The kit exactly as an interview started with it; a stored kit text never changes, so it is cached."""
+        if kit_version_id not in self._kit_cache:
+            row = conn.execute(select(kit_versions).where(kit_versions.c.id == kit_version_id)).first()
+            if row is None:
+                raise NotFoundError(f"No kit version with id {kit_version_id}.")
+            self._kit_cache[kit_version_id] = load_kit_text(row.source, origin=f"stored kit {row.kit_id} v{row.version}")
+        return self._kit_cache[kit_version_id]
 
     # -- the audit trail -------------------------------------------------------------------------
 

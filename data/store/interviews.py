@@ -33,7 +33,7 @@ from data.store.base import (
     utcnow,
     visible_interview,
 )
-from rubric import Rubric, load_kit_text
+from rubric import Rubric
 
 
 class InterviewStore(StoreBase):
@@ -64,10 +64,7 @@ class InterviewStore(StoreBase):
         """The kit exactly as it was when the interview started, whatever the files say today."""
         if kit_version_id not in self._kit_cache:
             with self.reading() as conn:
-                row = conn.execute(select(kit_versions).where(kit_versions.c.id == kit_version_id)).first()
-            if row is None:
-                raise NotFoundError(f"No kit version with id {kit_version_id}.")
-            self._kit_cache[kit_version_id] = load_kit_text(row.source, origin=f"stored kit {row.kit_id} v{row.version}")
+                return self._stored_kit(conn, kit_version_id)
         return self._kit_cache[kit_version_id]
 
     def kits_by_version(self, kit_version_ids: Iterable[int]) -> dict[int, Rubric]:

@@ -12,9 +12,20 @@ from typing import Iterable, Iterator
 from sqlalchemy import Select, func, select
 
 from data.access import allowed, require
-from data.errors import AccessDenied
-from data.fields import FIELD_NAMES
-from data.records import Actor, InterviewStatus, PanelData, ReportAnswer, Sheet
+from data.errors import AccessDenied, NotFoundError
+from data.fields import ANSWER_FIELDS, FIELD_NAMES
+from data.records import (
+    Actor,
+    CandidateScorecards,
+    InterviewStatus,
+    LabelRecord,
+    PanelData,
+    ReportAnswer,
+    Review,
+    Scorecard,
+    ScorecardAnswer,
+    Sheet,
+)
 from data.schema import (
     answers,
     candidates,
@@ -25,7 +36,22 @@ from data.schema import (
     recommendations,
     users,
 )
-from data.store.base import StoreBase, interview_id_for, interview_query, read_sheet, to_interview, visible_interview
+from data.store.base import (
+    StoreBase,
+    candidate_query,
+    interview_id_for,
+    interview_query,
+    read_sheet,
+    to_candidate,
+    to_interview,
+    visible_interview,
+)
+
+# What an interviewer's panel shows of a colleague's answers: the interviewer's own remarks (the fields the
+# model does not read), never the candidate's words, the model's label or its review.
+COLLEAGUE_FIELDS: tuple[str, ...] = tuple(f.name for f in ANSWER_FIELDS if not f.read_by_model)
+NOT_YET = "A candidate's scorecards appear once you submit your own interview of them."
+MAX_ID = 2**31 - 1  # the largest id either database stores; a bigger one names nothing
 
 
 class PanelStore(StoreBase):
@@ -139,3 +165,94 @@ class PanelStore(StoreBase):
                 .order_by(interviews.c.id)
             ).all()
             return [read_sheet(conn, to_interview(r)) for r in rows]
+
+    def candidate_scorecards(self, actor: Actor, candidate_id: int) -> CandidateScorecards:
+        """A candidate and every submitted scorecard of them in full: the candidate page and its print.
+
+        Reviewing roles read every scorecard, unless they have an interview of that candidate of
+        their own still open (a colleague's would anchor it). Anyone else reads nothing until their
+        own interview of the candidate is submitted, and then what the panel shows them: their own
+        scorecard in full, colleagues' ratings, notes and recommendations. Until then the refusal is
+        the same whether or not the candidate exists, so it tells nothing about who is on file.
+        Six queries and one per kit version not yet read, however many scorecards and questions.
+        """
+        require(actor, "candidates.view")
+        role = getattr(actor, "role", None)
+        reviewer = role is not None and allowed(role, "interviews.review")
+        if not 0 < candidate_id <= MAX_ID:
+            raise NotFoundError(f"No candidate with id {candidate_id}.") if reviewer else AccessDenied(NOT_YET)
+        with self.reading() as conn:
+            own = set(conn.execute(select(interviews.c.status).where(
+                interviews.c.candidate_id == candidate_id, interviews.c.interviewer_id == actor.id)).scalars())
+            if InterviewStatus.SUBMITTED not in own and (own or not reviewer):
+                raise AccessDenied(NOT_YET)
+            row = conn.execute(candidate_query().where(candidates.c.id == candidate_id)).first()
+            if row is None:
+                raise NotFoundError(f"No candidate with id {candidate_id}.")
+            ivs = conn.execute(
+                interview_query().where(interviews.c.candidate_id == candidate_id,
+                                        interviews.c.status == InterviewStatus.SUBMITTED)
+                .order_by(interviews.c.submitted_at, interviews.c.id)).all()
+            ids = [r.id for r in ivs]
+            said = self._scorecard_answers(conn, ids)
+            rated = {(r.interview_id, r.question_id): r.score for r in conn.execute(
+                select(ratings.c.interview_id, ratings.c.question_id, ratings.c.score)
+                .where(ratings.c.interview_id.in_(ids or [-1])))}
+            recs = {r.interview_id: r for r in conn.execute(
+                select(recommendations.c.interview_id, recommendations.c.value, recommendations.c.note)
+                .where(recommendations.c.interview_id.in_(ids or [-1])))}
+            kits = {r.kit_version_id: self._stored_kit(conn, r.kit_version_id) for r in ivs}
+        cards = []
+        for iv in ivs:
+            complete = reviewer or iv.interviewer_id == actor.id
+            shown = FIELD_NAMES if complete else COLLEAGUE_FIELDS
+            answers_ = []
+            for q in kits[iv.kit_version_id].questions:
+                texts, label = said.get((iv.id, q.id), ({}, None))
+                score = rated.get((iv.id, q.id))
+                answers_.append(ScorecardAnswer(
+                    question_id=q.id, title=q.title, texts={name: texts.get(name, "") for name in shown},
+                    rating=score, anchor=q.anchor(score) if score else None, label=label if complete else None))
+            rec = recs.get(iv.id)
+            cards.append(Scorecard(
+                interview_id=iv.id, interviewer_name=iv.interviewer_name, kit_name=iv.kit_name,
+                kit_version=iv.kit_version, submitted_at=iv.submitted_at, answers=tuple(answers_),
+                recommendation=rec.value if rec else None, recommendation_note=rec.note if rec else "",
+                complete=complete))
+        return CandidateScorecards(candidate=to_candidate(row), stage_changed_at=row.status_changed_at,
+                                   scorecards=tuple(cards))
+
+    @staticmethod
+    def _scorecard_answers(conn, interview_ids: list[int]) -> dict[tuple[int, str], tuple[dict, LabelRecord | None]]:
+        """(interview, question) -> the answer's texts, and its latest label with that label's latest review."""
+        latest = (select(motivation_labels.c.answer_id, func.max(motivation_labels.c.id).label("lid"))
+                  .group_by(motivation_labels.c.answer_id).subquery())
+        reviewed = (select(label_reviews.c.motivation_label_id, func.max(label_reviews.c.id).label("rid"))
+                    .group_by(label_reviews.c.motivation_label_id).subquery())
+        q = (
+            select(answers.c.interview_id, answers.c.question_id, *(answers.c[name] for name in FIELD_NAMES),
+                   motivation_labels.c.id.label("label_id"), motivation_labels.c.label, motivation_labels.c.confidence,
+                   motivation_labels.c.probabilities, motivation_labels.c.evidence, motivation_labels.c.model_version,
+                   motivation_labels.c.created_at.label("labelled_at"), label_reviews.c.action,
+                   label_reviews.c.label.label("review_label"), label_reviews.c.reason,
+                   label_reviews.c.created_at.label("reviewed_at"), users.c.username.label("reviewer"))
+            .outerjoin(latest, latest.c.answer_id == answers.c.id)
+            .outerjoin(motivation_labels, motivation_labels.c.id == latest.c.lid)
+            .outerjoin(reviewed, reviewed.c.motivation_label_id == motivation_labels.c.id)
+            .outerjoin(label_reviews, label_reviews.c.id == reviewed.c.rid)
+            .outerjoin(users, users.c.id == label_reviews.c.reviewer_id)
+            .where(answers.c.interview_id.in_(interview_ids or [-1]))
+        )
+        out = {}
+        for r in conn.execute(q):
+            m = r._mapping
+            label = None
+            if m["label_id"] is not None:
+                review = (Review(m["action"], m["review_label"], m["reason"], m["reviewer"], m["reviewed_at"])
+                          if m["action"] is not None else None)
+                label = LabelRecord(
+                    id=m["label_id"], question_id=m["question_id"], label=m["label"], confidence=m["confidence"],
+                    probabilities=json.loads(m["probabilities"]), evidence=tuple(json.loads(m["evidence"])),
+                    model_version=m["model_version"], created_at=m["labelled_at"], review=review)
+            out[(m["interview_id"], m["question_id"])] = ({name: m[name] for name in FIELD_NAMES}, label)
+        return out

@@ -36,6 +36,7 @@ if allowed(user.role, "interviews.review") and found:
     shown = {c.id: c for c in found}
     who = st.selectbox("Candidate", list(shown), key=Keys.CAND_PROFILE,
                        format_func=lambda cid: f"{shown[cid].name} · {shown[cid].position_name}")
+    st.page_link("ui/pages/candidate.py", label="Every scorecard in full", query_params={"candidate": str(who)})
     profile = store.motivation_profile(user, who)
     if not any(profile["total"].values()):
         st.info("No labelled answers yet for this candidate.")

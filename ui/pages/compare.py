@@ -70,6 +70,7 @@ if pick:
     st.dataframe(evidence_quotes(store, user, dict(zip(chosen["candidate_id"], chosen["name"])), kit),
                  width="stretch")
     for cid, name in zip(chosen["candidate_id"], chosen["name"]):
+        st.page_link("ui/pages/candidate.py", label=f"Scorecards of {md_escape(name)}", query_params={"candidate": str(cid)})
         gaps = disagreements(data, kits, int(cid))
         if not gaps.empty:
             st.warning(f"Panel disagrees on {len(gaps)} question(s) for {md_escape(name)}: " +

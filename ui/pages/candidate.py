@@ -1,0 +1,42 @@
+"""Candidate: who they are, where they stand, and every submitted scorecard in full, laid out to print."""
+
+import streamlit as st
+
+from ui import refusal, scorecard
+from ui.navigation import open_page
+from ui.render import md_escape
+from ui.state import Keys
+
+user, _, store = open_page(__file__)
+
+raw_id = st.query_params.get("candidate")
+if raw_id is None:
+    st.title("Candidate")
+    st.info("Open a candidate from the Candidates page or from Compare.")
+    st.page_link("ui/pages/candidates.py", label="Go to candidates", icon=":material/group:")
+    st.stop()
+try:
+    candidate_id = int(raw_id)
+except ValueError:
+    st.error("This link does not name a valid candidate.")
+    st.stop()
+with refusal.shown(stop=True):
+    found = store.candidate_scorecards(user, candidate_id)
+
+st.html(scorecard.PRINT_LAYOUT)
+person = found.candidate
+st.title(md_escape(person.name))
+since = (f"since {found.stage_changed_at:%Y-%m-%d}" if found.stage_changed_at
+         else f"since they were added on {person.created_at:%Y-%m-%d}")
+st.caption(f"{md_escape(person.position_name)} · Stage: {md_escape(person.status)} {since}")
+with st.container(key=Keys.CAN_SCREEN_ONLY):
+    st.caption("To print or save as PDF, use your browser's Print (Ctrl+P, or ⌘P on a Mac): the menu and "
+               "buttons are left out and each scorecard starts on a new page.")
+
+if not found.scorecards:
+    st.info("No interview of this candidate has been submitted yet, so there is no scorecard to read.")
+    st.stop()
+st.header(f"Scorecards ({len(found.scorecards)})")
+for n, card in enumerate(found.scorecards):
+    with st.container(key=Keys.scorecard(n)):
+        scorecard.submitted(card)
