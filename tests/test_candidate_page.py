@@ -50,9 +50,9 @@ def test_a_recruiter_reads_every_scorecard_in_full(store, admin, recruiter, inte
     at = open_candidate(store, recruiter, candidate.id)
 
     assert [t.value for t in at.title] == ["Maya Okafor"]
-    assert f"Customer support agent · Stage: {CANDIDATE_STATUSES[1]} since " in captions(at)
+    assert "Customer support agent · Stage: Interviewing since " in captions(at)
     assert [h.value for h in at.header] == ["Scorecards (2)"]
-    assert [s.value for s in at.subheader] == [f"{who} · {md_escape(kit.name)} v{md_escape(kit.version)}"
+    assert [s.value for s in at.subheader][1:] == [f"{who} · {md_escape(kit.name)} v{md_escape(kit.version)}"
                                                for who in ("ivan", "olga")]
     for spec in ANSWER_FIELDS:
         assert f"Ivan's {spec.heading} text." in texts(at)
@@ -79,7 +79,7 @@ def test_a_candidate_with_no_submitted_interview_says_so(store, admin, interview
     at = open_candidate(store, admin, candidate.id)
     assert [i.value for i in at.info] == [
         "No interview of this candidate has been submitted yet, so there is no scorecard to read."]
-    assert not at.header and not at.text
+    assert not at.header and [t.value for t in at.text] == [f"New since {candidate.created_at:%Y-%m-%d}"]
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -138,3 +138,21 @@ def test_candidates_and_compare_link_to_the_candidate_page(store, admin, recruit
     assert not at.exception
     links = [p for p in page_links(at) if p.page == "candidate"]
     assert sorted(p.query_string for p in links) == sorted(f"candidate={c.id}" for c in (candidate, other))
+
+
+def test_a_recruiter_moves_the_candidate_to_hired_and_reads_the_history(store, recruiter, candidate):
+    at = open_candidate(store, recruiter, candidate.id)
+    at.selectbox(key=f"{Keys.MOVE_STAGE}.{candidate.id}").set_value("offer").run()
+    at.selectbox(key=f"{Keys.MOVE_REASON}.{candidate.id}.offer").set_value("Strong interviews").run()
+    at.button(key=f"{Keys.MOVE_SUBMIT}.{candidate.id}").click().run()
+    at.selectbox(key=f"{Keys.MOVE_STAGE}.{candidate.id}").set_value("hired").run()
+    at.selectbox(key=f"{Keys.MOVE_REASON}.{candidate.id}.hired").set_value("Other").run()
+    at.text_input(key=f"{Keys.MOVE_NOTE}.{candidate.id}").input("Started early: [link](http://evil.example)").run()
+    at.button(key=f"{Keys.MOVE_SUBMIT}.{candidate.id}").click().run()
+    assert not at.exception
+    assert store.get_candidate(recruiter, candidate.id).status == "hired"
+    assert "Moved Maya Okafor to Hired" in at.success[0].value.replace("\\", "")
+    history = at.dataframe[0].value
+    assert list(history["To"]) == ["Hired", "Offer"] and list(history["From"]) == ["Offer", "New"]
+    assert history["Note"].iloc[0] == "Started early: [link](http://evil.example)"  # a table cell: text
+    assert at.text[0].value.startswith("Hired since ")

@@ -60,14 +60,16 @@ def page_offset(f: Filters, total: int) -> int:
     return (int(page) - 1) * PAGE_SIZE
 
 
-def table(found: list[Candidate], stages: Stages, total: int, offset: int) -> None:
+def table(found: list[Candidate], stages: Stages, total: int, offset: int, *, links: bool) -> None:
+    """The listed candidates; with `links`, each row opens the candidate's page (its link holds only the id)."""
+    rows = pd.DataFrame([{"Name": c.name, "Email": c.email or "", "Position": c.position_name,
+                          "Stage": stages.name(c.status), "In stage since": c.status_changed_at or c.created_at,
+                          "Added": c.created_at, "Page": f"candidate?candidate={int(c.id)}"} for c in found])
     st.dataframe(
-        pd.DataFrame([{"Name": c.name, "Email": c.email or "", "Position": c.position_name,
-                       "Stage": stages.name(c.status), "In stage since": c.status_changed_at or c.created_at,
-                       "Added": c.created_at} for c in found]),
-        hide_index=True, width="stretch",
+        rows if links else rows.drop(columns="Page"), hide_index=True, width="stretch",
         column_config={"In stage since": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                       "Added": st.column_config.DateColumn(format="YYYY-MM-DD")},
+                       "Added": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                       "Page": st.column_config.LinkColumn("Scorecards", display_text="Open")},
     )
     st.caption(f"Showing {offset + 1:,}–{offset + len(found):,} of {plural(total, 'candidate')}.")
 

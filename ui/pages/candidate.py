@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui import refusal, scorecard
+from data.access import allowed
+from ui import hiring, refusal, scorecard
 from ui.navigation import open_page
 from ui.render import md_escape
-from ui.state import Keys
+from ui.state import Keys, show_flash
 
-user, _, store = open_page(__file__)
+user, config, store = open_page(__file__)
 
 raw_id = st.query_params.get("candidate")
 if raw_id is None:
@@ -22,17 +23,20 @@ except ValueError:
     st.stop()
 with refusal.shown(stop=True):
     found = store.candidate_scorecards(user, candidate_id)
+show_flash()
 
 st.html(scorecard.PRINT_LAYOUT)
 person = found.candidate
 st.title(md_escape(person.name))
 since = (f"since {found.stage_changed_at:%Y-%m-%d}" if found.stage_changed_at
          else f"since they were added on {person.created_at:%Y-%m-%d}")
-st.caption(f"{md_escape(person.position_name)} · Stage: {md_escape(person.status)} {since}")
+st.caption(f"{md_escape(person.position_name)} · Stage: {md_escape(config.stages.name(person.status))} {since}")
 with st.container(key=Keys.CAN_SCREEN_ONLY):
     st.caption("To print or save as PDF, use your browser's Print (Ctrl+P, or ⌘P on a Mac): the menu and "
                "buttons are left out and each scorecard starts on a new page.")
 
+if allowed(user.role, "candidates.stage"):
+    hiring.stage_panel(store, user, person, config.stages)
 if not found.scorecards:
     st.info("No interview of this candidate has been submitted yet, so there is no scorecard to read.")
     st.stop()

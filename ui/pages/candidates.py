@@ -22,7 +22,7 @@ total = store.count_candidates(user, **wanted.query)
 offset = hiring.page_offset(wanted, total)
 found = store.list_candidates(user, **wanted.query, order=wanted.order, offset=offset, limit=hiring.PAGE_SIZE)
 if found:
-    hiring.table(found, stages, total, offset)
+    hiring.table(found, stages, total, offset, links=allowed(user.role, "interviews.review"))
 elif not positions:
     st.info("Add a position first, then its candidates.")
 else:
