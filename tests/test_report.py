@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import range_boundaries
 
 from analysis.labelling import label_answer
-from analysis.report import build_report
+from analysis.report import ReportScope, build_report
 from analysis.sheets import EXCEL_CELL_LIMIT, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
 from tests.builders import HOSTILE
 from tests.conftest import ROOT
@@ -35,7 +35,7 @@ def reported(store, admin, interviewer, kit, model):
     store.review_label(interviewer, iid, "extra-mile", action="override", label="mixed", reason="=also said bonus")
     store.save_recommendation(interviewer, iid, "yes")
     store.submit_interview(interviewer, iid, accept_gaps=True)
-    data = build_report(store, admin, position_id=position.id, filters="position = Desk")
+    data = build_report(store, admin, ReportScope(position_ids=(position.id,)))
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
@@ -88,7 +88,7 @@ def test_summary_has_charts_frozen_header_filter_and_formats(reported):
 
 def test_about_carries_the_advisory_notice_and_versions(reported):
     about = {r[0]: r[1] for r in reported["About"].iter_rows(min_row=2, values_only=True)}
-    assert "advisory" in about["Notice"] and about["Filters"] == "position = Desk"
+    assert "advisory" in about["Notice"] and about["Scope"] == "position: Desk"
     assert "v1.0.0" in about["Interview kits"] and about["Motivation model"]
 
 
