@@ -425,13 +425,14 @@ def score_by_position(data: PanelData, kits: dict, position_of: Mapping[int, int
 
     By position name, then rank; with `position_id` and `position_name` columns.
     """
-    by_position: dict[int, set[int]] = {}
-    for row in map(InterviewRow._make, data.interviews):
-        by_position.setdefault(position_of.get(row.candidate_id), set()).add(row.interview_id)
+    position_of_interview = {row[0]: position_of.get(row[1]) for row in data.interviews}
+    buckets: dict[int | None, tuple[list, list, list, list]] = {}
+    for i, rows in enumerate((data.interviews, data.ratings, data.recommendations, data.labels)):
+        for row in rows:  # every kind of row starts with its interview's id
+            buckets.setdefault(position_of_interview.get(row[0]), ([], [], [], []))[i].append(row)
     parts = []
-    for pid, ids in sorted(by_position.items(), key=lambda item: (position_names.get(item[0], ""), item[0])):
-        part = PanelData(*(tuple(r for r in rows if r[0] in ids) for rows in
-                           (data.interviews, data.ratings, data.recommendations, data.labels)))
+    for pid, rows in sorted(buckets.items(), key=lambda item: (position_names.get(item[0], ""), item[0] or 0)):
+        part = PanelData(*(tuple(r) for r in rows))
         parts.append(score(part, kits).assign(position_id=pid, position_name=position_names.get(pid, "")))
     if not parts:
         return score(data, kits).assign(position_id=pd.Series(dtype=int), position_name=pd.Series(dtype=str))
