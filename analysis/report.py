@@ -5,7 +5,9 @@
 A report covers a `ReportScope`: positions, candidates, stages and the days candidates were
 added. Its Candidates sheet lists every candidate in scope, interviewed or not; the sheets
 built from interviews count the submitted interviews of those candidates; and its file name
-(`report_file_name`) says the scope. Each sheet is a tuple of column specs declared once below and each row a named type; the
+(`report_file_name`) says the scope.
+
+Each sheet is a tuple of column specs declared once below and each row a named type; the
 sheets are written by analysis.sheets, which also keeps typed text from ever being a
 formula, whatever it starts with, and drops or cuts what a workbook cannot hold.
 """
@@ -64,9 +66,14 @@ class ReportScope:
     added_to: date | None = None
 
     def selection(self) -> dict[str, Any]:
-        """The store's keyword arguments for this scope (the store calls a stage a status)."""
-        return dict(position_ids=self.position_ids, candidate_ids=self.candidate_ids, statuses=self.stages,
-                    added_from=self.added_from, added_to=self.added_to)
+        """The store's keyword arguments for this scope (the store calls a stage a status).
+
+        Every stage chosen is no stage filter at all, so a candidate whose stage has since left
+        the configured list is still in the report.
+        """
+        return dict(position_ids=self.position_ids, candidate_ids=self.candidate_ids,
+                    statuses=None if self.every_stage else self.stages, added_from=self.added_from,
+                    added_to=self.added_to)
 
     @property
     def every_stage(self) -> bool:
