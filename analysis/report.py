@@ -1,6 +1,11 @@
 """HR's Excel report: a workbook built in write-only (streaming) mode and returned as bytes.
 
-    python -m analysis.report --out FILE.xlsx [--position NAME]     (uses MOTIVE_DATABASE_URL)
+    python -m analysis.report [--out FILE.xlsx] [--position NAME]     (uses MOTIVE_DATABASE_URL)
+
+A report covers a `ReportScope`: positions, candidates, stages and the days candidates were
+added. Its Candidates sheet lists every candidate in scope, interviewed or not; the sheets
+built from interviews count the submitted interviews of those candidates; and its file name
+(`report_file_name`) says the scope.
 
 Each sheet is a tuple of column specs declared once below and each row a named type; the
 sheets are written by analysis.sheets, which also keeps typed text from ever being a
@@ -12,12 +17,16 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
-from collections.abc import Iterator
-from datetime import datetime, timezone
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+import pandas as pd
 from openpyxl import Workbook
 
 from analysis.agreement import position_agreement
@@ -26,13 +35,115 @@ from analysis.scoring import frames, score
 from analysis.sheets import Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
 from data.access import allowed
 from data.fields import ANSWER_FIELDS
-from data.records import MOTIVE_LABELS, ReportAnswer, RECOMMENDATION_LABELS, RECOMMENDATIONS, User
+from data.records import (
+    CANDIDATE_STATUSES,
+    MOTIVE_LABELS,
+    RECOMMENDATION_LABELS,
+    RECOMMENDATIONS,
+    Actor,
+    Candidate,
+    PanelData,
+    ReportAnswer,
+)
 from data.store import Store
 from rubric import Question, Rubric
 from rubric.model import RATING_LEVELS
 
 ADVISORY = ("The motivation label is advisory. It reads the motive a candidate stated in one answer; it is never "
             "the basis of a decision and never weighs more than the interviewers' own ratings.")
+
+
+# -- scope -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What one report covers: a filter left None selects everything, an empty one selects nothing."""
+
+    position_ids: tuple[int, ...] | None = None
+    candidate_ids: tuple[int, ...] | None = None
+    stages: tuple[str, ...] | None = None
+    added_from: date | None = None  # whole days on the date a candidate was added, both ends included
+    added_to: date | None = None
+
+    def selection(self) -> dict[str, Any]:
+        """The store's keyword arguments for this scope (the store calls a stage a status).
+
+        Every stage chosen is no stage filter at all, so a candidate whose stage has since left
+        the configured list is still in the report.
+        """
+        return dict(position_ids=self.position_ids, candidate_ids=self.candidate_ids,
+                    statuses=None if self.every_stage else self.stages, added_from=self.added_from,
+                    added_to=self.added_to)
+
+    @property
+    def every_stage(self) -> bool:
+        return self.stages is None or set(CANDIDATE_STATUSES) <= set(self.stages)
+
+
+def describe(scope: ReportScope, positions: Mapping[int, str], candidates: Mapping[int, str]) -> str:
+    """The scope in words, for the About sheet and the audit log; ids without a name are named by id."""
+    parts = []
+    if scope.candidate_ids is not None:
+        names = [candidates.get(c, f"candidate {c}") for c in scope.candidate_ids]
+        parts.append(f"candidate: {', '.join(names)}" if len(names) < 4 else f"{len(names)} candidates")
+    if scope.position_ids is not None:
+        names = [positions.get(p, f"position {p}") for p in scope.position_ids]
+        parts.append(f"position{'s' if len(names) > 1 else ''}: {', '.join(names) or 'none'}")
+    elif scope.candidate_ids is None:
+        parts.append("every position")
+    if not scope.every_stage:
+        parts.append(f"stage: {', '.join(scope.stages) or 'none'}")
+    if scope.added_from or scope.added_to:
+        parts.append(" ".join(["added", *([f"from {scope.added_from}"] if scope.added_from else []),
+                               *([f"to {scope.added_to}"] if scope.added_to else [])]))
+    return "; ".join(parts)
+
+
+FILE_NAME_LIMIT = 120  # characters of the name before ".xlsx"
+_SLUG_LIMIT = 40
+
+
+def slug(text: str, limit: int = _SLUG_LIMIT) -> str:
+    """Lower-case ASCII letters, digits and single hyphens: accents dropped, anything else a hyphen."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+def _positions_named(ids: tuple[int, ...], names: Mapping[int, str]) -> str:
+    joined = "-".join(slug(names.get(i, "")) or f"position-{i}" for i in ids)
+    return joined if ids and len(joined) <= _SLUG_LIMIT else f"{len(ids)}-positions"
+
+
+def report_file_name(scope: ReportScope, positions: Mapping[int, str], today: date) -> str:
+    """A file name that says the report's scope, safe on any file system.
+
+    For example motive-report-all-positions-2026-12-01.xlsx, or
+    motive-report-sales-desk-2026-01-01-2026-06-30.xlsx for a position's candidates added in
+    the first half of 2026. Only ASCII letters, digits, hyphens and the extension; at most
+    FILE_NAME_LIMIT characters before ".xlsx"; the days always fit. A candidate is named by
+    id, never by name: file names travel (downloads folders, mail attachments, the audit log)
+    where a person's name should not.
+    """
+    if scope.candidate_ids is not None:
+        ids = scope.candidate_ids
+        who = f"candidate-{ids[0]}" if len(ids) == 1 else f"{len(ids)}-candidates"
+    elif scope.position_ids is None:
+        who = "all-positions"
+    else:
+        who = _positions_named(scope.position_ids, positions)
+    if not scope.every_stage:
+        stages = "-".join(slug(s) for s in scope.stages if slug(s))
+        who += "-" + ("no-stage" if not scope.stages else
+                      stages if stages and len(stages) <= _SLUG_LIMIT else f"{len(scope.stages)}-stages")
+    if scope.added_from and scope.added_to:
+        when = f"{scope.added_from.isoformat()}-{scope.added_to.isoformat()}"
+    elif scope.added_from or scope.added_to:
+        when = f"from-{scope.added_from.isoformat()}" if scope.added_from else f"to-{scope.added_to.isoformat()}"
+    else:
+        when = today.isoformat()
+    prefix = "motive-report-"
+    who = who[: FILE_NAME_LIMIT - len(prefix) - len(when) - 1].strip("-")
+    return f"{prefix}{who}-{when}.xlsx"
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -49,6 +160,14 @@ class InterviewRow(NamedTuple):
     interviewer: str
     kit_version_id: int
     submitted_at: datetime
+
+
+class CandidateLine(NamedTuple):
+    """One row of the Candidates sheet: a candidate in scope and, once interviewed, their Summary row."""
+
+    candidate: Candidate
+    stage_date: datetime
+    scores: Any | None  # a row of the Summary (scoring.score), None while no interview of theirs is submitted
 
 
 class AnswerLine(NamedTuple):
@@ -112,7 +231,7 @@ SIGNED = "+0.00;-0.00;0.00"
 SUMMARY: tuple[Column, ...] = (
     Column("Rank", 6, attrgetter("rank")),
     Column("Candidate", 28, attrgetter("name"), categories_in=(SCORES, MIX)),
-    Column("Status", 11, attrgetter("status")),
+    Column("Stage", 12, attrgetter("status")),
     Column("Ranking score", 13, attrgetter("ranking_score"), fmt="0.00",
            colour_scale=ColourScale(start=(1, "F8696B"), mid=(3, "FFEB84"), end=(5, "63BE7B"))),
     Column("Composite", 11, attrgetter("composite"), fmt="0.00", series_in=(SCORES,)),
@@ -134,12 +253,32 @@ SUMMARY_CHARTS = (
           kind="bar", grouping="percentStacked", overlap=100),
 )
 
-CANDIDATES: tuple[Column, ...] = (
-    Column("Candidate", 28, attrgetter("name")),
-    Column("Email", 32, lambda c: c.email or ""),
-    Column("Position", 26, attrgetter("position_name")),
-    Column("Status", 11, attrgetter("status")),
-    Column("Added", 12, attrgetter("created_at"), fmt="yyyy-mm-dd"),
+# A Summary that spans positions: each candidate's position first, ranks counted within it.
+SUMMARY_BY_POSITION: tuple[Column, ...] = (
+    Column("Position", 24, attrgetter("position_name")),
+    Column("Rank in position", 9, attrgetter("rank")),
+    *SUMMARY[1:],
+)
+
+
+def _score(name: str):
+    """A Summary value of an interviewed candidate; empty for one not interviewed yet."""
+    return lambda line: None if line.scores is None else getattr(line.scores, name)
+
+
+DAY = "yyyy-mm-dd"
+
+CANDIDATES: tuple[Column[CandidateLine], ...] = (
+    Column("Candidate", 28, attrgetter("candidate.name")),
+    Column("Email", 32, lambda line: line.candidate.email or ""),
+    Column("Position", 26, attrgetter("candidate.position_name")),
+    Column("Stage", 12, attrgetter("candidate.status")),
+    Column("Stage date", 12, attrgetter("stage_date"), fmt=DAY),
+    Column("Added", 12, attrgetter("candidate.created_at"), fmt=DAY),
+    Column("Interviewers", 12, lambda line: 0 if line.scores is None else line.scores.n_interviewers),
+    Column("Rank in position", 9, _score("rank")),
+    Column("Ranking score", 13, _score("ranking_score"), fmt="0.00"),
+    Column("Composite", 11, _score("composite"), fmt="0.00"),
 )
 
 
@@ -205,24 +344,32 @@ RUBRIC: tuple[Column[KitQuestion], ...] = (
 ABOUT = fact_columns((26, 100))
 
 
-def build_report(store: Store, actor: User, *, position_id: int | None = None,
-                 candidate_ids: list[int] | None = None, statuses=None, filters: str = "") -> bytes:
-    """The whole report for what the filters select, as .xlsx bytes."""
-    selection = dict(position_id=position_id, candidate_ids=candidate_ids, statuses=statuses)
+def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope()) -> bytes:
+    """The whole report for the candidates `scope` selects, as .xlsx bytes."""
+    selection = scope.selection()
     data = store.panel_data(actor, **selection)
     kits = store.kits_by_version({InterviewRow._make(row).kit_version_id for row in data.interviews})
-    scores = score(data, kits)
+    position_names = {p.id: p.name for p in store.list_positions()}
+    candidate_names = ({c.id: c.name for c in store.candidates_of(actor, scope.candidate_ids).values()}
+                       if scope.candidate_ids is not None else {})
+    if scope.candidate_ids is not None:
+        spans = len(set(store.candidate_positions(actor, scope.candidate_ids).values())) > 1
+    else:
+        spans = scope.position_ids is None or len(scope.position_ids) > 1
+    scores = (score_by_position(data, kits, store.candidate_positions(actor, _interviewed(data)), position_names)
+              if spans else score(data, kits))
     wb = Workbook(write_only=True)
     taken: set[str] = set()
 
-    summary = SheetWriter(wb, "Summary", taken, SUMMARY, SUMMARY_CHARTS)
+    summary = SheetWriter(wb, "Summary", taken, SUMMARY_BY_POSITION if spans else SUMMARY, SUMMARY_CHARTS)
     summary.write_all(scores.itertuples())
     summary.finish()
 
     f = frames(data, kits)
-    people = store.candidates_of(actor, (int(c) for c in scores["candidate_id"]))
+    scored = {int(row.candidate_id): row for row in scores.itertuples()}
     candidates = SheetWriter(wb, "Candidates", taken, CANDIDATES)
-    candidates.write_all(people[int(cid)] for cid in scores["candidate_id"])
+    candidates.write_all(CandidateLine(c, stage_date, scored.get(c.id))
+                         for c, stage_date in store.iter_report_candidates(actor, **selection))
     candidates.finish()
 
     titles = {(k, q.id): f"Q{i}. {q.title}" for k, kit in kits.items() for i, q in enumerate(kit.questions, 1)}
@@ -248,7 +395,8 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     agreement.finish()
 
     if allowed(actor.role, "fairness"):
-        write_fairness_sheet(wb, taken, fairness_report(store, actor, position_id=position_id, scored=scores))
+        one = scope.position_ids[0] if scope.position_ids is not None and len(scope.position_ids) == 1 else None
+        write_fairness_sheet(wb, taken, fairness_report(store, actor, position_id=one, scored=scores))
 
     rubric = SheetWriter(wb, "Rubric", taken, RUBRIC)
     rubric.write_all(KitQuestion(kit, q) for kit in kits.values() for q in kit.questions)
@@ -258,18 +406,44 @@ def build_report(store: Store, actor: User, *, position_id: int | None = None,
     about.write_all(Fact(name, value, wrap=True) for name, value in [
         ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("Generated by", actor.username),
-        ("Filters", filters or "none: every submitted interview"),
-        ("Candidates", str(len(scores))),
+        ("Scope", describe(scope, position_names, candidate_names)),
+        ("Candidates", f"{candidates.rows} in scope, {len(scores)} with a submitted interview"),
         ("Interview kits", "; ".join(f"{kit.name} v{kit.version}" for kit in kits.values()) or "none"),
         ("Motivation model", store.active_model_version() or "none"),
         ("Notice", ADVISORY),
-        ("Scores", "Only submitted interviews count. See Motive's README for every formula."),
+        ("Scores", "Only submitted interviews count; a candidate not interviewed yet has no scores. "
+                   + ("Ranks and ranking scores are within each position. " if spans else "")
+                   + "See Motive's README for every formula."),
     ])
     about.finish()
 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _interviewed(data: PanelData) -> set[int]:
+    return {InterviewRow._make(row).candidate_id for row in data.interviews}
+
+
+def score_by_position(data: PanelData, kits: dict, position_of: Mapping[int, int | None],
+                      position_names: Mapping[int, str]) -> pd.DataFrame:
+    """scoring.score within each position, so ranks and the ranking score's shrinkage stay within a position.
+
+    By position name, then rank; with `position_id` and `position_name` columns.
+    """
+    position_of_interview = {row[0]: position_of.get(row[1]) for row in data.interviews}
+    buckets: dict[int | None, tuple[list, list, list, list]] = {}
+    for i, rows in enumerate((data.interviews, data.ratings, data.recommendations, data.labels)):
+        for row in rows:  # every kind of row starts with its interview's id
+            buckets.setdefault(position_of_interview.get(row[0]), ([], [], [], []))[i].append(row)
+    parts = []
+    for pid, rows in sorted(buckets.items(), key=lambda item: (position_names.get(item[0], ""), item[0] or 0)):
+        part = PanelData(*(tuple(r) for r in rows))
+        parts.append(score(part, kits).assign(position_id=pid, position_name=position_names.get(pid, "")))
+    if not parts:
+        return score(data, kits).assign(position_id=pd.Series(dtype=int), position_name=pd.Series(dtype=str))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _agreement_lines(ag: dict) -> Iterator[AgreementLine]:
@@ -311,26 +485,36 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.report")
     from data.records import COMMAND_LINE
 
     parser = argparse.ArgumentParser(prog=prog, description="Write HR's Excel report.")
-    parser.add_argument("--out", required=True, help="the .xlsx file to write")
+    parser.add_argument("--out", help="the .xlsx file to write (default: a name that says the scope, here)")
     parser.add_argument("--position", help="only this position (by name)")
+    parser.add_argument("--stage", action="append", choices=CANDIDATE_STATUSES,
+                        help="only candidates at this stage (repeat for several)")
+    parser.add_argument("--added-from", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="only candidates added on or after this day")
+    parser.add_argument("--added-to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="only candidates added on or before this day")
     args = parser.parse_args(argv)
 
     def run() -> None:
         store = open_store()
-        actor = COMMAND_LINE
-        position_id = None
+        positions = store.list_positions()
+        position_ids = None
         if args.position:
-            match = [p for p in store.list_positions() if p.name.lower() == args.position.strip().lower()]
+            match = [p for p in positions if p.name.lower() == args.position.strip().lower()]
             if not match:
-                names = ", ".join(p.name for p in store.list_positions()) or "none"
+                names = ", ".join(p.name for p in positions) or "none"
                 raise StoreError(f"No position named {args.position!r}. Positions: {names}")
-            position_id = match[0].id
-        data = build_report(store, actor, position_id=position_id,
-                            filters=f"position = {args.position}" if args.position else "")
-        with open(args.out, "wb") as fh:
+            position_ids = (match[0].id,)
+        scope = ReportScope(position_ids=position_ids, stages=tuple(args.stage) if args.stage else None,
+                            added_from=args.added_from, added_to=args.added_to)
+        out = args.out or report_file_name(scope, {p.id: p.name for p in positions}, datetime.now(timezone.utc).date())
+        data = build_report(store, COMMAND_LINE, scope)
+        with open(out, "wb") as fh:
             fh.write(data)
-        store.record_export(COMMAND_LINE, "report", position_id=position_id, file=os.path.basename(args.out))
-        say(f"wrote {args.out} ({len(data):,} bytes)")
+        store.record_export(COMMAND_LINE, "report", position_id=position_ids[0] if position_ids else None,
+                            stages=scope.stages, added_from=str(scope.added_from or ""),
+                            added_to=str(scope.added_to or ""), file=os.path.basename(out))
+        say(f"wrote {out} ({len(data):,} bytes)")
 
     return command(run)
 

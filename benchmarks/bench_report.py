@@ -17,12 +17,12 @@ import pandas as pd
 from data.settings import Settings
 from data.store import Store
 from data.records import COMMAND_LINE
-from analysis.report import build_report
+from analysis.report import ReportScope, build_report
 store = Store(Settings.from_env())
 actor = COMMAND_LINE
 pid = next(p.id for p in store.list_positions() if p.name == {position!r})
 t0 = time.perf_counter()
-data = build_report(store, actor, position_id=pid)
+data = build_report(store, actor, ReportScope(position_ids=(pid,)))
 report_s = time.perf_counter() - t0
 # VmHWM belongs to this address space; ru_maxrss would carry over the parent's peak across fork/exec.
 peak_mb = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024

@@ -1,6 +1,7 @@
 """Importing candidate lists: every problem found, nothing half-imported."""
 
 import io
+import re
 import subprocess
 import sys
 
@@ -155,7 +156,9 @@ def test_reports_page_builds_the_workbook_when_the_download_is_clicked(store, ad
     downloads = _deferred_downloads(monkeypatch)
     at = app_as(store, hr, "ui/pages/reports.py")
     assert not at.exception and not store.audit_entries(admin, action="export.report")[0]
-    data = downloads["motive-report.xlsx"]()
+    [(name, build)] = downloads.items()
+    assert re.fullmatch(r"motive-report-[a-z0-9-]+-\d{4}-\d\d-\d\d\.xlsx", name)
+    data = build()
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "Summary"
     assert store.audit_entries(admin, action="export.report")[0]  # logged when it is built, not before
     at.radio(key=Keys.REP_SCOPE).set_value("Everything within the filters").run()

@@ -516,3 +516,49 @@ def test_every_save_from_the_browser_says_which_revision_it_was_based_on(store, 
     with store.reading() as conn:
         edits = [r.detail for r in conn.execute(select(audit_log).where(audit_log.c.action == "answer.edited"))]
     assert ['"based_on": 0' in d for d in edits] == [True, False] and '"based_on": 1' in edits[1]
+
+
+def test_a_report_download_is_named_by_its_scope_and_covers_every_candidate_in_it(
+        store, hr, interviewer, kit, monkeypatch):
+    import io
+
+    import openpyxl
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from tests.builders import submitted_interview
+    from ui.render import md_escape
+
+    made: dict[str, object] = {}
+    register = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    store.import_candidates(hr, [("Ana", "", "Night Desk"), ("Ben", "", "Night Desk"), ("Cleo", "", "Day Desk")])
+    people = {c.name: c for c in store.list_candidates(hr)}
+    submitted_interview(store, interviewer, people["Ana"].id, kit, rating=4)
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+
+    def button_and_workbook(name):
+        [button] = at.get("download_button")  # the previous scope's button is gone
+        assert button.proto.id.endswith(Keys.rep_download(name)) and name in made
+        return button, openpyxl.load_workbook(io.BytesIO(made[name]()))
+
+    at = app_as(store, hr, "ui/pages/reports.py")
+    at.selectbox(key=Keys.REP_POSITION).set_value(people["Ana"].position_id).run()
+    assert not at.exception
+    _, wb = button_and_workbook(f"motive-report-night-desk-{today}.xlsx")
+    assert [r[0] for r in wb["Candidates"].iter_rows(min_row=2, values_only=True)] == ["Ana", "Ben"]
+
+    at.radio(key=Keys.REP_SCOPE).set_value("Everything within the filters").run()
+    at.date_input(key=Keys.REP_ADDED).set_value((today, today)).run()
+    assert not at.exception
+    name = f"motive-report-all-positions-{today}-{today}.xlsx"
+    button, wb = button_and_workbook(name)
+    assert "every position; added from" in button.proto.label
+    assert f"Saved as {md_escape(name)}" in [c.value for c in at.caption]
+    assert len(list(wb["Candidates"].iter_rows(min_row=2))) == 3 and wb["Summary"]["A1"].value == "Position"
+    [entry] = store.audit_entries(hr, action="export.report")[0][:1]
+    assert entry.detail["file"] == name

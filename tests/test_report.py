@@ -4,6 +4,7 @@ import io
 import re
 import subprocess
 import sys
+from datetime import date, datetime
 from operator import attrgetter
 from types import SimpleNamespace
 
@@ -11,12 +12,15 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 from openpyxl.utils.cell import range_boundaries
+from sqlalchemy import update
 
 from analysis.labelling import label_answer
-from analysis.report import build_report
+from analysis.report import FILE_NAME_LIMIT, ReportScope, build_report, report_file_name
 from analysis.sheets import EXCEL_CELL_LIMIT, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
-from tests.builders import HOSTILE
-from tests.conftest import ROOT
+from data.records import CANDIDATE_STATUSES
+from data.schema import candidates
+from tests.builders import HOSTILE, submitted_interview
+from tests.conftest import ROOT, make_user
 
 
 
@@ -35,7 +39,7 @@ def reported(store, admin, interviewer, kit, model):
     store.review_label(interviewer, iid, "extra-mile", action="override", label="mixed", reason="=also said bonus")
     store.save_recommendation(interviewer, iid, "yes")
     store.submit_interview(interviewer, iid, accept_gaps=True)
-    data = build_report(store, admin, position_id=position.id, filters="position = Desk")
+    data = build_report(store, admin, ReportScope(position_ids=(position.id,)))
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
@@ -88,7 +92,7 @@ def test_summary_has_charts_frozen_header_filter_and_formats(reported):
 
 def test_about_carries_the_advisory_notice_and_versions(reported):
     about = {r[0]: r[1] for r in reported["About"].iter_rows(min_row=2, values_only=True)}
-    assert "advisory" in about["Notice"] and about["Filters"] == "position = Desk"
+    assert "advisory" in about["Notice"] and about["Scope"] == "position: Desk"
     assert "v1.0.0" in about["Interview kits"] and about["Motivation model"]
 
 
@@ -219,3 +223,169 @@ def test_a_chart_needs_series_and_one_categories_column_it_names(series, categor
                Column("Score", 10, attrgetter("score"), series_in=series)]
     with pytest.raises(ValueError, match=re.escape(message)):
         SheetWriter(Workbook(write_only=True), "Sheet", set(), columns, [Chart("c", "Scores", 2, 9, 24)])
+
+
+# -- scope: every candidate the filters select, positions, file names ------------------------
+
+DAY1, DAY2, DAY3 = datetime(2026, 3, 2, 9), datetime(2026, 5, 20, 17), datetime(2026, 11, 30, 23, 59)
+
+
+def _set(store, candidate_id: int, **values) -> None:
+    """Give a candidate a past: when they were added, their stage and when they reached it."""
+    with store.atomic() as conn:
+        conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(**values))
+
+
+def _rows(wb, sheet: str) -> list[dict]:
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def _report(store, actor, scope=ReportScope()):
+    return openpyxl.load_workbook(io.BytesIO(build_report(store, actor, scope)))
+
+
+@pytest.fixture
+def imported(store, admin, hr, interviewer, kit):
+    """Three candidates imported for Desk, one of them interviewed and since hired."""
+    store.import_candidates(hr, [("Ana", "ana@example.com", "Desk"), ("Ben", "", "Desk"),
+                                 ("Cleo", "cleo@example.com", "Desk")])
+    people = {c.name: c for c in store.list_candidates(hr)}
+    submitted_interview(store, interviewer, people["Ana"].id, kit, rating=4)
+    for name, added in zip(("Ana", "Ben", "Cleo"), (DAY1, DAY2, DAY3)):
+        _set(store, people[name].id, created_at=added)
+    _set(store, people["Ana"].id, status="hired", status_changed_at=DAY3)
+    return people
+
+
+def test_a_candidate_not_interviewed_yet_is_on_the_candidates_sheet_with_empty_scores(store, hr, imported):
+    desk = imported["Ana"].position_id
+    rows = {r["Candidate"]: r for r in _rows(_report(store, hr, ReportScope(position_ids=(desk,))), "Candidates")}
+    assert sorted(rows) == ["Ana", "Ben", "Cleo"]
+    ana, ben = rows["Ana"], rows["Ben"]
+    assert (ana["Stage"], ana["Stage date"], ana["Added"]) == ("hired", DAY3, DAY1)
+    assert (ana["Interviewers"], ana["Rank in position"], ana["Composite"]) == (1, 1, pytest.approx(4.0))
+    assert ben["Stage"] == imported["Ben"].status and ben["Stage date"] == ben["Added"] == DAY2  # never moved
+    assert [ben[h] for h in ("Interviewers", "Rank in position", "Ranking score", "Composite")] == [0, None, None, None]
+    assert not ben["Email"] and rows["Cleo"]["Email"] == "cleo@example.com"
+
+
+def test_the_candidates_sheet_follows_the_stage_and_added_filters(store, hr, imported):
+    def names(**scope):
+        return [r["Candidate"] for r in _rows(_report(store, hr, ReportScope(**scope)), "Candidates")]
+
+    assert names(stages=("hired",)) == ["Ana"]
+    assert names(stages=()) == []
+    assert names(added_from=DAY2.date()) == ["Ben", "Cleo"]
+    assert names(added_to=DAY2.date()) == ["Ana", "Ben"]  # the last day counts whole
+    assert names(added_from=DAY3.date(), added_to=DAY3.date()) == ["Cleo"]
+    assert names(candidate_ids=(imported["Ben"].id,)) == ["Ben"]
+    _set(store, imported["Cleo"].id, status="retired-stage")
+    assert names(stages=CANDIDATE_STATUSES) == ["Ana", "Ben", "Cleo"]  # every stage chosen hides nobody
+    wb = _report(store, hr, ReportScope(added_from=DAY2.date()))
+    assert wb["Summary"].max_row == 1  # Ana, the one interviewed, was added before the range
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["Candidates"] == "2 in scope, 0 with a submitted interview"
+    assert about["Scope"] == "every position; added from 2026-05-20"
+
+
+@pytest.fixture
+def two_positions(store, admin, interviewer, hr, kit):
+    """Desk and Sales, three interviewed candidates each, rated 2 to 4 by two interviewers."""
+    second = make_user(store, "second", "interviewer")
+    for position in ("Sales", "Desk"):
+        pid = store.create_position(admin, position).id
+        for n, rating in enumerate((2, 4, 3)):
+            cid = store.add_candidate(admin, pid, f"{position} {n}").id
+            submitted_interview(store, interviewer, cid, kit, rating=rating)
+            submitted_interview(store, second, cid, kit, rating=rating, recommendation="no")
+    return {p.name: p.id for p in store.list_positions()}
+
+
+def test_a_summary_across_positions_ranks_within_each_position(store, hr, two_positions):
+    wb = _report(store, hr)
+    header = [c.value for c in wb["Summary"][1]]
+    assert header[:4] == ["Position", "Rank in position", "Candidate", "Stage"]
+    rows = [(r["Position"], r["Rank in position"], r["Candidate"]) for r in _rows(wb, "Summary")]
+    assert rows == [("Desk", 1, "Desk 1"), ("Desk", 2, "Desk 2"), ("Desk", 3, "Desk 0"),
+                    ("Sales", 1, "Sales 1"), ("Sales", 2, "Sales 2"), ("Sales", 3, "Sales 0")]
+    alone = _rows(_report(store, hr, ReportScope(position_ids=(two_positions["Sales"],))), "Summary")
+    assert [r["Ranking score"] for r in alone] == pytest.approx(
+        [r["Ranking score"] for r in _rows(wb, "Summary") if r["Position"] == "Sales"])  # shrunk to its own mean
+    assert [c.value for c in _report(store, hr, ReportScope(position_ids=(two_positions["Sales"],)))["Summary"][1]
+            ][:3] == ["Rank", "Candidate", "Stage"]  # one position keeps its layout
+    ranks = {r["Candidate"]: r["Rank in position"] for r in _rows(wb, "Candidates")}
+    assert ranks["Desk 1"] == ranks["Sales 1"] == 1
+
+
+def test_colour_scales_and_charts_follow_their_headers_when_the_summary_spans_positions(store, hr, two_positions):
+    wb = _report(store, hr, ReportScope(position_ids=tuple(two_positions.values())))
+    rows = (2, 7)
+    scales, charts = _scales_and_charts(wb["Summary"])
+    assert scales == [(["Ranking score"], rows, [1, 3, 5]), (["Autonomy"], rows, [-1, 1])]
+    assert [(title, series, cats) for title, series, cats in charts][0] == (
+        "Composite score per candidate", [("Composite", rows)], {("Candidate", rows)})
+    assert all(not _scales_and_charts(wb[name])[0] for name in ("Candidates", "Answers", "Ratings"))
+
+
+def test_every_cell_of_a_report_across_positions_stays_text(store, admin, hr, interviewer, kit):
+    for n, text in enumerate(HOSTILE[:6]):
+        pid = store.create_position(admin, f"P{n} {text}"[:80]).id
+        cid = store.add_candidate(admin, pid, text[:80] or "x").id
+        if n % 2:
+            submitted_interview(store, interviewer, cid, kit, rating=3, texts={"why": text})
+    wb = _report(store, hr)
+    for ws in wb.worksheets:
+        for cell in _texts(ws):
+            assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+            if cell.value.startswith(("=", "+", "-", "@")):
+                assert cell.quotePrefix, (ws.title, cell.coordinate)
+    assert len(_rows(wb, "Candidates")) == 6 and len(_rows(wb, "Summary")) == 3
+
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("scope, positions, expected", [
+    (ReportScope(), {}, "motive-report-all-positions-2026-12-01.xlsx"),
+    (ReportScope(position_ids=(3,), added_from=date(2026, 1, 1), added_to=date(2026, 6, 30)), {3: "Sales Desk"},
+     "motive-report-sales-desk-2026-01-01-2026-06-30.xlsx"),
+    (ReportScope(position_ids=(3,), added_from=date(2026, 1, 1)), {3: "Sales"},
+     "motive-report-sales-from-2026-01-01.xlsx"),
+    (ReportScope(added_to=date(2026, 6, 30)), {}, "motive-report-all-positions-to-2026-06-30.xlsx"),
+    (ReportScope(position_ids=(1, 2)), {1: "Café Führer", 2: "Night shift"},
+     "motive-report-cafe-fuhrer-night-shift-2026-12-01.xlsx"),
+    (ReportScope(position_ids=(7,)), {7: "שלום 🙂"}, "motive-report-position-7-2026-12-01.xlsx"),
+    (ReportScope(position_ids=(7,)), {7: "../../etc/passwd\x00\r\nC:\\x"},
+     "motive-report-etc-passwd-c-x-2026-12-01.xlsx"),
+    (ReportScope(position_ids=tuple(range(12))), {i: f"Position number {i}" for i in range(12)},
+     "motive-report-12-positions-2026-12-01.xlsx"),
+    (ReportScope(candidate_ids=(42,)), {}, "motive-report-candidate-42-2026-12-01.xlsx"),
+    (ReportScope(stages=("hired",)), {}, "motive-report-all-positions-hired-2026-12-01.xlsx"),
+    (ReportScope(stages=()), {}, "motive-report-all-positions-no-stage-2026-12-01.xlsx"),
+    (ReportScope(stages=CANDIDATE_STATUSES), {}, "motive-report-all-positions-2026-12-01.xlsx"),
+])
+def test_the_report_file_name_says_its_scope(scope, positions, expected):
+    assert report_file_name(scope, positions, TODAY) == expected
+
+
+@pytest.mark.parametrize("name", [*HOSTILE, "x" * 5_000, "a-" * 300])
+def test_the_report_file_name_is_short_ascii_and_safe_whatever_the_position_is_called(name):
+    for scope in (ReportScope(position_ids=(1,), added_from=TODAY, added_to=TODAY),
+                  ReportScope(position_ids=(1, 2), stages=(name[:40],))):
+        got = report_file_name(scope, {1: name, 2: name[::-1]}, TODAY)
+        assert re.fullmatch(r"motive-report-[a-z0-9]+(-[a-z0-9]+)*\.xlsx", got), got
+        assert len(got) <= FILE_NAME_LIMIT + len(".xlsx") and TODAY.isoformat() in got
+
+
+def test_the_command_line_names_the_file_by_its_scope_when_not_told(db_url, store, admin, tmp_path):
+    import os
+
+    store.create_position(admin, "Night Desk")
+    done = subprocess.run([sys.executable, "-m", "analysis.report", "--position", "night desk", "--stage", "hired"],
+                          cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    [written] = tmp_path.glob("*.xlsx")
+    assert re.fullmatch(r"motive-report-night-desk-hired-\d{4}-\d\d-\d\d\.xlsx", written.name)
+    assert [e.detail["file"] for e in store.audit_entries(admin, action="export.report")[0]] == [written.name]

@@ -73,8 +73,9 @@ class Keys:
     REP_POSITION = "reports.position"
     REP_SEARCH = "reports.search"
     REP_CANDIDATE = "reports.candidate"
+    REP_POSITIONS = "reports.positions"
     REP_STATUS = "reports.status"
-    REP_DOWNLOAD = "reports.download"
+    REP_ADDED = "reports.added"
 
     # trust pages: audit log, privacy, fairness
     AUD_ACTION = "audit.action"
@@ -190,6 +191,11 @@ class Keys:
     def replace(widget_key: str) -> str:
         """{"n", "text"}: text the page puts into the browser's field over what is typed there (a resolved conflict)."""
         return f"replace::{widget_key}"
+
+    @staticmethod
+    def rep_download(file_name: str) -> str:
+        """The report's download button, one per scope (its file name), so no other scope's button stays."""
+        return f"reports.download.{file_name}"
 
     @staticmethod
     def box(field_key: str) -> str:

@@ -7,6 +7,7 @@ candidate only once their own is submitted, so nobody's ratings are anchored by 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time, timedelta
 from typing import Iterable, Iterator
 
 from sqlalchemy import Select, func, select
@@ -16,6 +17,7 @@ from data.errors import AccessDenied, NotFoundError
 from data.fields import ANSWER_FIELDS, FIELD_NAMES
 from data.records import (
     Actor,
+    Candidate,
     CandidateScorecards,
     InterviewStatus,
     LabelRecord,
@@ -32,6 +34,7 @@ from data.schema import (
     interviews,
     label_reviews,
     motivation_labels,
+    positions,
     ratings,
     recommendations,
     users,
@@ -58,10 +61,12 @@ class PanelStore(StoreBase):
     """Submitted interviews read together, for a panel view or a report."""
 
     def panel_data(self, actor: Actor, *, position_id: int | None = None,
-                   candidate_ids: list[int] | None = None, statuses: Iterable[str] | None = None) -> PanelData:
-        """Every submitted interview (of a position, or of some candidates) and what it recorded."""
+                   candidate_ids: Iterable[int] | None = None, statuses: Iterable[str] | None = None,
+                   position_ids: Iterable[int] | None = None, added_from: date | None = None,
+                   added_to: date | None = None) -> PanelData:
+        """Every submitted interview of the candidates the filters select (see `_in_scope`) and what it recorded."""
         require(actor, "interviews.review")
-        q = self._submitted(position_id, candidate_ids, statuses)
+        q = self._submitted(position_id, candidate_ids, statuses, position_ids, added_from, added_to)
         with self.reading() as conn:
             ivs = conn.execute(q.order_by(interviews.c.id)).all()
             ids = select(q.subquery().c.id)
@@ -89,8 +94,32 @@ class PanelStore(StoreBase):
         )
 
     @staticmethod
-    def _submitted(position_id: int | None, candidate_ids: list[int] | None,
-                   statuses: Iterable[str] | None = None) -> Select:
+    def _in_scope(q: Select, position_id: int | None = None, candidate_ids: Iterable[int] | None = None,
+                  statuses: Iterable[str] | None = None, position_ids: Iterable[int] | None = None,
+                  added_from: date | None = None, added_to: date | None = None) -> Select:
+        """`q` (which reads `candidates`) narrowed to the candidates a report or panel view selects.
+
+        A filter left None selects everything; an empty one selects nothing. `added_from` and
+        `added_to` are whole days, both included, on the date the candidate was added.
+        """
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
+        if position_ids is not None:
+            q = q.where(candidates.c.position_id.in_(list(position_ids) or [-1]))
+        if candidate_ids is not None:
+            q = q.where(candidates.c.id.in_(list(candidate_ids) or [-1]))
+        if statuses is not None:
+            q = q.where(candidates.c.status.in_(list(statuses) or ["-"]))
+        if added_from is not None:
+            q = q.where(candidates.c.created_at >= datetime.combine(added_from, time.min))
+        if added_to is not None:
+            q = q.where(candidates.c.created_at < datetime.combine(added_to + timedelta(days=1), time.min))
+        return q
+
+    @classmethod
+    def _submitted(cls, position_id: int | None = None, candidate_ids: Iterable[int] | None = None,
+                   statuses: Iterable[str] | None = None, position_ids: Iterable[int] | None = None,
+                   added_from: date | None = None, added_to: date | None = None) -> Select:
         """The submitted interviews a panel view or report covers."""
         q = (
             select(interviews.c.id, interviews.c.candidate_id, candidates.c.name, candidates.c.status,
@@ -99,24 +128,39 @@ class PanelStore(StoreBase):
             .join(users, users.c.id == interviews.c.interviewer_id)
             .where(interviews.c.status == InterviewStatus.SUBMITTED)
         )
-        if position_id is not None:
-            q = q.where(candidates.c.position_id == position_id)
-        if candidate_ids is not None:
-            q = q.where(interviews.c.candidate_id.in_(candidate_ids or [-1]))
-        if statuses is not None:
-            q = q.where(candidates.c.status.in_(list(statuses) or ["-"]))
-        return q
+        return cls._in_scope(q, position_id, candidate_ids, statuses, position_ids, added_from, added_to)
+
+    def iter_report_candidates(self, actor: Actor, *, position_id: int | None = None,
+                               candidate_ids: Iterable[int] | None = None, statuses: Iterable[str] | None = None,
+                               position_ids: Iterable[int] | None = None, added_from: date | None = None,
+                               added_to: date | None = None, batch: int = 2000) -> Iterator[tuple[Candidate, datetime]]:
+        """Every candidate the filters select, interviewed or not, with the date they reached their stage.
+
+        The stage date is when the stage last changed, or when the candidate was added if it never
+        has. By position name, then candidate name; streamed `batch` rows at a time.
+        """
+        require(actor, "interviews.review")
+        require(actor, "candidates.view")
+        stage_date = func.coalesce(candidates.c.status_changed_at, candidates.c.created_at).label("stage_date")
+        q = self._in_scope(candidate_query().add_columns(stage_date), position_id, candidate_ids, statuses,
+                           position_ids, added_from, added_to)
+        q = q.order_by(positions.c.name, positions.c.id, candidates.c.name, candidates.c.id)
+        with self.reading() as conn:
+            for r in conn.execution_options(yield_per=batch).execute(q):
+                yield to_candidate(r), r.stage_date
 
     def iter_report_rows(self, actor: Actor, *, position_id: int | None = None,
-                         candidate_ids: list[int] | None = None, statuses: Iterable[str] | None = None,
-                         batch: int = 2000) -> Iterator[ReportAnswer]:
+                         candidate_ids: Iterable[int] | None = None, statuses: Iterable[str] | None = None,
+                         position_ids: Iterable[int] | None = None, added_from: date | None = None,
+                         added_to: date | None = None, batch: int = 2000) -> Iterator[ReportAnswer]:
         """Every answer of the selected submitted interviews with its latest label and review, streamed.
 
         Label fields are None when the answer was never labelled. One query, read `batch` rows
         at a time, so a report's memory stays flat however many candidates it covers.
         """
         require(actor, "interviews.review")
-        ids = select(self._submitted(position_id, candidate_ids, statuses).subquery().c.id)
+        ids = select(self._submitted(position_id, candidate_ids, statuses, position_ids, added_from,
+                                     added_to).subquery().c.id)
         latest = (select(motivation_labels.c.answer_id, func.max(motivation_labels.c.id).label("lid"))
                   .group_by(motivation_labels.c.answer_id).subquery())
         reviewed = (select(label_reviews.c.motivation_label_id, func.max(label_reviews.c.id).label("rid"))

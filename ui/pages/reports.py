@@ -1,29 +1,26 @@
-"""Reports (HR): the Excel workbook for one position, one candidate, or everything within the filters."""
+"""Reports (HR): the Excel workbook for one position, one candidate, or every candidate within the filters."""
+
+from datetime import datetime, timezone
 
 import streamlit as st
 
-from analysis.report import build_report
+from analysis.report import ReportScope, build_report, describe, report_file_name
 from data.records import LIMITS, CANDIDATE_STATUSES
 from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys
 
+ONE_POSITION, ONE_CANDIDATE, FILTERED = "One position", "One candidate", "Everything within the filters"
+
 user, _, store = open_page(__file__)
 
 st.title("Excel reports")
-st.caption("Every report lists submitted interviews only and carries the notice that motivation labels are advisory.")
-positions = {p.id: p for p in store.list_positions()}
-scope = st.radio("Report on", ["One position", "One candidate", "Everything within the filters"], horizontal=True,
-                 key=Keys.REP_SCOPE)
-position_id = candidate_ids = statuses = None
-if scope == "One position":
-    if not positions:
-        st.info("No positions yet.")
-        st.stop()
-    position_id = st.selectbox("Position", list(positions), format_func=lambda i: positions[i].name,
-                               key=Keys.REP_POSITION)
-    label = positions[position_id].name
-elif scope == "One candidate":
+st.caption("The Candidates sheet lists every candidate in scope, interviewed or not; scores, answers and ratings "
+           "come from submitted interviews only. Every report carries the notice that motivation labels are advisory.")
+positions = {p.id: p.name for p in store.list_positions()}
+scope_kind = st.radio("Report on", [ONE_POSITION, ONE_CANDIDATE, FILTERED], horizontal=True, key=Keys.REP_SCOPE)
+names: dict[int, str] = {}
+if scope_kind == ONE_CANDIDATE:
     search = st.text_input("Find the candidate (name or email)", key=Keys.REP_SEARCH, max_chars=LIMITS["search"])
     found = {c.id: c for c in store.list_candidates(user, search=search, limit=50)}
     if not found:
@@ -31,22 +28,39 @@ elif scope == "One candidate":
         st.stop()
     cid = st.selectbox("Candidate", list(found), key=Keys.REP_CANDIDATE,
                        format_func=lambda i: f"{found[i].name} · {found[i].position_name}")
-    candidate_ids, label = [cid], found[cid].name
+    scope, names = ReportScope(candidate_ids=(cid,)), {cid: found[cid].name}
 else:
-    statuses = st.multiselect("Candidate status", CANDIDATE_STATUSES, default=list(CANDIDATE_STATUSES),
-                              key=Keys.REP_STATUS)
-    label = f"all candidates with status {', '.join(statuses) or 'none'}"
+    if not positions:
+        st.info("No positions yet.")
+        st.stop()
+    if scope_kind == ONE_POSITION:
+        chosen = (st.selectbox("Position", list(positions), format_func=positions.get, key=Keys.REP_POSITION),)
+    else:
+        chosen = tuple(st.multiselect("Positions", list(positions), format_func=positions.get,
+                                      key=Keys.REP_POSITIONS, placeholder="every position")) or None
+    f1, f2 = st.columns(2)
+    stages = f1.multiselect("Stage", CANDIDATE_STATUSES, default=list(CANDIDATE_STATUSES), key=Keys.REP_STATUS)
+    added = f2.date_input("Added between", value=(), key=Keys.REP_ADDED, format="YYYY-MM-DD",
+                          help="Leave empty for any day.")
+    added = tuple(added) if isinstance(added, (tuple, list)) else (added,)
+    scope = ReportScope(position_ids=chosen, stages=tuple(stages),
+                        added_from=added[0] if added else None, added_to=added[1] if len(added) > 1 else None)
+
+label = describe(scope, positions, names)
+file_name = report_file_name(scope, positions, datetime.now(timezone.utc).date())
 
 
 def _workbook() -> bytes:
     """Built when the button is clicked, so the export is logged when it happens and no workbook is kept."""
-    data = build_report(store, user, position_id=position_id, candidate_ids=candidate_ids, statuses=statuses,
-                        filters=label)
-    store.record_export(user, "report", scope=scope, position_id=position_id, candidate_ids=candidate_ids,
-                        statuses=statuses)
+    data = build_report(store, user, scope)
+    store.record_export(user, "report", scope=scope_kind, file=file_name, position_ids=scope.position_ids,
+                        candidate_ids=scope.candidate_ids, statuses=scope.stages,
+                        added_from=str(scope.added_from or ""), added_to=str(scope.added_to or ""))
     return data
 
 
-st.download_button(f"Download the report: {md_escape(label)}", _workbook, file_name="motive-report.xlsx",
-                   key=Keys.REP_DOWNLOAD, type="primary",
+# The button's key is the scope's file name: a button made for another scope never stands in for this one.
+st.download_button(f"Download the report: {md_escape(label)}", _workbook, file_name=file_name,
+                   key=Keys.rep_download(file_name), type="primary",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+st.caption(f"Saved as {md_escape(file_name)}")
