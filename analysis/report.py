@@ -21,7 +21,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -64,6 +64,7 @@ class ReportScope:
     stages: tuple[str, ...] | None = None
     added_from: date | None = None  # whole days on the date a candidate was added, both ends included
     added_to: date | None = None
+    all_stages: tuple[str, ...] = CANDIDATE_STATUSES  # the team's stage keys (Settings.stages.keys)
 
     def selection(self) -> dict[str, Any]:
         """The store's keyword arguments for this scope (the store calls a stage a status).
@@ -77,7 +78,7 @@ class ReportScope:
 
     @property
     def every_stage(self) -> bool:
-        return self.stages is None or set(CANDIDATE_STATUSES) <= set(self.stages)
+        return self.stages is None or set(self.all_stages) <= set(self.stages)
 
 
 def describe(scope: ReportScope, positions: Mapping[int, str], candidates: Mapping[int, str]) -> str:
@@ -358,6 +359,9 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
         spans = scope.position_ids is None or len(scope.position_ids) > 1
     scores = (score_by_position(data, kits, store.candidate_positions(actor, _interviewed(data)), position_names)
               if spans else score(data, kits))
+    stages = store.settings.stages
+    if len(scores):
+        scores = scores.assign(status=scores["status"].map(stages.name))  # the names a person reads, not keys
     wb = Workbook(write_only=True)
     taken: set[str] = set()
 
@@ -368,7 +372,7 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
     f = frames(data, kits)
     scored = {int(row.candidate_id): row for row in scores.itertuples()}
     candidates = SheetWriter(wb, "Candidates", taken, CANDIDATES)
-    candidates.write_all(CandidateLine(c, stage_date, scored.get(c.id))
+    candidates.write_all(CandidateLine(replace(c, status=stages.name(c.status)), stage_date, scored.get(c.id))
                          for c, stage_date in store.iter_report_candidates(actor, **selection))
     candidates.finish()
 
@@ -487,8 +491,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.report")
     parser = argparse.ArgumentParser(prog=prog, description="Write HR's Excel report.")
     parser.add_argument("--out", help="the .xlsx file to write (default: a name that says the scope, here)")
     parser.add_argument("--position", help="only this position (by name)")
-    parser.add_argument("--stage", action="append", choices=CANDIDATE_STATUSES,
-                        help="only candidates at this stage (repeat for several)")
+    parser.add_argument("--stage", action="append", metavar="KEY",
+                        help="only candidates at this stage, by key, e.g. hired (repeat for several)")
     parser.add_argument("--added-from", type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="only candidates added on or after this day")
     parser.add_argument("--added-to", type=date.fromisoformat, metavar="YYYY-MM-DD",
@@ -498,6 +502,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.report")
     def run() -> None:
         store = open_store()
         positions = store.list_positions()
+        keys = store.settings.stages.keys
+        unknown = [k for k in args.stage or () if k not in keys]
+        if unknown:
+            raise StoreError(f"No stage {unknown[0]!r}. Stages: {', '.join(keys)}")
         position_ids = None
         if args.position:
             match = [p for p in positions if p.name.lower() == args.position.strip().lower()]
@@ -506,7 +514,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.report")
                 raise StoreError(f"No position named {args.position!r}. Positions: {names}")
             position_ids = (match[0].id,)
         scope = ReportScope(position_ids=position_ids, stages=tuple(args.stage) if args.stage else None,
-                            added_from=args.added_from, added_to=args.added_to)
+                            added_from=args.added_from, added_to=args.added_to, all_stages=keys)
         out = args.out or report_file_name(scope, {p.id: p.name for p in positions}, datetime.now(timezone.utc).date())
         data = build_report(store, COMMAND_LINE, scope)
         with open(out, "wb") as fh:

@@ -5,14 +5,14 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from analysis.report import ReportScope, build_report, describe, report_file_name
-from data.records import LIMITS, CANDIDATE_STATUSES
+from data.records import LIMITS
 from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys
 
 ONE_POSITION, ONE_CANDIDATE, FILTERED = "One position", "One candidate", "Everything within the filters"
 
-user, _, store = open_page(__file__)
+user, config, store = open_page(__file__)
 
 st.title("Excel reports")
 st.caption("The Candidates sheet lists every candidate in scope, interviewed or not; scores, answers and ratings "
@@ -39,11 +39,12 @@ else:
         chosen = tuple(st.multiselect("Positions", list(positions), format_func=positions.get,
                                       key=Keys.REP_POSITIONS, placeholder="every position")) or None
     f1, f2 = st.columns(2)
-    stages = f1.multiselect("Stage", CANDIDATE_STATUSES, default=list(CANDIDATE_STATUSES), key=Keys.REP_STATUS)
+    every = config.stages.keys
+    stages = f1.multiselect("Stage", every, default=list(every), format_func=config.stages.name, key=Keys.REP_STATUS)
     added = f2.date_input("Added between", value=(), key=Keys.REP_ADDED, format="YYYY-MM-DD",
                           help="Leave empty for any day.")
     added = tuple(added) if isinstance(added, (tuple, list)) else (added,)
-    scope = ReportScope(position_ids=chosen, stages=tuple(stages),
+    scope = ReportScope(position_ids=chosen, stages=tuple(stages), all_stages=every,
                         added_from=added[0] if added else None, added_to=added[1] if len(added) > 1 else None)
 
 label = describe(scope, positions, names)
