@@ -99,6 +99,8 @@ class Keys:
     CMP_INTERVIEWER = "compare.interviewer"
     CMP_DATES = "compare.dates"
     CMP_PICK = "compare.pick"
+    CMP_RESET = "compare.reset"
+    CMP_FILTERS_OF = "compare.filters_of"  # the position the filters were drawn for: another one resets them
 
     # interview page
     IV_QUESTION = "interview.question"
