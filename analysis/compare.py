@@ -59,7 +59,7 @@ def evidence_quotes(store: Store, actor: User, candidates: dict[int, str], kit: 
 
     Only submitted interviews are read. Text stays text: the page shows it in a table.
     """
-    rows = {q.id: {"question": f"Q{n}. {q.title}"} for n, q in enumerate(kit.questions, 1)}
+    rows = {q.id: {"Question": f"Q{n}. {q.title}"} for n, q in enumerate(kit.questions, 1)}
     for cid, name in candidates.items():
         for iv in store.list_interviews(actor, mine=False, status="submitted", candidate_id=cid):
             sheet = store.sheet(actor, iv.id)
@@ -74,4 +74,4 @@ def evidence_quotes(store: Store, actor: User, candidates: dict[int, str], kit: 
                     said = said[:QUOTE_CHARS] + "…"
                 piece = f"{iv.interviewer_name} {tag} {said}" if said else f"{iv.interviewer_name} (no answer)"
                 rows[qid][name] = (rows[qid].get(name, "") + "\n" + piece).strip()
-    return pd.DataFrame(list(rows.values())).set_index("question")
+    return pd.DataFrame(list(rows.values())).set_index("Question")

@@ -110,7 +110,8 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
     )
     names = f.interviews.drop_duplicates(["candidate_id", "interviewer"]).sort_values("interviewer")
     base["interviewers"] = names.groupby("candidate_id")["interviewer"].agg(", ".join)
-    pooled = f.ratings.assign(ws=f.ratings["score"] * f.ratings["weight"]).groupby("candidate_id")[["ws", "weight"]].sum()
+    weighted = f.ratings.assign(ws=f.ratings["score"] * f.ratings["weight"])
+    pooled = weighted.groupby("candidate_id")[["ws", "weight"]].sum()
     base["rating"] = pooled["ws"] / pooled["weight"]
     by = interviewer_overalls(f).groupby("candidate_id")["overall"]
     base["spread"] = by.max() - by.min()
