@@ -91,10 +91,12 @@ def coverage(f: Frames, kits: dict[int, Rubric]) -> pd.DataFrame:
     return out
 
 
-def partial_note(rated: int, questions: int, interviewer: str) -> str:
-    """How a partial interview is flagged to a person."""
-    noun = "question" if questions == 1 else "questions"
-    return f"Partial: {rated} of {questions} {noun} rated ({interviewer})"
+def partial_notes(partial: pd.DataFrame) -> pd.Series:
+    """How each partial interview (rows of `coverage`) is flagged: "Partial: 1 of 8 questions rated (olga)"."""
+    questions = partial["questions"].astype(int)
+    noun = np.where(questions == 1, " question", " questions")
+    return ("Partial: " + partial["rated"].astype(str) + " of " + questions.astype(str) + noun + " rated ("
+            + partial["interviewer"] + ")")
 
 
 def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
@@ -117,7 +119,7 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
     base["spread"] = by.max() - by.min()
     cov = coverage(f, kits)
     part = cov[cov["partial"]].sort_values(["candidate_id", "interviewer"])
-    notes = part.apply(lambda r: partial_note(r["rated"], int(r["questions"]), r["interviewer"]), axis=1)
+    notes = partial_notes(part)
     base["n_partial"] = part.groupby("candidate_id").size().reindex(base.index).fillna(0).astype(int)
     base["partial"] = (notes.groupby(part["candidate_id"]).agg("; ".join) if len(part) else pd.Series(dtype=str)
                        ).reindex(base.index).fillna("")
