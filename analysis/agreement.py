@@ -13,6 +13,13 @@ same people), so each statistic is the form that allows that:
 A statistic that is undefined (fewer than two candidates with two ratings, or no
 variation at all, where chance agreement is 1) is returned as None, never as a
 misleading 0 or 1.
+
+Each statistic has a plain-language reading for the people who act on it. Kappas are
+read in Landis and Koch's bands (1977; each band includes its upper edge: <= 0 no better
+than chance, <= 0.20 slight, <= 0.40 fair, <= 0.60 moderate, <= 0.80 substantial, above
+that almost perfect); the ICC in Koo and Li's (2016; each band includes its lower edge:
+below 0.50 poor, below 0.75 moderate, below 0.90 good, 0.90 and above excellent); a
+rater's offset in points, to one decimal.
 """
 
 from __future__ import annotations
@@ -20,6 +27,48 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Hashable, Iterable, Mapping, Sequence
+
+
+# (upper edge, reading): "{s}" is who agrees, "{w}" with whom ("" for a panel agreeing among itself).
+KAPPA_READINGS = (
+    (0.0, "{s} agrees{w} no more than chance would"),
+    (0.20, "{s} barely agrees{w}"),
+    (0.40, "{s} agrees{w} a little"),
+    (0.60, "{s} partly agrees{w}"),
+    (0.80, "{s} mostly agrees{w}"),
+    (float("inf"), "{s} almost always agrees{w}"),
+)
+# (lower edge, reading), highest first.
+ICC_READINGS = (
+    (0.90, "interviewers rate the same candidate almost alike"),
+    (0.75, "interviewers' ratings of the same candidate mostly agree"),
+    (0.50, "interviewers' ratings of the same candidate partly agree"),
+    (float("-inf"), "interviewers rate the same candidate quite differently"),
+)
+TOO_FEW = "too little to go on yet (too few panels, or every answer the same)"
+
+
+def kappa_reading(kappa: float | None, subject: str = "the panel", with_: str = "") -> str:
+    """A kappa in words, e.g. "the panel mostly agrees"; `with_` names the other side ("the interviewers")."""
+    if kappa is None:
+        return TOO_FEW
+    template = next(text for edge, text in KAPPA_READINGS if kappa <= edge)
+    return template.format(s=subject, w=f" with {with_}" if with_ else "")
+
+
+def icc_reading(icc: float | None) -> str:
+    """An ICC(1) of overall ratings in words."""
+    if icc is None:
+        return TOO_FEW
+    return next(text for edge, text in ICC_READINGS if icc >= edge)
+
+
+def offset_reading(offset: float, subject: str = "this interviewer") -> str:
+    """A rater's calibration offset in words, e.g. "this interviewer rates 0.6 points above their panels"."""
+    points = f"{abs(offset):.1f}"
+    if points == "0.0":
+        return f"{subject} rates in line with their panels"
+    return f"{subject} rates {points} points {'above' if offset > 0 else 'below'} their panels"
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:

@@ -4,7 +4,13 @@ Formulas (all from *submitted* interviews):
 
 * **Interviewer's overall** = the kit-weighted mean of that interviewer's 1-5 question
   ratings (unrated questions are left out, not counted as zero).
-* **Rating** = the mean of the interviewers' overalls; **spread** = highest minus lowest.
+* **Rating** = the kit-weighted mean of *every* rating the candidate received, pooled over
+  the interviews: each rating counts once, at its question's weight. An interview that
+  rated 1 question of 8 therefore weighs an eighth of a full one, not as much (which a
+  mean of the interviewers' overalls would give it). **Spread** = highest minus lowest
+  interviewer's overall.
+* **Partial** = a submitted interview that rated fewer than all of its kit's questions;
+  the candidate's row names each one ("Partial: 1 of 8 questions rated (olga)").
 * **Per principle** = the mean of all ratings of the questions that probe it.
 * **Motivation profile** = shares of intrinsic / extrinsic / mixed / unclear among the
   candidate's labelled answers, using the interviewer's confirmed or overridden label
@@ -75,22 +81,48 @@ def interviewer_overalls(f: Frames) -> pd.DataFrame:
     return g[["interview_id", "candidate_id", "interviewer", "overall"]]
 
 
+def coverage(f: Frames, kits: dict[int, Rubric]) -> pd.DataFrame:
+    """One row per submitted interview: how many of its kit's questions it rated, and whether that is all."""
+    iv = f.interviews[["interview_id", "candidate_id", "interviewer", "kit_version_id"]]
+    rated = f.ratings.groupby("interview_id")["question_id"].nunique()
+    out = iv.assign(rated=iv["interview_id"].map(rated).fillna(0).astype(int),
+                    questions=iv["kit_version_id"].map({k: len(kit.questions) for k, kit in kits.items()}))
+    out["partial"] = out["questions"].notna() & (out["rated"] < out["questions"])
+    return out
+
+
+def partial_notes(partial: pd.DataFrame) -> pd.Series:
+    """How each partial interview (rows of `coverage`) is flagged: "Partial: 1 of 8 questions rated (olga)"."""
+    questions = partial["questions"].astype(int)
+    noun = np.where(questions == 1, " question", " questions")
+    return ("Partial: " + partial["rated"].astype(str) + " of " + questions.astype(str) + noun + " rated ("
+            + partial["interviewer"] + ")")
+
+
 def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
     """One row per candidate with at least one submitted interview, best ranking score first."""
     f = frames(data, kits)
     if f.interviews.empty:
         return pd.DataFrame(columns=["candidate_id", "name", "status", "n_interviewers", "rating", "spread",
-                                     "autonomy", "composite", "ranking_score", "single_interviewer"])
+                                     "autonomy", "composite", "ranking_score", "single_interviewer",
+                                     "n_partial", "partial"])
     base = f.interviews.groupby("candidate_id").agg(
         name=("name", "first"), status=("status", "first"), n_interviewers=("interviewer", "nunique"),
         last_submitted=("submitted_at", "max"),
     )
     names = f.interviews.drop_duplicates(["candidate_id", "interviewer"]).sort_values("interviewer")
     base["interviewers"] = names.groupby("candidate_id")["interviewer"].agg(", ".join)
-    ov = interviewer_overalls(f)
-    by = ov.groupby("candidate_id")["overall"]
-    base["rating"] = by.mean()
+    weighted = f.ratings.assign(ws=f.ratings["score"] * f.ratings["weight"])
+    pooled = weighted.groupby("candidate_id")[["ws", "weight"]].sum()
+    base["rating"] = pooled["ws"] / pooled["weight"]
+    by = interviewer_overalls(f).groupby("candidate_id")["overall"]
     base["spread"] = by.max() - by.min()
+    cov = coverage(f, kits)
+    part = cov[cov["partial"]].sort_values(["candidate_id", "interviewer"])
+    notes = partial_notes(part)
+    base["n_partial"] = part.groupby("candidate_id").size().reindex(base.index).fillna(0).astype(int)
+    base["partial"] = (notes.groupby(part["candidate_id"]).agg("; ".join) if len(part) else pd.Series(dtype=str)
+                       ).reindex(base.index).fillna("")
 
     if not f.ratings.empty:
         per_q = f.ratings.merge(f.principles, on=["kit_version_id", "question_id"])

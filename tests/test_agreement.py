@@ -2,7 +2,8 @@
 
 import pytest
 
-from analysis.agreement import calibration, cohen_kappa, fleiss_kappa, icc1, pairwise_cohen
+from analysis.agreement import (TOO_FEW, calibration, cohen_kappa, fleiss_kappa, icc1, icc_reading,
+                                kappa_reading, offset_reading, pairwise_cohen)
 
 
 def test_cohen_kappa_by_hand():
@@ -60,3 +61,49 @@ def test_pairwise_cohen_uses_only_shared_candidates():
     pairs = pairwise_cohen(ratings)
     assert pairs[("a", "b")] == (pytest.approx(1.0), 2)
     assert ("a", "c") not in pairs  # one shared candidate is too few
+
+
+@pytest.mark.parametrize(("kappa", "reading"), [
+    (-0.3, "the panel agrees no more than chance would"), (0.0, "the panel agrees no more than chance would"),
+    (0.01, "the panel barely agrees"), (0.20, "the panel barely agrees"),
+    (0.21, "the panel agrees a little"), (0.40, "the panel agrees a little"),
+    (0.41, "the panel partly agrees"), (0.60, "the panel partly agrees"),
+    (0.61, "the panel mostly agrees"), (0.80, "the panel mostly agrees"),
+    (0.81, "the panel almost always agrees"), (1.0, "the panel almost always agrees"),
+])
+def test_a_kappa_reads_in_landis_and_koch_bands_each_with_its_upper_edge(kappa, reading):
+    assert kappa_reading(kappa) == reading
+
+
+def test_a_kappa_reading_names_who_agrees_with_whom():
+    assert kappa_reading(0.7, "the model", "the interviewers") == "the model mostly agrees with the interviewers"
+    assert kappa_reading(-0.1, "the pair") == "the pair agrees no more than chance would"
+
+
+@pytest.mark.parametrize(("icc", "reading"), [
+    (-0.2, "interviewers rate the same candidate quite differently"),
+    (0.49, "interviewers rate the same candidate quite differently"),
+    (0.50, "interviewers' ratings of the same candidate partly agree"),
+    (0.74, "interviewers' ratings of the same candidate partly agree"),
+    (0.75, "interviewers' ratings of the same candidate mostly agree"),
+    (0.89, "interviewers' ratings of the same candidate mostly agree"),
+    (0.90, "interviewers rate the same candidate almost alike"),
+    (1.0, "interviewers rate the same candidate almost alike"),
+])
+def test_an_icc_reads_in_koo_and_li_bands_each_with_its_lower_edge(icc, reading):
+    assert icc_reading(icc) == reading
+
+
+def test_an_undefined_statistic_reads_as_too_little_to_go_on_never_as_a_band():
+    assert kappa_reading(None) == icc_reading(None) == TOO_FEW
+
+
+@pytest.mark.parametrize(("offset", "reading"), [
+    (0.6, "this interviewer rates 0.6 points above their panels"),
+    (-1.75, "this interviewer rates 1.8 points below their panels"),
+    (0.04, "this interviewer rates in line with their panels"),
+    (-0.04, "this interviewer rates in line with their panels"),
+    (0.06, "this interviewer rates 0.1 points above their panels"),
+])
+def test_a_raters_offset_reads_in_points_above_or_below_their_panels(offset, reading):
+    assert offset_reading(offset) == reading

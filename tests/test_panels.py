@@ -1,5 +1,7 @@
 """Panels in the store and on the pages: who sees whose ratings, and the compare page."""
 
+import json
+
 import pytest
 
 from analysis.labelling import label_answer
@@ -47,6 +49,9 @@ def test_interview_page_shows_the_panel_after_submission(store, admin, interview
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns) == ["question", "you", "olga"] and table["olga"].tolist()[0] == 2
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert (config["question"]["label"], config["you"]["label"]) == ("Question", "You")
+    assert config["olga"]["type_config"]["format"] == "%d"
     assert any("Spoke over the customer" in t.value for t in at.text)
 
 

@@ -35,12 +35,31 @@ def row(scores, cid):
     return scores.set_index("candidate_id").loc[cid]
 
 
-def test_overall_is_the_mean_of_each_interviewers_weighted_mean(panel):
+def test_a_candidates_rating_counts_each_rating_once_at_its_questions_weight(panel):
     s = score(*panel)
     ann = row(s, 1)
-    # A: (2*4 + 1*1) / 3 = 3; B: q2 unrated, so 5; mean 4, spread 2
-    assert ann["rating"] == pytest.approx(4.0) and ann["spread"] == pytest.approx(2.0)
+    # ratings 4 (q1, weight 2), 1 (q2, weight 1) from A and 5 (q1, weight 2) from B, who left q2 unrated:
+    # (2*4 + 1*1 + 2*5) / (2 + 1 + 2) = 19/5. A mean of the interviewers' overalls would say (3 + 5) / 2 = 4.
+    assert ann["rating"] == pytest.approx(19 / 5)
+    assert ann["spread"] == pytest.approx(2.0)  # still between the interviewers' overalls: 3 and 5
     assert row(s, 2)["rating"] == pytest.approx((2 * 2 + 4) / 3)
+
+
+def test_a_partial_interview_weighs_only_the_questions_it_rated_and_is_flagged():
+    kit = mini_kit(*((f"q{n}", f"Q{n}", ["listen"], None) for n in range(1, 5)), version="1")
+    data = PanelData(((1, 7, "Di", "active", "A", 1, T), (2, 7, "Di", "active", "B", 1, T)),
+                     ((1, "q1", 2), (1, "q2", 2), (1, "q3", 2), (1, "q4", 2), (2, "q1", 5), (2, "q2", None)), (), ())
+    di = score(data, {1: load_kit_text(kit)}).iloc[0]
+    # five ratings, each once: (4*2 + 5) / 5 = 2.6, not (2 + 5) / 2 = 3.5 as if B's one rating were a full interview
+    assert di["rating"] == pytest.approx(2.6)
+    assert di["n_partial"] == 1 and di["partial"] == "Partial: 1 of 4 questions rated (B)"
+
+
+def test_full_interviews_are_not_flagged_partial(panel):
+    s = score(*panel)
+    assert row(s, 1)["partial"] == "Partial: 1 of 2 questions rated (B)" and row(s, 1)["n_partial"] == 1
+    assert (row(s, 2)["partial"], row(s, 2)["n_partial"]) == ("", 0)
+    assert (row(s, 3)["partial"], row(s, 3)["n_partial"]) == ("", 0)
 
 
 def test_principles_average_every_rating_of_the_questions_that_probe_them(panel):
@@ -65,8 +84,8 @@ def test_profile_uses_the_interviewers_label_and_autonomy_runs_minus_one_to_one(
 
 def test_composite_blends_at_most_the_kits_share_of_autonomy(panel):
     s = score(*panel)
-    # 1 + 4 * (0.8 * (4 - 1) / 4 + 0.2 * (1/3 + 1) / 2)
-    assert row(s, 1)["composite"] == pytest.approx(1 + 4 * (0.6 + 0.2 * (4 / 3) / 2))
+    # 1 + 4 * (0.8 * (19/5 - 1) / 4 + 0.2 * (1/3 + 1) / 2)
+    assert row(s, 1)["composite"] == pytest.approx(1 + 4 * (0.8 * (19 / 5 - 1) / 4 + 0.2 * (4 / 3) / 2))
     assert row(s, 2)["composite"] == pytest.approx(row(s, 2)["rating"])  # unlabelled: the rating alone
 
 

@@ -19,9 +19,10 @@ def principles(scores: pd.DataFrame) -> alt.Chart:
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("principle:N", title=None, axis=alt.Axis(labelAngle=-35, labelOverlap=False)),
         xOffset="name:N",
-        y=alt.Y("rating:Q", scale=alt.Scale(domain=[0, 5]), title="mean rating (1-5)"),
-        color=alt.Color("name:N", title="candidate"),
-        tooltip=["name:N", "principle:N", alt.Tooltip("rating:Q", format=".2f")],
+        y=alt.Y("rating:Q", scale=alt.Scale(domain=[0, 5]), title="Mean rating (1-5)"),
+        color=alt.Color("name:N", title="Candidate"),
+        tooltip=[alt.Tooltip("name:N", title="Candidate"), alt.Tooltip("principle:N", title="Principle"),
+                 alt.Tooltip("rating:Q", title="Mean rating", format=".1f")],
     ).properties(height=320)
 
 
@@ -30,10 +31,11 @@ def motivation(scores: pd.DataFrame) -> alt.Chart:
     long = scores[["name", *LABEL_ORDER]].melt(id_vars=["name"], var_name="label", value_name="share").fillna(0)
     return alt.Chart(long).mark_bar().encode(
         y=alt.Y("name:N", title=None),
-        x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share of labelled answers"),
-        color=alt.Color("label:N", scale=alt.Scale(domain=LABEL_ORDER, range=LABEL_HEX), title="stated motive"),
+        x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="Share of labelled answers"),
+        color=alt.Color("label:N", scale=alt.Scale(domain=LABEL_ORDER, range=LABEL_HEX), title="Stated motive"),
         order=alt.Order("label_order:Q"),
-        tooltip=["name:N", "label:N", alt.Tooltip("share:Q", format=".0%")],
+        tooltip=[alt.Tooltip("name:N", title="Candidate"), alt.Tooltip("label:N", title="Stated motive"),
+                 alt.Tooltip("share:Q", title="Share", format=".0%")],
     ).transform_calculate(
         label_order=f"indexof({LABEL_ORDER}, datum.label)"
     ).properties(height=40 + 30 * scores["name"].nunique())

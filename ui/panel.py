@@ -28,7 +28,11 @@ def render(store: Store, user: User, iv: Interview, kit: Rubric) -> None:
             for sheet in others:
                 row[sheet.interview.interviewer_name] = sheet.ratings.get(q.id)
             rows.append(row)
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+            "question": st.column_config.TextColumn("Question"),
+            "you": st.column_config.NumberColumn("You", format="%d"),
+            **{name: st.column_config.NumberColumn(format="%d") for name in rows[0]
+               if name not in ("question", "you")}})
         for sheet in others:
             rec = RECOMMENDATION_LABELS.get(sheet.recommendation or "", "no recommendation")
             st.text(f"{sheet.interview.interviewer_name}: {rec}. {sheet.recommendation_note}".strip())

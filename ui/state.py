@@ -121,6 +121,8 @@ class Keys:
     CMP_INTERVIEWER = "compare.interviewer"
     CMP_DATES = "compare.dates"
     CMP_PICK = "compare.pick"
+    CMP_RESET = "compare.reset"
+    CMP_FILTERS_OF = "compare.filters_of"  # the position the filters were drawn for: another one resets them
 
     # candidate page: containers, named so the print layout (ui/print.css) can find them by class (st-key-...)
     CAN_SCREEN_ONLY = "candidate-screen-only"
