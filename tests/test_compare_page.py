@@ -46,7 +46,7 @@ def test_a_recruiter_switching_position_sees_every_candidate_of_the_new_one(stor
     assert "Showing 3 of 3 candidates; none hidden by the filters." in captions(at)
     today = date.today()  # B's own range: its interviews were all submitted today
     assert at.date_input(key=Keys.CMP_DATES).value == (today, today)
-    assert at.multiselect(key=Keys.CMP_STATUS).value == ["active"]
+    assert at.multiselect(key=Keys.CMP_STATUS).value == ["new"]
     assert at.multiselect(key=Keys.CMP_INTERVIEWER).value == []
 
 
@@ -59,13 +59,13 @@ def test_a_recruiter_is_told_how_many_the_filters_hide_and_can_show_them_all_aga
     at.selectbox(key=Keys.CMP_POSITION).set_value(a.id).run()
     assert "Showing 2 of 2 candidates; none hidden by the filters." in captions(at)
     assert Keys.CMP_RESET not in [b.key for b in at.button]  # nothing hidden, nothing to reset
-    at.multiselect(key=Keys.CMP_STATUS).set_value(["active"]).run()
+    at.multiselect(key=Keys.CMP_STATUS).set_value(["new"]).run()
     assert list(at.dataframe[0].value["name"]) == ["Ann"]
     assert "Showing 1 of 2 candidates; 1 hidden by the filters." in captions(at)
     at.button(key=Keys.CMP_RESET).click().run()
     assert not at.exception
     assert sorted(at.dataframe[0].value["name"]) == ["Ann", "Bo"]
-    assert at.multiselect(key=Keys.CMP_STATUS).value == ["active", "rejected"]
+    assert at.multiselect(key=Keys.CMP_STATUS).value == ["new", "rejected"]
 
 
 def test_when_no_candidate_matches_the_page_says_so_and_draws_no_empty_ranking(store, recruiter, two_positions):
@@ -135,6 +135,6 @@ def test_a_picked_candidate_the_filters_then_hide_leaves_the_side_by_side_withou
     at.selectbox(key=Keys.CMP_POSITION).set_value(a.id).run()
     at.multiselect(key=Keys.CMP_PICK).set_value([ids["Ann"], ids["Bo"]]).run()
     assert not at.exception and len(at.get("vega_lite_chart")) == 2
-    at.multiselect(key=Keys.CMP_STATUS).set_value(["active"]).run()
+    at.multiselect(key=Keys.CMP_STATUS).set_value(["new"]).run()
     assert not at.exception
     assert at.multiselect(key=Keys.CMP_PICK).value == [ids["Ann"]]

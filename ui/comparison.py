@@ -11,7 +11,8 @@ import streamlit as st
 
 from analysis.agreement import icc_reading, kappa_reading, offset_reading
 from analysis.compare import Filters, filtered, shown_sentence, stage_options
-from data.records import CANDIDATE_STATUSES, RECOMMENDATION_LABELS, RECOMMENDATIONS
+from data.records import RECOMMENDATION_LABELS, RECOMMENDATIONS
+from data.stages import Stages
 from ui import state
 from ui.state import Keys
 
@@ -55,12 +56,13 @@ def follow_position(position_id: int) -> None:
         state.put(Keys.CMP_FILTERS_OF, position_id)
 
 
-def filters(scores: pd.DataFrame) -> Filters:
+def filters(scores: pd.DataFrame, team: Stages) -> Filters:
     """The three filters, each defaulting to everything this position's candidates have."""
     f1, f2, f3 = st.columns(3)
-    options = stage_options(scores, CANDIDATE_STATUSES)
+    options = stage_options(scores, team.keys)
     present = set(scores["status"])
-    stages = f1.multiselect("Stage", options, default=[s for s in options if s in present], key=Keys.CMP_STATUS)
+    stages = f1.multiselect("Stage", options, default=[s for s in options if s in present], format_func=team.name,
+                            key=Keys.CMP_STATUS)
     people = sorted({p for names in scores["interviewers"] for p in names.split(", ")})
     who = f2.multiselect("Interviewed by", people, key=Keys.CMP_INTERVIEWER, placeholder="anyone")
     first, last = scores["last_submitted"].min().date(), scores["last_submitted"].max().date()
@@ -69,16 +71,17 @@ def filters(scores: pd.DataFrame) -> Filters:
     return Filters(tuple(stages), tuple(who), tuple(days) if whole else None)
 
 
-def ranking(scores: pd.DataFrame) -> pd.DataFrame:
+def ranking(scores: pd.DataFrame, team: Stages) -> pd.DataFrame:
     """Filters, what they hide, and the table of what they keep; returns the rows shown."""
-    shown = filtered(scores, filters(scores))
+    shown = filtered(scores, filters(scores, team))
     sentence = shown_sentence(len(shown), len(scores))
     (st.warning if shown.empty else st.caption)(sentence)
     if len(shown) < len(scores):
         st.button("Show every candidate", key=Keys.CMP_RESET, on_click=reset_filters)
     if shown.empty:
         return shown
-    table = shown.assign(certainty=shown["single_interviewer"].map({True: "1 interviewer only", False: ""}))
+    table = shown.assign(certainty=shown["single_interviewer"].map({True: "1 interviewer only", False: ""}),
+                         status=shown["status"].map(team.name))
     st.dataframe(table[list(RANKING)], hide_index=True, width="stretch", column_config=RANKING)
     partial = int(shown["n_partial"].sum())
     if partial:

@@ -10,7 +10,7 @@ from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys
 
-user, _, store = open_page(__file__)
+user, config, store = open_page(__file__)
 
 st.title("Compare candidates")
 positions = {p.id: p for p in store.list_positions()}
@@ -26,7 +26,7 @@ if scores.empty:
     st.info("No submitted interviews for this position yet.")
     st.stop()
 
-shown = comparison.ranking(scores)
+shown = comparison.ranking(scores, config.stages)
 pick = st.multiselect("Compare side by side (2 to 4)", list(shown["candidate_id"]), max_selections=4,
                       format_func=dict(zip(shown["candidate_id"], shown["name"])).get, key=Keys.CMP_PICK,
                       disabled=shown.empty)
