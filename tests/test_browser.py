@@ -461,7 +461,7 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_a_recruiter_reads_a_full_scorecard_on_the_candidate_page(live, store, kit, model):
+def test_a_recruiter_reads_a_full_scorecard_and_moves_the_candidate_to_hired_with_a_reason(live, store, kit, model):
     from analysis.labelling import label_answer
     from data.fields import ANSWER_FIELDS
     from tests.builders import submitted_interview
@@ -505,3 +505,24 @@ def test_a_recruiter_reads_a_full_scorecard_on_the_candidate_page(live, store, k
         # Ivan's card under the header, then Olga's from a fresh page: at least three sheets of paper.
         assert pdf.startswith(b"%PDF") and _pdf_pages(pdf) >= 3, _pdf_pages(pdf)
         _shot(page, "candidate-print.png")
+
+        # Having read the scorecards, the recruiter records the decision beside them.
+        page.emulate_media(media="screen")
+        expect(page.get_by_text("New since", exact=False).first).to_be_visible()
+        page.get_by_role("combobox", name="Move to").click()
+        page.get_by_role("option", name="Hired", exact=True).click()
+        move = page.get_by_role("button", name="Move to Hired")
+        expect(move).to_be_disabled()  # the rerun has drawn hiring's reasons; none chosen yet
+        page.get_by_role("combobox", name="Reason").click()
+        page.get_by_role("option", name="Accepted the offer", exact=True).click()
+        expect(move).to_be_enabled()
+        move.click()
+        expect(page.get_by_text("Moved Maya Okafor to Hired.", exact=True)).to_be_visible()
+        expect(page.get_by_text("Hired since", exact=False).first).to_be_visible()
+        rory = store.find_user("rory")
+        assert store.get_candidate(rory, candidate_id).status == "hired"
+        [move] = store.stage_history(rory, candidate_id)
+        assert (move.from_stage, move.to_stage, move.reason, move.mover) == ("new", "hired", "Accepted the offer", "rory")
+        expect(page.get_by_role("combobox", name="Move to")).to_have_count(1)
+        page.wait_for_timeout(1000)  # the history table paints on a canvas
+        _shot(page, "candidate-hired.png")

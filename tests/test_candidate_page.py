@@ -142,12 +142,16 @@ def test_candidates_and_compare_link_to_the_candidate_page(store, admin, recruit
 
 def test_a_recruiter_moves_the_candidate_to_hired_and_reads_the_history(store, recruiter, candidate):
     at = open_candidate(store, recruiter, candidate.id)
-    at.selectbox(key=f"{Keys.MOVE_STAGE}.{candidate.id}").set_value("offer").run()
-    at.selectbox(key=f"{Keys.MOVE_REASON}.{candidate.id}.offer").set_value("Strong interviews").run()
+    here = Keys.stage_move(candidate.id, "new")
+    at.selectbox(key=f"{here}.stage").set_value("offer").run()
+    at.selectbox(key=f"{here}.reason.offer").set_value("Strong interviews").run()
     at.button(key=f"{Keys.MOVE_SUBMIT}.{candidate.id}").click().run()
-    at.selectbox(key=f"{Keys.MOVE_STAGE}.{candidate.id}").set_value("hired").run()
-    at.selectbox(key=f"{Keys.MOVE_REASON}.{candidate.id}.hired").set_value("Other").run()
-    at.text_input(key=f"{Keys.MOVE_NOTE}.{candidate.id}").input("Started early: [link](http://evil.example)").run()
+    here = Keys.stage_move(candidate.id, "offer")
+    assert at.selectbox(key=f"{here}.stage").value is None  # fresh controls after the move
+    assert "Offer" not in at.selectbox(key=f"{here}.stage").options and "Hired" in at.selectbox(key=f"{here}.stage").options
+    at.selectbox(key=f"{here}.stage").set_value("hired").run()
+    at.selectbox(key=f"{here}.reason.hired").set_value("Other").run()
+    at.text_input(key=f"{here}.note").input("Started early: [link](http://evil.example)").run()
     at.button(key=f"{Keys.MOVE_SUBMIT}.{candidate.id}").click().run()
     assert not at.exception
     assert store.get_candidate(recruiter, candidate.id).status == "hired"

@@ -161,19 +161,20 @@ def stage_panel(store: Store, user: User, candidate: Candidate, stages: Stages) 
             column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     else:
         st.caption(f"No moves yet: in the first stage since they were added on {candidate.created_at:%Y-%m-%d}.")
+    # The controls are keyed by the stage they move from: after a move they come back fresh, never showing
+    # the stage just left behind as a choice already made.
+    here = Keys.stage_move(candidate.id, candidate.status)
     left, mid, right = st.columns([1, 1, 2])
     to = left.selectbox("Move to", [k for k in stages.keys if k != candidate.status], format_func=stages.name,
-                        index=None, key=f"{Keys.MOVE_STAGE}.{candidate.id}", placeholder="Choose a stage")
+                        index=None, key=f"{here}.stage", placeholder="Choose a stage")
     reason = mid.selectbox("Reason", stages.reasons(to) if to else [], index=None,
-                           key=f"{Keys.MOVE_REASON}.{candidate.id}.{to}",
+                           key=f"{here}.reason.{to}",
                            placeholder="Choose a reason" if to else "Choose a stage first")
     note = right.text_input(f"Note ({'required' if reason == OTHER else 'optional'})", max_chars=LIMITS["stage_note"],
-                            key=f"{Keys.MOVE_NOTE}.{candidate.id}")
+                            key=f"{here}.note")
     if st.button("Move" + (f" to {md_escape(stages.name(to))}" if to else ""), disabled=not (to and reason),
                  type="primary", key=f"{Keys.MOVE_SUBMIT}.{candidate.id}"):
         with refusal.shown():
             store.move_candidates(user, [candidate.id], to, reason, note)
             flash(md_escape(f"Moved {candidate.name} to {stages.name(to)}."))
-            reset(f"{Keys.MOVE_STAGE}.{candidate.id}", f"{Keys.MOVE_REASON}.{candidate.id}.{to}",
-                  f"{Keys.MOVE_NOTE}.{candidate.id}")
             st.rerun()

@@ -50,6 +50,11 @@ class Keys:
     CAND_ORDER = "candidates.order"
     CAND_PAGE = "candidates.page"
     CAND_FILTERS_SEEN = "candidates.filters_seen"
+    @staticmethod
+    def stage_move(candidate_id: int, stage: str) -> str:
+        """The candidate page's move controls, for a candidate in a stage."""
+        return f"candidate.move.{candidate_id}.{stage}"
+
     MOVE_WHO = "candidates.move.who"
     MOVE_ALL = "candidates.move.all"
     MOVE_STAGE = "candidates.move.stage"
