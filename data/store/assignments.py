@@ -14,11 +14,11 @@ from typing import Iterable
 from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from data.access import allowed, require
+from data.access import PERMISSIONS, allowed, require
 from data.errors import AccessDenied, ConflictError, NotFoundError, ValidationError
-from data.records import Actor, Assignment
+from data.records import Actor, Assignment, User
 from data.schema import assignments, candidates, interviews, positions, users
-from data.store.base import StoreBase, utcnow
+from data.store.base import StoreBase, to_user, utcnow
 
 
 class AssignmentStore(StoreBase):
@@ -82,6 +82,15 @@ class AssignmentStore(StoreBase):
                 self._audit(conn, actor, "interview.assigned", "candidate", candidate_id, interviewer_id=uid,
                             kit=kit_id)
         return len(new)
+
+    def interviewers(self, actor: Actor) -> list[User]:
+        """The active accounts a recruiter can assign: those whose role conducts interviews, by name."""
+        require(actor, "interviews.assign")
+        roles = [role.value for role in PERMISSIONS["interviews.conduct"]]
+        with self.reading() as conn:
+            rows = conn.execute(select(users).where(users.c.active.is_(True), users.c.role.in_(roles))
+                                .order_by(users.c.username)).all()
+        return [to_user(r) for r in rows]
 
     def unassign(self, actor: Actor, candidate_id: int, interviewer_id: int) -> None:
         """Take an interviewer off a candidate's panel; an interview they started stays theirs.

@@ -231,7 +231,8 @@ class InterviewStore(StoreBase):
             return visible_interview(conn, actor, interview_id)
 
     def list_interviews(
-        self, actor: Actor, *, mine: bool = True, status: str | None = None, candidate_id: int | None = None
+        self, actor: Actor, *, mine: bool = True, status: str | None = None, candidate_id: int | None = None,
+        position_id: int | None = None,
     ) -> list[Interview]:
         q = interview_query()
         if mine:
@@ -242,6 +243,8 @@ class InterviewStore(StoreBase):
             q = q.where(interviews.c.status == status)
         if candidate_id is not None:
             q = q.where(interviews.c.candidate_id == candidate_id)
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
         with self.reading() as conn:
             return [to_interview(r) for r in conn.execute(q.order_by(interviews.c.updated_at.desc()).limit(500))]
 
