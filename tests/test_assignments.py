@@ -201,14 +201,19 @@ def test_starting_again_after_a_withdrawal_resumes_the_same_interview(store, kit
     assert [e.kind for e in store.interview_events(ivan, iid)] == ["withdrawn", "resumed"]
 
 
-def test_a_withdrawn_interview_counts_nowhere(store, recruiter, hr, kit, panel):
+def test_a_withdrawn_interview_counts_nowhere(store, recruiter, hr, kit, model, panel):
+    from analysis.labelling import label_answer
+
     _, cand, ivan, bea = panel
     kept = submitted_interview(store, ivan, cand.id, kit, rating=5, texts={"why": "I care about people."})
     gone = store.start_interview(bea, cand.id, kit)
     for q in kit.questions:
         store.save_rating(bea, gone, q.id, 1)
         store.save_answer_field(bea, gone, q.id, "why", "WITHDRAWN TEXT")
+    label_answer(store, model, bea, gone, kit.questions[0].id)
+    assert "bea" in store.motivation_profile(hr, cand.id)["by_interviewer"]
     store.withdraw_interview(bea, gone, "Interviewed the wrong candidate")
+    assert "bea" not in store.motivation_profile(hr, cand.id)["by_interviewer"]
     data = store.panel_data(hr, position_id=cand.position_id)
     assert [row[0] for row in data.interviews] == [kept]
     assert {r[0] for r in data.ratings} == {kept}
