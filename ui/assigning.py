@@ -17,10 +17,12 @@ from ui.state import Keys, flash, reset
 
 def table(cands: list[Candidate], rows: list[Assignment], kits: dict[str, Rubric], stages: Stages) -> None:
     """Every candidate of the position with each assigned interviewer; a candidate nobody has yet, once."""
-    panel = {c.id: [a for a in rows if a.candidate_id == c.id] for c in cands}
+    panel: dict[int, list[Assignment]] = {}
+    for a in rows:
+        panel.setdefault(a.candidate_id, []).append(a)
     out = []
     for c in cands:
-        for a in panel[c.id] or [None]:
+        for a in panel.get(c.id) or [None]:
             out.append({"Candidate": c.name, "Stage": stages.name(c.status),
                         "Interviewer": a.interviewer_name if a else "(nobody yet)",
                         "Kit": (kits[a.kit_id].label if a.kit_id in kits else a.kit_id or "Interviewer's choice")

@@ -13,6 +13,7 @@ from ui.render import md_escape
 from ui.state import Keys
 
 INTERVIEW_PAGE = "ui/pages/interview.py"
+SUBMITTED_SHOWN = 20  # the queue keeps the still-open ones and the most recently assigned submitted ones
 
 
 def assigned(store: Store, user: User, config: Settings, kits: dict[str, Rubric]) -> set[int]:
@@ -31,9 +32,11 @@ def assigned(store: Store, user: User, config: Settings, kits: dict[str, Rubric]
     if pick_kit and len(kits) > 1:
         kit_id = st.selectbox("Kit for interviews assigned without one", list(kits), key=Keys.HOME_KIT,
                               format_func=lambda k: kits[k].label)
-    for a in queue:
+    done = [a for a in queue if a.interview_status == InterviewStatus.SUBMITTED]
+    shown = [a for a in queue if a.interview_status != InterviewStatus.SUBMITTED] + done[-SUBMITTED_SHOWN:]
+    for a in shown:
         row(store, user, a, kits.get(a.kit_id) if a.kit_id else kits.get(kit_id))
-    return {a.interview_id for a in queue if a.interview_id is not None}
+    return {a.interview_id for a in shown if a.interview_id is not None}
 
 
 def row(store: Store, user: User, a: Assignment, kit: Rubric | None) -> None:
