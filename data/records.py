@@ -198,9 +198,9 @@ class Assignment:
 
 @dataclass(frozen=True)
 class InterviewEvent:
-    """An interview withdrawn, reopened for a correction or submitted again, with who, when and why."""
+    """An interview withdrawn (or resumed), reopened for a correction or submitted again, with who, when and why."""
 
-    kind: str  # withdrawn | reopened | resubmitted
+    kind: str  # withdrawn | resumed | reopened | resubmitted
     reason: str
     actor: str
     at: datetime
@@ -253,7 +253,8 @@ class ReportAnswer(_Texts):
 
 
 HISTORY_REASONS = {"not applied": "not applied: saved over a newer text from another device or tab",
-                   "replaced": "replaced when a conflict was resolved"}
+                   "replaced": "replaced when a conflict was resolved",
+                   "revised": "revised after the interview was reopened for a correction"}
 
 
 @dataclass(frozen=True)

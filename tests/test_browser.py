@@ -526,3 +526,27 @@ def test_a_recruiter_reads_a_full_scorecard_and_moves_the_candidate_to_hired_wit
         expect(page.get_by_role("combobox", name="Move to")).to_have_count(1)
         page.wait_for_timeout(1000)  # the history table paints on a canvas
         _shot(page, "candidate-hired.png")
+
+def test_an_interviewer_sees_their_assigned_queue(db_url, store, admin, kit):
+    recruiter = make_user(store, "rory", "recruiter")
+    interviewer = make_user(store, "ivan", "interviewer")
+    position = store.create_position(recruiter, "Customer support agent")
+    maya = store.add_candidate(recruiter, position.id, "Maya Okafor")
+    theo = store.add_candidate(recruiter, position.id, "Theo Brandt")
+    store.assign_interviewers(recruiter, maya.id, [interviewer.id], kit_id=kit.id)
+    store.assign_interviewers(recruiter, theo.id, [interviewer.id])
+    iid = store.start_interview(interviewer, maya.id, kit)
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_server(env) as url, chromium_page(1200, 1400) as page:
+        page.goto(url)
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text("Assigned to you").wait_for()
+        maya_row = page.locator("[data-testid='stHorizontalBlock']").filter(has_text="Maya Okafor")
+        expect(maya_row.get_by_text("In progress")).to_be_visible()
+        theo_row = page.locator("[data-testid='stHorizontalBlock']").filter(has_text="Theo Brandt")
+        expect(theo_row.get_by_text("Not started")).to_be_visible()
+        expect(theo_row.get_by_role("button", name="Start")).to_be_visible()
+        _shot(page, "assigned-queue.png")
+        maya_row.get_by_role("link", name="Continue").click()
+        page.get_by_text("Interview: Maya Okafor").wait_for()
+        assert f"interview={iid}" in page.url

@@ -56,6 +56,8 @@ def hostile_world(store, admin, interviewer, kit, model):
     store.submit_interview(second, iids[1], accept_gaps=True)
     open_iid = store.start_interview(interviewer, cands[1].id, kit)
     store.save_answer_field(interviewer, open_iid, kit.questions[0].id, "story", HOSTILE[11])
+    for c in cands:  # Home's queue and the Assignments page show every hostile name
+        store.assign_interviewers(admin, c.id, [interviewer.id, second.id])
     return {"position": pos, "candidates": cands, "interviews": iids, "open": open_iid}
 
 
@@ -130,6 +132,7 @@ PAGES = [
     ("admin", "ui/pages/compare.py", {}), ("admin", "ui/pages/reports.py", {}),
     ("admin", "ui/pages/imports.py", {}), ("admin", "ui/pages/users.py", {}), ("admin", "ui/pages/model.py", {}),
     ("admin", "ui/pages/account.py", {}), ("admin", "ui/pages/fairness.py", {}),
+    ("admin", "ui/pages/assignments.py", {}),
     ("admin", "ui/pages/privacy.py", {}), ("admin", "ui/pages/audit.py", {}),
     ("interviewer", "ui/pages/home.py", {}), ("interviewer", "ui/pages/interview.py", {"submitted": True}),
     ("interviewer", "ui/pages/interview.py", {"submitted": False}),

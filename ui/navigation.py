@@ -40,6 +40,8 @@ PAGES = (
     PageSpec("ui/pages/interview.py", "Interview", ":material/record_voice_over:", "interviews.conduct",
              "Interviews", "interview"),
     PageSpec("ui/pages/candidates.py", "Candidates", ":material/group:", "candidates.view", "Hiring", "candidates"),
+    PageSpec("ui/pages/assignments.py", "Assignments", ":material/assignment_ind:", "interviews.assign", "Hiring",
+             "assignments"),
     PageSpec("ui/pages/compare.py", "Compare", ":material/compare_arrows:", "interviews.review", "Hiring", "compare"),
     PageSpec("ui/pages/candidate.py", "Candidate", ":material/person_search:", "interviews.review", "Hiring",
              "candidate", listed=False),

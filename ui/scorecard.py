@@ -14,14 +14,14 @@ from analysis.motivation import MotivationModel
 from analysis.probes import probes_for
 from data.fields import ANSWER_FIELDS
 from data.progress import gaps
-from data.records import (HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, LabelRecord, Scorecard,
-                          Sheet, User)
+from data.records import (HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Interview, LabelRecord,
+                          Scorecard, Sheet, User)
 from data.store import Store
 from rubric import Question, Rubric
 from ui import motive_panel, refusal, saving
 from ui.components import autosave
 from ui.render import md_escape
-from ui.state import Keys
+from ui.state import Keys, flash, reset
 
 
 
@@ -174,3 +174,18 @@ def label_lines(record: LabelRecord) -> None:
         st.text(review.reason)
     else:
         st.caption(f"Confirmed by {md_escape(review.reviewer)} on {review.created_at:%Y-%m-%d}")
+
+def withdraw(store: Store, user: User, iv: Interview) -> None:
+    """The interviewer's way out of an interview started by mistake: kept, marked withdrawn, counted nowhere."""
+    with st.expander("Withdraw this interview"):
+        st.caption("For an interview started by mistake (the wrong candidate, or too early). It is kept, "
+                   "read-only, and counts in no score; starting this candidate again resumes it.")
+        reason = st.text_area("Why you are withdrawing it", key=Keys.IV_WITHDRAW_REASON,
+                              max_chars=LIMITS["interview_reason"])
+        sure = st.checkbox("Yes, withdraw this interview", key=Keys.IV_WITHDRAW_CONFIRM)
+        if st.button("Withdraw this interview", key=Keys.IV_WITHDRAW, disabled=not sure):
+            with refusal.shown():
+                store.withdraw_interview(user, iv.id, reason)
+                reset(Keys.IV_WITHDRAW_REASON, Keys.IV_WITHDRAW_CONFIRM)
+                flash(f"Withdrew your interview of {md_escape(iv.candidate_name)}. It is kept and counts nowhere.")
+                st.switch_page("ui/pages/home.py")

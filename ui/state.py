@@ -120,6 +120,22 @@ class Keys:
     SSO_LOGGED = "sso.logged"
     SSO_REFUSED = "sso.refused"
 
+    # home page: the interviewer's assigned queue
+    HOME_KIT = "home.kit"
+
+    # assignments page
+    ASG_POSITION = "assignments.position"
+    ASG_CANDIDATE = "assignments.candidate"
+    ASG_INTERVIEWERS = "assignments.interviewers"
+    ASG_KIT = "assignments.kit"
+    ASG_SUBMIT = "assignments.submit"
+    ASG_UNASSIGN_PICK = "assignments.unassign_pick"
+    ASG_UNASSIGN = "assignments.unassign"
+    ASG_REOPEN_PICK = "assignments.reopen_pick"
+    ASG_REOPEN_REASON = "assignments.reopen_reason"
+    ASG_REOPEN_CONFIRM = "assignments.reopen_confirm"
+    ASG_REOPEN = "assignments.reopen"
+
     # compare page
     CMP_POSITION = "compare.position"
     CMP_STATUS = "compare.status"
@@ -140,6 +156,9 @@ class Keys:
     IV_REC_NOTE = "interview.recommendation_note"
     IV_ACCEPT_GAPS = "interview.accept_gaps"
     IV_SUBMIT = "interview.submit"
+    IV_WITHDRAW_REASON = "interview.withdraw_reason"
+    IV_WITHDRAW_CONFIRM = "interview.withdraw_confirm"
+    IV_WITHDRAW = "interview.withdraw"
 
     # users page
     USR_NEW_NAME = "users.new.name"
@@ -158,6 +177,11 @@ class Keys:
     ACC_NEW = "account.new"
     ACC_REPEAT = "account.repeat"
     ACC_SUBMIT = "account.submit"
+
+    @staticmethod
+    def start_assigned(assignment_id: int) -> str:
+        """The Home button that starts (or resumes) one assigned interview."""
+        return f"home.start.{assignment_id}"
 
     @staticmethod
     def answer(interview_id: int, question_id: str, field: str) -> str:

@@ -6,7 +6,8 @@ audit writer):
 
     accounts.py    password and single-sign-on accounts, roles, sign-in sessions
     hiring.py      positions, candidates, candidate imports
-    interviews.py  kits, answers, ratings, recommendations, submitting
+    assignments.py interviewers assigned to candidates, each interviewer's queue
+    interviews.py  kits, answers, ratings, recommendations, submitting, withdrawing, reopening
     labels.py      motivation labels, reviews, model versions
     panels.py      submitted interviews read together: panels, comparisons, reports
     trust.py       audit reads, erasure, retention, subject access, self-identification
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from data.records import AuditEntry, ErasureResult, RetentionRun
 from data.store.accounts import AccountStore
+from data.store.assignments import AssignmentStore
 from data.store.base import clean_text, make_engine, normalise_email, utcnow
 from data.store.hiring import HiringStore
 from data.store.interviews import InterviewStore
@@ -39,5 +41,5 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, HiringStore, InterviewStore, LabelStore, PanelStore, TrustStore):
-    """Motive's persistence: accounts, hiring, interviews, labels, panels, and the privacy duties."""
+class Store(AccountStore, HiringStore, AssignmentStore, InterviewStore, LabelStore, PanelStore, TrustStore):
+    """Motive's persistence: accounts, hiring, assignments, interviews, labels, panels, and the privacy duties."""

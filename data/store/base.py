@@ -59,7 +59,7 @@ from data.schema import (
     users,
 )
 from data.settings import Settings
-from rubric import Rubric, load_kit_text
+from rubric import Rubric, load_kit_text, load_kits
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
 
@@ -149,12 +149,19 @@ class StoreBase:
         self.settings = settings
         self.engine = engine or make_engine(settings)
         self._kit_cache: dict[int, Rubric] = {}
+        self._kits: dict[str, Rubric] | None = None
         self._held: ContextVar[_Held | None] = ContextVar(f"motive_store_{id(self)}", default=None)
         if upgrade:
             with _reachable():
                 migrations.upgrade(self.engine)
 
     normalise_email = staticmethod(normalise_email)
+
+    def known_kits(self) -> dict[str, Rubric]:
+        """The kits this deployment offers (built in, plus MOTIVE_KITS_DIR), by id: read once per store."""
+        if self._kits is None:
+            self._kits = load_kits(self.settings.kits_dir)
+        return self._kits
 
     # -- transactions ---------------------------------------------------------------------------
 
@@ -365,11 +372,15 @@ def read_sheet(conn: Connection, interview: Interview) -> Sheet:
     )
 
 
-def check_writable(conn: Connection, actor: Actor, interview_id: int) -> None:
-    """Inside the write transaction: the interview is the actor's own and still open."""
+def check_writable(conn: Connection, actor: Actor, interview_id: int) -> Row:
+    """Inside the write transaction: the interview is the actor's own and still open.
+
+    Returns its row (interviewer_id, status, reopened_at): a write to a reopened interview is a revision.
+    """
     require(actor, "interviews.conduct")
     row = conn.execute(
-        select(interviews.c.interviewer_id, interviews.c.status).where(interviews.c.id == interview_id)
+        select(interviews.c.interviewer_id, interviews.c.status, interviews.c.reopened_at)
+        .where(interviews.c.id == interview_id)
     ).first()
     if row is None:
         raise NotFoundError(f"No interview with id {interview_id}.")
@@ -379,3 +390,4 @@ def check_writable(conn: Connection, actor: Actor, interview_id: int) -> None:
         raise ConflictError("This interview was submitted and is read-only; nothing was changed.")
     if row.status == InterviewStatus.WITHDRAWN:
         raise ConflictError("This interview was withdrawn and is read-only; nothing was changed.")
+    return row

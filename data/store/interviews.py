@@ -1,7 +1,10 @@
 """Interviews: the kits they are pinned to, answers, ratings, recommendations and submitting.
 
 Every field is saved the moment it is typed, each save in its own transaction; an
-interview is written only by the interviewer who runs it and only until it is submitted.
+interview is written only by the interviewer who runs it and only until it is submitted (or
+withdrawn). HR can reopen a submitted one for a correction: until it is submitted again every
+replaced text is kept in the field's history and every rating and recommendation change is
+audited with its value before.
 """
 
 from __future__ import annotations
@@ -14,18 +17,17 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.access import require
-from data.errors import EditConflict, NotFoundError, ValidationError
+from data.errors import AccessDenied, ConflictError, EditConflict, NotFoundError, ValidationError
 from data.fields import FIELD_NAMES
 from data.progress import gaps
-from data.records import (ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, FieldVersion, Interview, InterviewStatus,
-                          Sheet)
-from data.schema import (answer_history, answers, candidates, interviews, kit_versions, ratings, recommendations,
-                         users)
+from data.records import (ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, FieldVersion, Interview, InterviewEvent,
+                          InterviewStatus, Sheet)
+from data.schema import (answer_history, answers, assignments, candidates, interview_events, interviews, kit_versions,
+                         positions, ratings, recommendations, users)
 from data.store.base import (
     StoreBase,
     check_writable,
     clean_text,
-    interview_id_for,
     interview_query,
     read_sheet,
     to_answer,
@@ -72,25 +74,42 @@ class InterviewStore(StoreBase):
 
     # -- interviews ------------------------------------------------------------------------------
 
-    def start_interview(self, actor: Actor, candidate_id: int, kit: Rubric) -> int:
+    def start_interview(self, actor: Actor, candidate_id: int, kit: Rubric | None = None) -> int:
         """Start (or resume) the actor's interview of a candidate; rows for every question exist from the start.
 
-        Registering the kit, the interview and its rows is one transaction: a failure leaves none of them.
+        An interview already open (or submitted) is returned as it is. A withdrawn one is resumed, its
+        text kept, rather than a second one started. A new or resumed one is refused on a closed
+        position, and, when the team starts only assigned interviews (settings.unassigned_interviews
+        off), for an interviewer nobody assigned. An assignment with a kit starts with that kit
+        whatever `kit` says; without one, `kit` is needed. Registering the kit, the interview and its
+        rows is one transaction: a failure leaves none of them.
         """
         require(actor, "interviews.conduct")
         with self.reading() as conn:
-            existing = interview_id_for(conn, actor.id, candidate_id)
-        if existing is not None:
-            return existing
+            existing = self._own_interview(conn, actor, candidate_id)
+        if existing is not None and existing.status != InterviewStatus.WITHDRAWN:
+            return existing.id
         try:
             with self.atomic() as conn:
-                existing = interview_id_for(conn, actor.id, candidate_id)  # another tab, while we waited for the lock
-                if existing is not None:
-                    return existing
-                if conn.execute(select(candidates.c.id).where(candidates.c.id == candidate_id)).first() is None:
-                    raise NotFoundError(f"No candidate with id {candidate_id}.")
-                kit_version_id = self.register_kit(kit)
+                existing = self._own_interview(conn, actor, candidate_id)  # another tab, while we waited for the lock
+                if existing is not None and existing.status != InterviewStatus.WITHDRAWN:
+                    return existing.id
+                assigned_kit = self._may_start(conn, actor, candidate_id)
                 now = utcnow()
+                if existing is not None:  # withdrawn by mistake: the same interview carries on
+                    conn.execute(update(interviews).where(interviews.c.id == existing.id)
+                                 .values(status=InterviewStatus.IN_PROGRESS.value, updated_at=now))
+                    self._event(conn, actor, existing.id, "resumed", "", now)
+                    self._audit(conn, actor, "interview.resumed", "interview", existing.id, candidate_id=candidate_id)
+                    return existing.id
+                if assigned_kit is not None:
+                    kit = self.known_kits().get(assigned_kit)
+                    if kit is None:
+                        raise ValidationError(f"The kit this interview was assigned with ({assigned_kit}) is no "
+                                              "longer offered; ask the recruiter to assign it again with another kit.")
+                if kit is None:
+                    raise ValidationError("Choose an interview kit to start with.")
+                kit_version_id = self.register_kit(kit)
                 iid = conn.execute(
                     insert(interviews).values(
                         candidate_id=candidate_id,
@@ -119,10 +138,88 @@ class InterviewStore(StoreBase):
                 return iid
         except IntegrityError:  # a double click or a second tab started it a moment ago
             with self.reading() as conn:
-                existing = interview_id_for(conn, actor.id, candidate_id)
+                existing = self._own_interview(conn, actor, candidate_id)
             if existing is None:
                 raise
-            return existing
+            return existing.id
+
+    @staticmethod
+    def _own_interview(conn: Connection, actor: Actor, candidate_id: int):
+        return conn.execute(select(interviews.c.id, interviews.c.status).where(
+            interviews.c.candidate_id == candidate_id, interviews.c.interviewer_id == actor.id)).first()
+
+    def _may_start(self, conn: Connection, actor: Actor, candidate_id: int) -> str | None:
+        """Refuse an interview the position or the team's setting does not allow; returns the assigned kit id."""
+        cand = conn.execute(
+            select(positions.c.name, positions.c.closed_at)
+            .join(candidates, candidates.c.position_id == positions.c.id).where(candidates.c.id == candidate_id)
+        ).first()
+        if cand is None:
+            raise NotFoundError(f"No candidate with id {candidate_id}.")
+        if cand.closed_at is not None:
+            raise ConflictError(f"The position {cand.name!r} is closed, so it takes no new interviews. "
+                                "Ask a recruiter to reopen it if this interview should still happen.")
+        assigned = conn.execute(select(assignments.c.kit_id).where(
+            assignments.c.candidate_id == candidate_id, assignments.c.interviewer_id == actor.id)).first()
+        if assigned is None and not self.settings.unassigned_interviews:
+            raise AccessDenied("You are not assigned to interview this candidate, and this team starts only "
+                               "assigned interviews. Ask a recruiter to assign you on the Assignments page.")
+        return assigned.kit_id if assigned is not None else None
+
+    @staticmethod
+    def _event(conn: Connection, actor: Actor, interview_id: int, kind: str, reason: str, at: datetime) -> None:
+        conn.execute(insert(interview_events).values(interview_id=interview_id, kind=kind, reason=reason,
+                                                     actor_id=actor.id, actor=actor.username[:64], at=at))
+
+    def withdraw_interview(self, actor: Actor, interview_id: int, reason: str) -> None:
+        """Withdraw one's own open interview, started by mistake: it is kept, read-only, and counted nowhere.
+
+        The reason goes into the interview's events (erased with the candidate), not the audit log,
+        which records only that it happened. Starting the same candidate again resumes it.
+        """
+        reason = self._reason(reason, "withdrawing")
+        with self.atomic() as conn:
+            check_writable(conn, actor, interview_id)
+            now = utcnow()
+            conn.execute(update(interviews).where(interviews.c.id == interview_id)
+                         .values(status=InterviewStatus.WITHDRAWN.value, updated_at=now))
+            self._event(conn, actor, interview_id, "withdrawn", reason, now)
+            self._audit(conn, actor, "interview.withdrawn", "interview", interview_id, reason_characters=len(reason))
+
+    def reopen_interview(self, actor: Actor, interview_id: int, reason: str) -> None:
+        """Open a submitted interview again for its interviewer to correct; every change then is a revision.
+
+        Until it is submitted again it is in progress, so it counts in no score or report.
+        """
+        require(actor, "interviews.reopen")
+        reason = self._reason(reason, "reopening")
+        with self.atomic() as conn:
+            status = conn.execute(select(interviews.c.status).where(interviews.c.id == interview_id)).scalar()
+            if status is None:
+                raise NotFoundError(f"No interview with id {interview_id}.")
+            if status != InterviewStatus.SUBMITTED:
+                raise ConflictError("Only a submitted interview can be reopened; this one is "
+                                    f"{status.replace('_', ' ')}. Nothing was changed.")
+            now = utcnow()
+            conn.execute(update(interviews).where(interviews.c.id == interview_id)
+                         .values(status=InterviewStatus.IN_PROGRESS.value, reopened_at=now, updated_at=now))
+            self._event(conn, actor, interview_id, "reopened", reason, now)
+            self._audit(conn, actor, "interview.reopened", "interview", interview_id, reason_characters=len(reason))
+
+    @staticmethod
+    def _reason(reason: str, doing: str) -> str:
+        reason = clean_text(reason, "interview_reason").strip()
+        if not reason:
+            raise ValidationError(f"Say why you are {doing} this interview; the reason is kept with it.")
+        return reason
+
+    def interview_events(self, actor: Actor, interview_id: int) -> list[InterviewEvent]:
+        """What happened to an interview after it started (withdrawn, resumed, reopened, resubmitted), oldest first."""
+        with self.reading() as conn:
+            visible_interview(conn, actor, interview_id)
+            rows = conn.execute(select(interview_events).where(interview_events.c.interview_id == interview_id)
+                                .order_by(interview_events.c.id)).all()
+        return [InterviewEvent(kind=r.kind, reason=r.reason, actor=r.actor, at=r.at) for r in rows]
 
     def get_interview(self, actor: Actor, interview_id: int) -> Interview:
         """An interview the actor may see: their own, or any one for reviewing roles."""
@@ -130,7 +227,8 @@ class InterviewStore(StoreBase):
             return visible_interview(conn, actor, interview_id)
 
     def list_interviews(
-        self, actor: Actor, *, mine: bool = True, status: str | None = None, candidate_id: int | None = None
+        self, actor: Actor, *, mine: bool = True, status: str | None = None, candidate_id: int | None = None,
+        position_id: int | None = None,
     ) -> list[Interview]:
         q = interview_query()
         if mine:
@@ -141,6 +239,8 @@ class InterviewStore(StoreBase):
             q = q.where(interviews.c.status == status)
         if candidate_id is not None:
             q = q.where(interviews.c.candidate_id == candidate_id)
+        if position_id is not None:
+            q = q.where(candidates.c.position_id == position_id)
         with self.reading() as conn:
             return [to_interview(r) for r in conn.execute(q.order_by(interviews.c.updated_at.desc()).limit(500))]
 
@@ -167,7 +267,7 @@ class InterviewStore(StoreBase):
         now = utcnow()
         conflict: tuple[str, int] | None = None
         with self.atomic() as conn:
-            check_writable(conn, actor, interview_id)
+            reopened = check_writable(conn, actor, interview_id).reopened_at is not None
             where = (answers.c.interview_id == interview_id, answers.c.question_id == question_id)
             current = conn.execute(select(answers).where(*where).with_for_update()).first()
             if current is None:
@@ -181,12 +281,15 @@ class InterviewStore(StoreBase):
             else:
                 if resolving and held and held != text:
                     self._keep_version(conn, actor, current.id, field, held, current.revision, "replaced", now)
+                elif reopened and held != text:  # a correction after submitting: what it replaces is kept
+                    self._keep_version(conn, actor, current.id, field, held, current.revision, "revised", now)
                 conn.execute(update(answers).where(*where)
                              .values({field: text, "revision": answers.c.revision + 1, "updated_at": now}))
                 conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
                 a = conn.execute(select(answers).where(*where)).one()
                 self._audit(conn, actor, "answer.edited", "interview", interview_id, question=question_id,
-                            field=field, revision=a.revision, based_on=base_revision, characters=len(text))
+                            field=field, revision=a.revision, based_on=base_revision, characters=len(text),
+                            **({"revised": True} if reopened else {}))
         if conflict is not None:  # raised after the commit, so the kept text is stored
             raise EditConflict(field, text, *conflict)
         return to_answer(a)
@@ -198,7 +301,7 @@ class InterviewStore(StoreBase):
                                                    reason=reason, saved_by=getattr(actor, "id", None), saved_at=now))
 
     def field_history(self, actor: Actor, interview_id: int) -> list[FieldVersion]:
-        """Every text set aside in this interview's conflicts, oldest first."""
+        """Every text set aside in this interview's conflicts and corrections, oldest first."""
         with self.reading() as conn:
             visible_interview(conn, actor, interview_id)
             rows = conn.execute(
@@ -215,7 +318,9 @@ class InterviewStore(StoreBase):
             raise ValidationError("Ratings are whole numbers from 1 to 5.")
         now = utcnow()
         with self.atomic() as conn:
-            check_writable(conn, actor, interview_id)
+            reopened = check_writable(conn, actor, interview_id).reopened_at is not None
+            before = conn.execute(select(ratings.c.score).where(
+                ratings.c.interview_id == interview_id, ratings.c.question_id == question_id)).scalar()
             done = conn.execute(
                 update(ratings)
                 .where(ratings.c.interview_id == interview_id, ratings.c.question_id == question_id)
@@ -224,7 +329,9 @@ class InterviewStore(StoreBase):
             if not done:
                 raise NotFoundError(f"Question {question_id!r} is not part of interview {interview_id}.")
             conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=now))
-            self._audit(conn, actor, "rating.edited", "interview", interview_id, question=question_id, score=score)
+            revision = {"revised": True, "before": before} if reopened else {}
+            self._audit(conn, actor, "rating.edited", "interview", interview_id, question=question_id, score=score,
+                        **revision)
         return now
 
     def save_recommendation(self, actor: Actor, interview_id: int, value: str | None, note: str | None = None) -> datetime:
@@ -235,22 +342,26 @@ class InterviewStore(StoreBase):
         if note is not None:
             values["note"] = clean_text(note, "recommendation_note")
         with self.atomic() as conn:
-            check_writable(conn, actor, interview_id)
+            reopened = check_writable(conn, actor, interview_id).reopened_at is not None
+            before = conn.execute(select(recommendations.c.value)
+                                  .where(recommendations.c.interview_id == interview_id)).scalar()
             conn.execute(update(recommendations).where(recommendations.c.interview_id == interview_id).values(**values))
             conn.execute(update(interviews).where(interviews.c.id == interview_id).values(updated_at=values["updated_at"]))
+            revision = {"revised": True, "before": before} if reopened else {}
             self._audit(conn, actor, "recommendation.edited", "interview", interview_id, value=value,
-                        note_changed=note is not None)
+                        note_changed=note is not None, **revision)
         return values["updated_at"]
 
     def save_recommendation_note(self, actor: Actor, interview_id: int, note: str) -> datetime:
         note = clean_text(note, "recommendation_note")
         now = utcnow()
         with self.atomic() as conn:
-            check_writable(conn, actor, interview_id)
+            reopened = check_writable(conn, actor, interview_id).reopened_at is not None
             conn.execute(
                 update(recommendations).where(recommendations.c.interview_id == interview_id).values(note=note, updated_at=now)
             )
-            self._audit(conn, actor, "recommendation.edited", "interview", interview_id, note_changed=True)
+            self._audit(conn, actor, "recommendation.edited", "interview", interview_id, note_changed=True,
+                        **({"revised": True} if reopened else {}))
         return now
 
     def set_current_question(self, actor: Actor, interview_id: int, question_id: str) -> None:
@@ -259,7 +370,7 @@ class InterviewStore(StoreBase):
             row = conn.execute(
                 select(interviews.c.interviewer_id, interviews.c.status).where(interviews.c.id == interview_id)
             ).first()
-            if row is None or row.interviewer_id != actor.id or row.status == InterviewStatus.SUBMITTED:
+            if row is None or row.interviewer_id != actor.id or row.status != InterviewStatus.IN_PROGRESS:
                 return
             conn.execute(update(interviews).where(interviews.c.id == interview_id).values(current_question=question_id))
 
@@ -274,13 +385,16 @@ class InterviewStore(StoreBase):
             flagged = gaps(sheet, self.kit_for_version(sheet.interview.kit_version_id))
             if flagged and not accept_gaps:
                 raise ValidationError("Not submitted; still open: " + "; ".join(flagged))
-            check_writable(conn, actor, interview_id)
+            reopened = check_writable(conn, actor, interview_id).reopened_at is not None
             now = utcnow()
             conn.execute(
                 update(interviews)
                 .where(interviews.c.id == interview_id)
-                .values(status=InterviewStatus.SUBMITTED.value, submitted_at=now, updated_at=now)
+                .values(status=InterviewStatus.SUBMITTED.value, submitted_at=now, updated_at=now, reopened_at=None)
             )
-            self._audit(conn, actor, "interview.submitted", "interview", interview_id, open_parts=len(flagged))
+            if reopened:
+                self._event(conn, actor, interview_id, "resubmitted", "", now)
+            self._audit(conn, actor, "interview.resubmitted" if reopened else "interview.submitted", "interview",
+                        interview_id, open_parts=len(flagged))
         return flagged
 

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from data.access import require
 from data.errors import ConflictError, NotFoundError, ValidationError
 from data.fields import MODEL_FIELDS
-from data.records import MOTIVE_LABELS, Actor, Answer, LabelRecord, ModelStatus, ModelVersion, Review
+from data.records import (MOTIVE_LABELS, Actor, Answer, InterviewStatus, LabelRecord, ModelStatus, ModelVersion,
+                          Review)
 from data.schema import answers, interviews, label_reviews, model_versions, motivation_labels, users
 from data.store.base import StoreBase, check_writable, clean_text, to_answer, utcnow, visible_interview
 
@@ -153,7 +154,8 @@ class LabelStore(StoreBase):
             names = dict(conn.execute(
                 select(interviews.c.id, users.c.username)
                 .join(users, users.c.id == interviews.c.interviewer_id)
-                .where(interviews.c.candidate_id == candidate_id)
+                .where(interviews.c.candidate_id == candidate_id,
+                       interviews.c.status != InterviewStatus.WITHDRAWN)  # withdrawn: counted nowhere
             ).all())
         labels = self._labels_where(answers.c.interview_id.in_(list(names) or [-1]))
         total = {label: 0 for label in MOTIVE_LABELS}

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data.progress import progress, question_done
+from data.records import InterviewStatus
 from ui import panel, refusal, resources, saving, scorecard
 from ui.navigation import open_page
 from ui.render import md_escape
@@ -30,7 +31,7 @@ with refusal.shown(stop=True):
 
 iv = sheet.interview
 kit = store.kit_for_version(iv.kit_version_id)
-read_only = iv.submitted or iv.interviewer_id != user.id
+read_only = iv.status != InterviewStatus.IN_PROGRESS or iv.interviewer_id != user.id
 steps = [q.id for q in kit.questions] + [FINISH]
 current = st.query_params.get("q") or iv.current_question or steps[0]
 current = current if current in steps else steps[0]
@@ -47,8 +48,13 @@ st.query_params["q"] = current
 st.session_state[Keys.IV_QUESTION] = current
 st.title(f"Interview: {md_escape(iv.candidate_name)}")
 st.caption(f"{md_escape(iv.position_name)} · {md_escape(iv.kit_label)} · interviewer {md_escape(iv.interviewer_name)}")
-if read_only:
-    st.info("Submitted: this interview is read-only." if iv.submitted else "This is another interviewer's interview: read-only.")
+if iv.interviewer_id != user.id:
+    st.info("This is another interviewer's interview: read-only.")
+elif read_only:
+    st.info("Submitted: this interview is read-only." if iv.submitted else
+            "Withdrawn: this interview is kept, read-only, and counts nowhere. Start this candidate again to resume it.")
+elif iv.reopened_at is not None:
+    st.warning("Reopened for a correction: every change is kept as a revision. Submit it again when done.")
 if iv.interviewer_id == user.id:
     panel.render(store, user, iv, kit)
 
@@ -68,3 +74,5 @@ if current == FINISH:
     scorecard.finish(store, user, sheet, kit, read_only)
 else:
     scorecard.question(store, user, model, sheet, kit.question(current), idx + 1, read_only)
+if not read_only:
+    scorecard.withdraw(store, user, iv)
