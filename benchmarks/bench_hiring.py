@@ -42,9 +42,38 @@ def run() -> list[Result]:
         filtered = timings_ms(at.run, repeat=10, warmup=1)
         at.number_input(key=Keys.CAND_PAGE).set_value(20).run()
         paged = timings_ms(at.run, repeat=10, warmup=1)
+
+        # One candidate with ten full scorecards, every field typed and every question rated.
+        from rubric import default_kit
+
+        kit = default_kit()
+        pos = store.create_position(admin, "Scorecard benchmark")
+        person = store.add_candidate(admin, pos.id, "Ten Scorecards")
+        said = ("I stayed after close to help a regular whose card was declined, because I'd hate to be "
+                "stuck like that myself. " * 6).strip()
+        for n in range(10):
+            who = store.create_user(f"bench.iv{n}", "benchmark password", "interviewer", actor=COMMAND_LINE)
+            iid = store.start_interview(who, person.id, kit)
+            for q in kit.questions:
+                for field in ("story", "why", "feeling", "notes"):
+                    store.save_answer_field(who, iid, q.id, field, said)
+                store.save_rating(who, iid, q.id, 1 + (n + len(q.id)) % 5)
+            store.save_recommendation(who, iid, "yes", "Solid; would hire for the desk.")
+            store.submit_interview(who, iid, accept_gaps=True)
+        card = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        card.session_state[Keys.SESSION_TOKEN] = store.create_session(recruiter)
+        card.query_params["candidate"] = str(person.id)
+        card.run()
+        card.switch_page("ui/pages/candidate.py")
+        card.query_params["candidate"] = str(person.id)
+        card.run()
+        assert not card.exception, card.exception
+        assert card.header[0].value == "Scorecards (10)", [h.value for h in card.header]
+        scorecards = timings_ms(card.run, repeat=10, warmup=1)
         store.dispose()
     return [
         Result("candidates page, 10,000 candidates (median script run)", median(plain), 300, "ms"),
         Result("candidates page, 2 stages picked, sorted by name (median)", median(filtered), 300, "ms"),
         Result("candidates page, page 20 of the filtered list (median)", median(paged), 300, "ms"),
+        Result("candidate page, 10 full scorecards (median script run)", median(scorecards), 300, "ms"),
     ]
