@@ -160,3 +160,16 @@ def test_a_recruiter_moves_the_candidate_to_hired_and_reads_the_history(store, r
     assert list(history["To"]) == ["Hired", "Offer"] and list(history["From"]) == ["Offer", "New"]
     assert history["Note"].iloc[0] == "Started early: [link](http://evil.example)"  # a table cell: text
     assert at.text[0].value.startswith("Hired since ")
+
+
+def test_a_reopened_and_resubmitted_scorecard_says_who_reopened_it_and_why(store, hr, interviewer, candidate, kit):
+    from tests.builders import submitted_interview
+
+    iid = submitted_interview(store, interviewer, candidate.id, kit, texts={"why": "I cared."}, rating=4)
+    store.reopen_interview(hr, iid, "Typed the rating for Q2 into Q3 <b>by mistake</b>")
+    store.save_rating(interviewer, iid, kit.questions[1].id, 2)
+    store.submit_interview(interviewer, iid, accept_gaps=True)
+    at = open_candidate(store, hr, candidate.id)
+    words = captions(at)
+    assert "Reopened for a correction by harriet on " in words and "Submitted again by ivan on " in words
+    assert "Typed the rating for Q2 into Q3 <b>by mistake</b>" in texts(at)

@@ -162,6 +162,19 @@ def submitted(card: Scorecard) -> None:
         st.text(card.recommendation_note)
 
 
+EVENT_WORDS = {"withdrawn": "Withdrawn", "resumed": "Resumed", "reopened": "Reopened for a correction",
+               "resubmitted": "Submitted again"}
+
+
+def corrections(store: Store, user: User, interview_id: int) -> None:
+    """What happened to a scorecard after it was first started: withdrawn, reopened, submitted again, and why."""
+    for e in store.interview_events(user, interview_id):
+        st.caption(f"{EVENT_WORDS.get(e.kind, e.kind)} by {md_escape(e.actor)} on {e.at:%Y-%m-%d %H:%M} UTC"
+                   + (". Their reason:" if e.reason else ""))
+        if e.reason:
+            st.text(e.reason)
+
+
 def label_lines(record: LabelRecord) -> None:
     """The model's stated-motive label for an answer (advisory), and what the interviewer made of it."""
     st.caption(f"Stated motive, as the model read it: {record.label} ({record.confidence:.0%} sure, advisory)")

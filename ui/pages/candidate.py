@@ -44,3 +44,4 @@ st.header(f"Scorecards ({len(found.scorecards)})")
 for n, card in enumerate(found.scorecards):
     with st.container(key=Keys.scorecard(n)):
         scorecard.submitted(card)
+        scorecard.corrections(store, user, card.interview_id)
