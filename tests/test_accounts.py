@@ -66,8 +66,8 @@ def test_an_attackers_five_guesses_every_fifteen_minutes_never_stop_the_real_adm
     clock = Clock(monkeypatch)
     for _ in range(8):  # two hours of it
         _guess(store, "admin", ATTACKER, store.settings.max_login_failures)
-        assert store.sign_in_pauses(admin)[admin.id].sources == 1  # the attacker's address, paused again
         assert store.authenticate("admin", PASSWORD, source=OFFICE).id == admin.id
+        assert store.sign_in_pauses(admin)[admin.id].sources == 1  # the attacker's address, paused again
         clock.advance(store.settings.lockout_minutes)
 
 
@@ -229,3 +229,9 @@ def test_the_sign_in_source_is_the_proxys_last_entry_only_when_a_header_is_confi
     assert ui.auth.client_address("X-Forwarded-For") == ATTACKER
     assert ui.auth.client_address(None) == HOTEL
     assert ui.auth.client_address("X-Real-IP") == HOTEL  # configured but absent: the connection's address
+
+
+def test_a_new_password_from_an_administrator_lifts_the_pause(store, admin, interviewer):
+    _guess(store, "ivan", None, store.settings.max_login_failures)
+    store.reset_password(admin, interviewer.id, "a fresh long passphrase")
+    assert store.authenticate("ivan", "a fresh long passphrase").id == interviewer.id
