@@ -30,9 +30,10 @@ _KNOWN = {
     "MOTIVE_MIN_PASSWORD_LENGTH": "minimum password length (8-128, default 12)",
     "MOTIVE_SQLITE_SYNCHRONOUS": "SQLite synchronous mode: FULL (default) or NORMAL",
     "MOTIVE_PASSWORD": "password for `python -m data.users add` (read once, never stored)",
-    "MOTIVE_MAX_LOGIN_FAILURES": "failed sign-ins from one address before sign-in to that account pauses (3-20, default 5)",
-    "MOTIVE_LOCKOUT_MINUTES": "minutes sign-in to an account from one address pauses after those failures (1-1440, default 15)",
-    "MOTIVE_CLIENT_ADDRESS_HEADER": "header in which the reverse proxy passes the client's address, e.g. X-Forwarded-For "
+    "MOTIVE_MAX_LOGIN_FAILURES": "failed sign-ins from one address that pause the account's sign-in from there "
+                                 "(3-20, default 5)",
+    "MOTIVE_LOCKOUT_MINUTES": "minutes that pause lasts after the failures (1-1440, default 15)",
+    "MOTIVE_CLIENT_ADDRESS_HEADER": "header the reverse proxy passes the client's address in, e.g. X-Forwarded-For "
                                     "(its last entry is used); default: none, the connection's own address",
     "MOTIVE_STAGES": "a candidate's stages in order, as `Name[:outcome], ...` (default: " + DEFAULT_SPEC + ")",
     "MOTIVE_UNASSIGNED_INTERVIEWS": "allow (default) or refuse starting an interview nobody assigned",

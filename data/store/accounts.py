@@ -207,30 +207,38 @@ class AccountStore(StoreBase):
         message = f"{kind}:{value}".encode("utf-8", "replace")
         return hmac.new(self._pseudonym_key(conn), message, hashlib.sha256).hexdigest()[:16]
 
-    def _failures(self, conn: Connection, user_id: int, now: datetime) -> Counter:
-        """Counted failed sign-ins of one account in the last lock-out window, by source.
+    def _failures(self, conn: Connection, now: datetime, user_id: int | None = None) -> dict[int, Counter]:
+        """Counted failed sign-ins in the last lock-out window, by account (all, or `user_id`) and source.
 
         A source's count restarts when the account signs in from it; every count restarts when an
         administrator lifts the pause or sets a new password. Refusals during a pause are logged
         under another action and are not counted, so a pause ends on time however hard it is hit.
         """
-        rows = conn.execute(
-            select(audit_log.c.action, audit_log.c.detail)
-            .where(audit_log.c.entity == "user", audit_log.c.entity_id == user_id,
+        query = (
+            select(audit_log.c.entity_id, audit_log.c.action, audit_log.c.detail)
+            .where(audit_log.c.entity == "user", audit_log.c.entity_id.is_not(None),
                    audit_log.c.at > now - timedelta(minutes=self.settings.lockout_minutes),
                    audit_log.c.action.in_((_FAILED, _SIGNED_IN, _UNLOCKED, _RESET)))
             .order_by(audit_log.c.id)
-        ).all()
-        counts: Counter = Counter()
-        for row in rows:
+        )
+        if user_id is not None:
+            query = query.where(audit_log.c.entity_id == user_id)
+        counts: dict[int, Counter] = {}
+        for row in conn.execute(query):
+            mine = counts.setdefault(row.entity_id, Counter())
             source = json.loads(row.detail).get("source")
             if row.action == _FAILED and source:
-                counts[source] += 1
+                mine[source] += 1
             elif row.action == _SIGNED_IN and source:
-                counts.pop(source, None)
+                mine.pop(source, None)
             elif row.action in (_UNLOCKED, _RESET):
-                counts.clear()
+                mine.clear()
         return counts
+
+    def _pause_of(self, failures: Counter) -> SignInPause:
+        limit = self.settings.max_login_failures
+        return SignInPause(sum(1 for n in failures.values() if n >= limit),
+                           sum(failures.values()) >= limit * ACCOUNT_FACTOR)
 
     def _known_source(self, conn: Connection, user_id: int, source: str) -> bool:
         """Has the account ever signed in from this source? (A random 16-hex key, quoted, matches only itself.)"""
@@ -243,7 +251,7 @@ class AccountStore(StoreBase):
 
     def _paused(self, conn: Connection, user_id: int, source: str, now: datetime) -> str | None:
         """Why sign-in to this account from this source is paused now, or None."""
-        failures = self._failures(conn, user_id, now)
+        failures = self._failures(conn, now, user_id).get(user_id, Counter())
         limit = self.settings.max_login_failures
         if failures[source] >= limit:
             return "too many failures from this source"
@@ -285,17 +293,12 @@ class AccountStore(StoreBase):
             raise failure
         return to_user(row)
 
-    def _pause(self, conn: Connection, user_id: int) -> SignInPause:
-        failures = self._failures(conn, user_id, utcnow())
-        limit = self.settings.max_login_failures
-        return SignInPause(sum(1 for n in failures.values() if n >= limit),
-                           sum(failures.values()) >= limit * ACCOUNT_FACTOR)
-
     def sign_in_pauses(self, actor: Actor) -> dict[int, SignInPause]:
         """Every account whose password sign-in is paused somewhere now, for the Users page."""
         require(actor, "users.manage")
         with self.reading() as conn:
-            pauses = {uid: self._pause(conn, uid) for uid in conn.execute(select(users.c.id)).scalars()}
+            failures = self._failures(conn, utcnow())
+        pauses = {uid: self._pause_of(counts) for uid, counts in failures.items()}
         return {uid: pause for uid, pause in pauses.items() if pause}
 
     def lift_sign_in_pause(self, actor: Actor, user_id: int) -> SignInPause:
@@ -308,7 +311,7 @@ class AccountStore(StoreBase):
             target = conn.execute(select(users.c.username).where(users.c.id == user_id)).first()
             if target is None:
                 raise NotFoundError(f"No user with id {user_id}.")
-            pause = self._pause(conn, user_id)
+            pause = self._pause_of(self._failures(conn, utcnow(), user_id).get(user_id, Counter()))
             self._audit(conn, actor, _UNLOCKED, "user", user_id, username=target.username,
                         sources=pause.sources, new_sources=pause.new_sources)
         return pause
