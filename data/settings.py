@@ -7,6 +7,7 @@ a typo in a deployment must never silently fall back to a default database.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -29,8 +30,11 @@ _KNOWN = {
     "MOTIVE_MIN_PASSWORD_LENGTH": "minimum password length (8-128, default 12)",
     "MOTIVE_SQLITE_SYNCHRONOUS": "SQLite synchronous mode: FULL (default) or NORMAL",
     "MOTIVE_PASSWORD": "password for `python -m data.users add` (read once, never stored)",
-    "MOTIVE_MAX_LOGIN_FAILURES": "failed sign-ins before an account locks (3-20, default 5)",
-    "MOTIVE_LOCKOUT_MINUTES": "minutes an account stays locked (1-1440, default 15)",
+    "MOTIVE_MAX_LOGIN_FAILURES": "failed sign-ins from one address that pause the account's sign-in from there "
+                                 "(3-20, default 5)",
+    "MOTIVE_LOCKOUT_MINUTES": "minutes that pause lasts after the failures (1-1440, default 15)",
+    "MOTIVE_CLIENT_ADDRESS_HEADER": "header the reverse proxy passes the client's address in, e.g. X-Forwarded-For "
+                                    "(its last entry is used); default: none, the connection's own address",
     "MOTIVE_STAGES": "a candidate's stages in order, as `Name[:outcome], ...` (default: " + DEFAULT_SPEC + ")",
     "MOTIVE_UNASSIGNED_INTERVIEWS": "allow (default) or refuse starting an interview nobody assigned",
     "MOTIVE_ASSIGNMENT_DUE_DAYS": "days after assignment an interview still open is flagged overdue (1-90, default 7)",
@@ -65,6 +69,7 @@ class Settings:
     stages: Stages = DEFAULT_STAGES
     unassigned_interviews: bool = True  # may an interviewer start an interview nobody assigned them?
     assignment_due_days: int = 7
+    client_address_header: str | None = None  # set only behind a proxy that writes it; clients can forge it
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,7 +101,12 @@ class Settings:
         unassigned = (env.get("MOTIVE_UNASSIGNED_INTERVIEWS") or "allow").strip().lower()
         if unassigned not in {"allow", "refuse"}:
             raise SettingsError(f"MOTIVE_UNASSIGNED_INTERVIEWS={unassigned!r} must be allow or refuse")
+        header = (env.get("MOTIVE_CLIENT_ADDRESS_HEADER") or "").strip() or None
+        if header is not None and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", header):
+            raise SettingsError(f"MOTIVE_CLIENT_ADDRESS_HEADER={header!r} is not a header name "
+                                f"({_KNOWN['MOTIVE_CLIENT_ADDRESS_HEADER']})")
         return cls(
+            client_address_header=header,
             stages=stages,
             unassigned_interviews=unassigned == "allow",
             assignment_due_days=_int(env, "MOTIVE_ASSIGNMENT_DUE_DAYS", 7, 1, 90),

@@ -4,6 +4,7 @@
     python -m data.users list
     python -m data.users set-password USERNAME
     python -m data.users set-role USERNAME ROLE
+    python -m data.users unlock USERNAME        (lifts a pause on sign-in after repeated failures)
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.users") -> i
     role = sub.add_parser("set-role", help="change an account's role")
     role.add_argument("username")
     role.add_argument("role", choices=[r.value for r in Role])
+    unlock = sub.add_parser("unlock", help="lift a pause on the account's sign-in after repeated failures")
+    unlock.add_argument("username")
     email = sub.add_parser("set-email", help="link an account to its single-sign-on e-mail ('' unlinks)")
     email.add_argument("username")
     email.add_argument("email")
@@ -68,6 +71,11 @@ def _run(args: argparse.Namespace) -> None:
         user = store.find_user(args.username)
         store.set_role(COMMAND_LINE, user.id, args.role)
         say(f"{user.username} is now {args.role}.")
+    elif args.command == "unlock":
+        user = store.find_user(args.username)
+        pause = store.lift_sign_in_pause(COMMAND_LINE, user.id)
+        say(f"{user.username} can sign in again from every address." if pause
+            else f"{user.username}'s sign-in was not paused; nothing to lift.")
     elif args.command == "set-email":
         user = store.find_user(args.username)
         store.set_user_email(COMMAND_LINE, user.id, args.email or None)

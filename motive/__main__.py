@@ -14,7 +14,7 @@ from data.cli import say
 
 # command: (module whose main() runs it, argv prefix it gets, what it does)
 COMMANDS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "users": ("data.users", (), "accounts: add, list, set-password, set-role, set-email"),
+    "users": ("data.users", (), "accounts: add, list, set-password, set-role, set-email, unlock"),
     "import": ("data.importer", (), "import a candidate list (.csv or .xlsx)"),
     "report": ("analysis.report", (), "write HR's Excel report"),
     "retention": ("data.retention", (), "anonymise candidates past their retention period"),

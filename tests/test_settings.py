@@ -21,6 +21,7 @@ def test_unknown_motive_setting_fails_and_names_it():
         ({"MOTIVE_DATABASE_URL": "motive.db"}, "MOTIVE_DATABASE_URL"),
         ({"MOTIVE_DATABASE_URL": "mysql://x/y"}, "MOTIVE_DATABASE_URL"),
         ({"MOTIVE_SQLITE_SYNCHRONOUS": "OFF"}, "MOTIVE_SQLITE_SYNCHRONOUS"),
+        ({"MOTIVE_CLIENT_ADDRESS_HEADER": "X-Forwarded-For: 10.0.0.1"}, "MOTIVE_CLIENT_ADDRESS_HEADER"),
     ],
 )
 def test_malformed_setting_fails_and_names_the_key(env, key):

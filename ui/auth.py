@@ -129,6 +129,19 @@ def _start_session(store: Store, user: User) -> None:
     st.session_state.pop(Keys.CLEAR_COOKIE, None)
 
 
+def client_address(header: str | None) -> str | None:
+    """Where this browser connects from: the proxy's header when one is configured, else the connection.
+
+    The header's last entry is the one the proxy in front of Motive wrote; earlier ones came from the
+    client and prove nothing. None means a local connection.
+    """
+    if header:
+        passed = (st.context.headers.get(header) or "").split(",")[-1].strip()
+        if passed:
+            return passed[:64]
+    return st.context.ip_address
+
+
 def sign_in_form(store: Store) -> None:
     st.title("Motive")
     st.caption("Structured interviews that hear why candidates help.")
@@ -138,7 +151,8 @@ def sign_in_form(store: Store) -> None:
         submitted = st.form_submit_button("Sign in", key=Keys.SIGNIN_SUBMIT, type="primary")
     if submitted:
         with refusal.shown():
-            user = store.authenticate(username, password)
+            user = store.authenticate(username, password,
+                                      source=client_address(store.settings.client_address_header))
             _start_session(store, user)
             st.rerun()
 

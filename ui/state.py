@@ -169,6 +169,7 @@ class Keys:
     USR_ROLE = "users.role"
     USR_ROLE_SUBMIT = "users.role.submit"
     USR_TOGGLE_ACTIVE = "users.toggle_active"
+    USR_UNPAUSE = "users.unpause"
     USR_RESET_PASSWORD = "users.reset.password"
     USR_RESET_SUBMIT = "users.reset.submit"
 

@@ -1,32 +1,65 @@
 """Accounts: password and single-sign-on accounts, roles, sign-in and sign-in sessions.
 
-Repeated failed sign-ins lock an account for a while; a session token is shown to the
-browser once and stored only hashed; roles always come from Motive's own table, also
-for single sign-on, where the identity provider only vouches for an e-mail address.
+Repeated failed sign-ins pause sign-in for one account from one source address, never for the
+account everywhere, so nobody can lock someone else out by guessing; the pause is read from the
+audit log's own entries, and an administrator lifts it. A session token is shown to the browser
+once and stored only hashed; roles always come from Motive's own table, also for single sign-on,
+where the identity provider only vouches for an e-mail address.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import re
 import secrets
-from dataclasses import replace
-from datetime import timedelta
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from data import passwords
 from data.access import Role, require
 from data.errors import AuthError, ConflictError, NotFoundError, ValidationError
 from data.records import ANONYMOUS, Actor, User
-from data.schema import sessions, users
+from data.schema import audit_log, meta, sessions, users
 from data.store.base import StoreBase, normalise_email, to_user, utcnow
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 
 
+# Failures in one window from all sources together before sources that never signed in to the
+# account are paused too: it bounds guessing spread over many addresses, and cannot shut out an
+# address the account's owner has signed in from.
+ACCOUNT_FACTOR = 4
+_PSEUDONYM_KEY = "pseudonym_key"  # motive_meta: this installation's secret for keyed hashes
+# What each counted event does to the failure count, in the order they were logged.
+_FAILED, _SIGNED_IN, _UNLOCKED, _RESET = "auth.sign_in_failed", "auth.signed_in", "user.sign_in_unlocked", \
+    "user.password_reset"
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignInPause:
+    """An account's paused sign-in: how many source addresses are paused, and whether new ones are too."""
+
+    sources: int
+    new_sources: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.new_sources)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"from {self.sources} address(es)"] if self.sources else []
+        return " and ".join(parts + (["from new addresses"] if self.new_sources else []))
 
 
 class AccountStore(StoreBase):
@@ -149,44 +182,139 @@ class AccountStore(StoreBase):
         if not others:
             raise ConflictError("This is the last active administrator; make another administrator first.")
 
-    def authenticate(self, username: str, password: str) -> User:
-        """Check a username and password; repeated failures lock the account for a while."""
-        failure: AuthError | None = None
+    def sign_in_failed_message(self) -> str:
+        """The one answer to every refused password sign-in: unknown, wrong, paused or deactivated alike."""
+        return (f"Unknown username or wrong password. After {self.settings.max_login_failures} failures, "
+                f"sign-in from the same address pauses for {self.settings.lockout_minutes} minutes; "
+                "an administrator can lift the pause on the Users page.")
+
+    def _pseudonym_key(self, conn: Connection) -> bytes:
+        """This installation's secret for keyed hashes, made once and kept in motive_meta."""
+        cached = getattr(self, "_pseudonym_secret", None)
+        if cached is not None:
+            return cached
+        row = conn.execute(select(meta.c.value).where(meta.c.key == _PSEUDONYM_KEY)).first()
+        if row is None:
+            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(dialect_insert(meta).values(key=_PSEUDONYM_KEY, value=secrets.token_hex(32))
+                         .on_conflict_do_nothing(index_elements=["key"]))
+            row = conn.execute(select(meta.c.value).where(meta.c.key == _PSEUDONYM_KEY)).first()
+        self._pseudonym_secret = bytes.fromhex(row.value)
+        return self._pseudonym_secret
+
+    def _pseudonym(self, conn: Connection, kind: str, value: str) -> str:
+        """A keyed hash that correlates repeats of `value` without keeping it (HMAC-SHA256, 64 bits shown)."""
+        message = f"{kind}:{value}".encode("utf-8", "replace")
+        return hmac.new(self._pseudonym_key(conn), message, hashlib.sha256).hexdigest()[:16]
+
+    def _failures(self, conn: Connection, now: datetime, user_id: int | None = None) -> dict[int, Counter]:
+        """Counted failed sign-ins in the last lock-out window, by account (all, or `user_id`) and source.
+
+        A source's count restarts when the account signs in from it; every count restarts when an
+        administrator lifts the pause or sets a new password. Refusals during a pause are logged
+        under another action and are not counted, so a pause ends on time however hard it is hit.
+        """
+        query = (
+            select(audit_log.c.entity_id, audit_log.c.action, audit_log.c.detail)
+            .where(audit_log.c.entity == "user", audit_log.c.entity_id.is_not(None),
+                   audit_log.c.at > now - timedelta(minutes=self.settings.lockout_minutes),
+                   audit_log.c.action.in_((_FAILED, _SIGNED_IN, _UNLOCKED, _RESET)))
+            .order_by(audit_log.c.id)
+        )
+        if user_id is not None:
+            query = query.where(audit_log.c.entity_id == user_id)
+        counts: dict[int, Counter] = {}
+        for row in conn.execute(query):
+            mine = counts.setdefault(row.entity_id, Counter())
+            source = json.loads(row.detail).get("source")
+            if row.action == _FAILED and source:
+                mine[source] += 1
+            elif row.action == _SIGNED_IN and source:
+                mine.pop(source, None)
+            elif row.action in (_UNLOCKED, _RESET):
+                mine.clear()
+        return counts
+
+    def _pause_of(self, failures: Counter) -> SignInPause:
+        limit = self.settings.max_login_failures
+        return SignInPause(sum(1 for n in failures.values() if n >= limit),
+                           sum(failures.values()) >= limit * ACCOUNT_FACTOR)
+
+    def _known_source(self, conn: Connection, user_id: int, source: str) -> bool:
+        """Has the account ever signed in from this source? (A random 16-hex key, quoted, matches only itself.)"""
+        return conn.execute(
+            select(audit_log.c.id)
+            .where(audit_log.c.entity == "user", audit_log.c.entity_id == user_id, audit_log.c.action == _SIGNED_IN,
+                   audit_log.c.detail.like(f'%"{source}"%'))
+            .limit(1)
+        ).first() is not None
+
+    def _paused(self, conn: Connection, user_id: int, source: str, now: datetime) -> str | None:
+        """Why sign-in to this account from this source is paused now, or None."""
+        failures = self._failures(conn, now, user_id).get(user_id, Counter())
+        limit = self.settings.max_login_failures
+        if failures[source] >= limit:
+            return "too many failures from this source"
+        if sum(failures.values()) >= limit * ACCOUNT_FACTOR and not self._known_source(conn, user_id, source):
+            return "too many failures for this account, from a source it never signed in from"
+        return None
+
+    def authenticate(self, username: str, password: str, *, source: str | None = None) -> User:
+        """Check a username and password sent from `source` (the client's address; None when local).
+
+        Every refusal gives the same message after the same work (one bcrypt check, against the
+        account's hash or a dummy one), so an answer tells an attacker nothing about whether the
+        account exists, is paused, or is deactivated with the password they typed.
+        """
+        failure = AuthError(self.sign_in_failed_message())
+        typed = str(username or "").strip()
         with self.atomic() as conn:
-            row = conn.execute(
-                select(users).where(func.lower(users.c.username) == (username or "").strip().lower())
-            ).first()
+            row = conn.execute(select(users).where(func.lower(users.c.username) == typed.lower())).first()
             now = utcnow()
+            where = self._pseudonym(conn, "source", source or "local")
+            paused = self._paused(conn, row.id, where, now) if row is not None else None
+            stored = row.password_hash if row is not None and row.password_hash else None
+            right = passwords.verify_password(password or "", stored or passwords.dummy_hash(
+                self.settings.password_rounds)) and stored is not None
             if row is None:
-                passwords.verify_password(password or "", passwords.dummy_hash(self.settings.password_rounds))
-                failure = AuthError("Unknown username or wrong password.")
-                self._audit(conn, ANONYMOUS, "auth.sign_in_failed", "user", None,
-                            username=str(username or "")[:64], reason="unknown username")
-            elif row.locked_until is not None and row.locked_until > now:
-                minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-                failure = AuthError(f"Too many failed sign-ins: this account is locked for {minutes} more minute(s).")
-                self._audit(conn, ANONYMOUS, "auth.sign_in_failed", "user", row.id,
-                            username=row.username, reason="locked")
-            elif row.password_hash is None or not passwords.verify_password(password or "", row.password_hash):
-                failures = row.failed_logins + 1
-                values: dict = {"failed_logins": failures}
-                if failures >= self.settings.max_login_failures:
-                    values = {"failed_logins": 0, "locked_until": now + timedelta(minutes=self.settings.lockout_minutes)}
-                # Committed with the transaction below: the count must persist although sign-in fails.
-                conn.execute(update(users).where(users.c.id == row.id).values(**values))
-                failure = AuthError("Unknown username or wrong password.")
-                self._audit(conn, ANONYMOUS, "auth.sign_in_failed", "user", row.id, username=row.username,
-                            reason="wrong password", locked="locked_until" in values)
-            elif not row.active:
-                failure = AuthError("This account is deactivated; ask an administrator.")
-                self._audit(conn, ANONYMOUS, "auth.sign_in_failed", "user", row.id, username=row.username,
-                            reason="deactivated")
+                # What was typed may be a password in the wrong box: keep only a keyed hash of it.
+                self._audit(conn, ANONYMOUS, _FAILED, "user", None, reason="unknown username", source=where,
+                            username_hmac=self._pseudonym(conn, "username", typed.lower()))
+            elif paused:
+                self._audit(conn, ANONYMOUS, "auth.sign_in_paused", "user", row.id, username=row.username,
+                            reason=paused, source=where)
+            elif not right or not row.active:
+                self._audit(conn, ANONYMOUS, _FAILED, "user", row.id, username=row.username, source=where,
+                            reason="deactivated" if right else "wrong password")
             else:
-                conn.execute(update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=None))
-                self._audit(conn, to_user(row), "auth.signed_in", "user", row.id, method="password")
+                self._audit(conn, to_user(row), _SIGNED_IN, "user", row.id, method="password", source=where)
+                failure = None
         if failure is not None:
             raise failure
         return to_user(row)
+
+    def sign_in_pauses(self, actor: Actor) -> dict[int, SignInPause]:
+        """Every account whose password sign-in is paused somewhere now, for the Users page."""
+        require(actor, "users.manage")
+        with self.reading() as conn:
+            failures = self._failures(conn, utcnow())
+        pauses = {uid: self._pause_of(counts) for uid, counts in failures.items()}
+        return {uid: pause for uid, pause in pauses.items() if pause}
+
+    def lift_sign_in_pause(self, actor: Actor, user_id: int) -> SignInPause:
+        """Lift every pause on an account's sign-in, from every source; returns what was paused.
+
+        Also the way back for the last administrator: `python -m motive users unlock NAME`.
+        """
+        require(actor, "users.manage")
+        with self.atomic() as conn:
+            target = conn.execute(select(users.c.username).where(users.c.id == user_id)).first()
+            if target is None:
+                raise NotFoundError(f"No user with id {user_id}.")
+            pause = self._pause_of(self._failures(conn, utcnow(), user_id).get(user_id, Counter()))
+            self._audit(conn, actor, _UNLOCKED, "user", user_id, username=target.username,
+                        sources=pause.sources, new_sources=pause.new_sources)
+        return pause
 
     def change_password(self, user: User, old: str, new: str, *, keep_token: str | None = None) -> None:
         """Change one's own password; every other sign-in session of the user ends."""

@@ -16,9 +16,10 @@ roles = [r.value for r in Role]
 st.title("Users")
 show_flash()
 accounts = store.list_users(user)
+pauses = store.sign_in_pauses(user)
 st.dataframe(
-    pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active, "Single sign-on e-mail": u.email or ""}
-                  for u in accounts]),
+    pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active, "Single sign-on e-mail": u.email or "",
+                   "Sign-in paused": pauses[u.id].summary if u.id in pauses else ""} for u in accounts]),
     hide_index=True, width="stretch",
 )
 
@@ -57,6 +58,12 @@ with active_col:
             store.set_active(user, target.id, not target.active)
             flash(f"{md_escape(target.username)} is now {'deactivated' if target.active else 'active'}.")
             st.rerun()
+if target.id in pauses and st.button(f"Lift the sign-in pause ({pauses[target.id].summary})",
+                                     key=Keys.USR_UNPAUSE):
+    with refusal.shown():
+        store.lift_sign_in_pause(user, target.id)
+        flash(f"{md_escape(target.username)} can sign in again from every address.")
+        st.rerun()
 with st.form("reset_password"):
     new_pw = st.text_input("Set a new password (ends their sessions)", type="password",
                            key=Keys.USR_RESET_PASSWORD, max_chars=LIMITS["password"])
