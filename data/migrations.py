@@ -28,10 +28,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     inspect,
+    select,
     text,
+    update,
 )
 
+from data.chain import GENESIS, hash_of
 from data.errors import StoreError
 from data.schema import SCHEMA_VERSION
 
@@ -316,6 +320,61 @@ def _step6_hiring(conn: Connection) -> None:
     ))
 
 
+def _step7_audit_chain(conn: Connection) -> None:
+    """v7: the audit log becomes a hash chain (data/chain.py), and SQLite refuses INSERT OR REPLACE on it.
+
+    The entries already there are hashed in id order, so an upgraded log verifies from its
+    first entry. Writing the hashes is the one UPDATE the log ever takes: the append-only
+    trigger is set aside for it inside this step's transaction and is back before it commits.
+    """
+    conn.execute(text("ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR(64)"))
+    conn.execute(text("ALTER TABLE audit_log ADD COLUMN hash VARCHAR(64)"))
+    md = MetaData()
+    log = Table(
+        "audit_log", md,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime, nullable=False),
+        Column("actor_id", Integer),
+        Column("actor", String(64), nullable=False),
+        Column("action", String(48), nullable=False),
+        Column("entity", String(32), nullable=False),
+        Column("entity_id", Integer),
+        Column("detail", Text, nullable=False),
+        Column("prev_hash", String(64)),
+        Column("hash", String(64)),
+    )
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+    else:
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+    prev, last_id = GENESIS, 0
+    while True:
+        batch = conn.execute(select(log).where(log.c.id > last_id).order_by(log.c.id).limit(5000)).all()
+        if not batch:
+            break
+        chained = []
+        for row in batch:
+            digest = hash_of(row, prev)
+            chained.append({"row_id": row.id, "new_prev": prev, "new_hash": digest})
+            prev, last_id = digest, row.id
+        conn.execute(update(log).where(log.c.id == bindparam("row_id"))
+                     .values(prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")), chained)
+    if postgres:
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    else:
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        ))
+        # INSERT OR REPLACE deletes the row it collides with without firing the DELETE trigger.
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+            "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        ))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
@@ -323,6 +382,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     4: _step4_trust,
     5: _step5_answer_history,
     6: _step6_hiring,
+    7: _step7_audit_chain,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 
