@@ -362,6 +362,17 @@ def _step7_audit_chain(conn: Connection) -> None:
                      .values(prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")), chained)
     if postgres:
         conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+        # Only the owner may rewrite the log or switch its triggers off; an app role given UPDATE or
+        # DELETE by default privileges (deploy/postgres-roles.sql) loses them here.
+        grantees = conn.execute(text(
+            "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+            "WHERE table_schema = current_schema() AND table_name = 'audit_log' "
+            "AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE') AND grantee <> (SELECT tableowner FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'audit_log')"
+        )).scalars().all()
+        for grantee in grantees:
+            role = "PUBLIC" if grantee == "PUBLIC" else '"' + grantee.replace('"', '""') + '"'
+            conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"))
     else:
         conn.execute(text(
             "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "

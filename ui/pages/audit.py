@@ -18,6 +18,9 @@ user, _, store = open_page(__file__)
 st.title("Audit log")
 st.caption("Append-only: sign-ins, changes, label overrides, exports, imports, erasures and role changes. "
            "Entries hold ids and counts, never a candidate's words. Times are UTC.")
+with refusal.shown(stop=True):
+    chain = store.audit_chain(user)  # each entry's hash covers the one before it (data/chain.py)
+(st.success if chain.intact else st.error)(chain.summary())
 actions, actors = store.audit_vocabulary(user)
 families = sorted({a.split(".")[0] + "." for a in actions})
 c1, c2, c3, c4 = st.columns(4)
