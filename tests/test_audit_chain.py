@@ -295,8 +295,8 @@ def test_on_postgresql_the_app_role_cannot_switch_off_or_bypass_the_audit_trigge
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": owner}).first():
+                conn.execute(text(f'DROP OWNED BY "{owner}"'))  # its default privileges, which name the app
             for role in (app, owner):
-                if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
-                    conn.execute(text(f'DROP OWNED BY "{role}"'))
-                    conn.execute(text(f'DROP ROLE "{role}"'))
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         engine.dispose()
