@@ -16,25 +16,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Sequence
 
 GENESIS = "0" * 64
 """The `prev_hash` of the first entry."""
 
 
-class ChainedEntry(Protocol):
-    """What the chain reads of an entry: an audit_log row has these columns."""
+COLUMNS = ("id", "at", "actor_id", "actor", "action", "entity", "entity_id", "detail", "prev_hash", "hash")
+"""The audit_log columns the chain reads, in the order `ChainWalk.feed` takes them."""
 
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor: str
-    action: str
-    entity: str
-    entity_id: int | None
-    detail: str
-    prev_hash: str | None
-    hash: str | None
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def entry_hash(*, id: int, at: datetime, actor_id: int | None, actor: str, action: str, entity: str,
@@ -46,14 +37,7 @@ def entry_hash(*, id: int, at: datetime, actor_id: int | None, actor: str, actio
     """
     content = [id, at.isoformat(sep=" ", timespec="microseconds"), actor_id, actor, action, entity, entity_id,
                detail, prev_hash]
-    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return hashlib.sha256(encoded).hexdigest()
-
-
-def hash_of(entry: ChainedEntry, prev_hash: str) -> str:
-    """The hash `entry` should carry if it follows an entry whose hash is `prev_hash`."""
-    return entry_hash(id=entry.id, at=entry.at, actor_id=entry.actor_id, actor=entry.actor, action=entry.action,
-                      entity=entry.entity, entity_id=entry.entity_id, detail=entry.detail, prev_hash=prev_hash)
+    return hashlib.sha256(_ENCODER.encode(content).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -92,23 +76,29 @@ class ChainWalk:
         self.broken_at: int | None = None
         self.problem = ""
 
-    def feed(self, entries: Iterable[ChainedEntry]) -> bool:
-        """Check the next entries; False once a break is found (feed no more)."""
-        for entry in entries:
-            if entry.prev_hash is None or entry.hash is None:
-                return self._broken(entry, "it carries no hash (written around the store, or its hash was removed)")
-            if entry.prev_hash != self.head:
-                what = "the entry before it" if self.last_id is not None else "the start of the log"
-                return self._broken(entry, f"it does not link to {what} (an entry was removed, inserted or reordered)")
-            if hash_of(entry, self.head) != entry.hash:
-                return self._broken(entry, "its content does not match its hash (it was changed after it was written)")
-            self.verified += 1
-            self.last_id = entry.id
-            self.head = entry.hash
-        return True
+    def feed(self, rows: Iterable[Sequence[Any]]) -> bool:
+        """Check the next entries, each a tuple of `COLUMNS`; False once a break is found (feed no more)."""
+        head, verified, last_id = self.head, self.verified, self.last_id
+        try:
+            for entry_id, at, actor_id, actor, action, entity, entity_id, detail, prev_hash, digest in rows:
+                if prev_hash is None or digest is None:
+                    return self._broken(entry_id, "it carries no hash (written around the store, or its hash "
+                                                  "was removed)")
+                if prev_hash != head:
+                    what = "the entry before it" if last_id is not None else "the start of the log"
+                    return self._broken(entry_id, f"it does not link to {what} (an entry was removed, inserted "
+                                                  "or reordered)")
+                if entry_hash(id=entry_id, at=at, actor_id=actor_id, actor=actor, action=action, entity=entity,
+                              entity_id=entity_id, detail=detail, prev_hash=head) != digest:
+                    return self._broken(entry_id, "its content does not match its hash (it was changed after it "
+                                                  "was written)")
+                verified, last_id, head = verified + 1, entry_id, digest
+            return True
+        finally:
+            self.head, self.verified, self.last_id = head, verified, last_id
 
-    def _broken(self, entry: ChainedEntry, problem: str) -> bool:
-        self.broken_at, self.problem = entry.id, problem
+    def _broken(self, entry_id: int, problem: str) -> bool:
+        self.broken_at, self.problem = entry_id, problem
         return False
 
     def state(self) -> ChainState:

@@ -35,7 +35,7 @@ from sqlalchemy import (
     update,
 )
 
-from data.chain import GENESIS, hash_of
+from data.chain import GENESIS, entry_hash
 from data.errors import StoreError
 from data.schema import SCHEMA_VERSION
 
@@ -355,7 +355,8 @@ def _step7_audit_chain(conn: Connection) -> None:
             break
         chained = []
         for row in batch:
-            digest = hash_of(row, prev)
+            digest = entry_hash(id=row.id, at=row.at, actor_id=row.actor_id, actor=row.actor, action=row.action,
+                                entity=row.entity, entity_id=row.entity_id, detail=row.detail, prev_hash=prev)
             chained.append({"row_id": row.id, "new_prev": prev, "new_hash": digest})
             prev, last_id = digest, row.id
         conn.execute(update(log).where(log.c.id == bindparam("row_id"))

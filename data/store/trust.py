@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, literal, or_, select, update
 
 from data.access import require
-from data.chain import GENESIS, ChainState, ChainWalk
+from data.chain import COLUMNS as CHAIN_COLUMNS, GENESIS, ChainState, ChainWalk
 from data.errors import NotFoundError, ValidationError
 from data.fields import FIELD_NAMES
 from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, ErasureResult,
@@ -98,13 +98,13 @@ class TrustStore(StoreBase):
         walk, last_id = ChainWalk(), None
         with self.reading() as conn:
             while True:
-                query = select(audit_log).order_by(audit_log.c.id).limit(CHAIN_BATCH)
+                query = select(*(audit_log.c[name] for name in CHAIN_COLUMNS)).order_by(audit_log.c.id).limit(CHAIN_BATCH)
                 if last_id is not None:
                     query = query.where(audit_log.c.id > last_id)
                 batch = conn.execute(query).all()
                 if not batch or not walk.feed(batch):
                     break
-                last_id = batch[-1].id
+                last_id = batch[-1][0]
         return walk.state()
 
     def audit_chain_holds(self, actor: Actor, head_hash: str) -> bool:
