@@ -35,9 +35,13 @@ from sqlalchemy import (
     update,
 )
 
+from sqlalchemy.exc import DBAPIError
+
 from data.chain import GENESIS, entry_hash
 from data.errors import StoreError
 from data.schema import SCHEMA_VERSION
+
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: an app role that does not own the tables tried to alter them
 
 
 def _step1_baseline(conn: Connection) -> None:
@@ -454,7 +458,16 @@ def upgrade(engine: Engine, *, backup: bool = True) -> tuple[int, int]:
                 # Another process may have upgraded while we waited for the lock.
                 if current_version(conn) >= version:
                     continue
-                STEPS[version](conn)
+                try:
+                    STEPS[version](conn)
+                except DBAPIError as exc:
+                    if getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+                        raise StoreError(
+                            f"the database is at schema v{version - 1} and this Motive needs v{SCHEMA_VERSION}, but "
+                            f"this role ({engine.url.username}) may not change the tables: run the upgrade once as "
+                            "the owner role (docs/deployment.md, 'Upgrading Motive'), then start the app again"
+                        ) from exc
+                    raise
                 conn.execute(text("DELETE FROM motive_meta WHERE key = 'schema_version'"))
                 conn.execute(
                     text("INSERT INTO motive_meta (key, value) VALUES ('schema_version', :v)"), {"v": str(version)}

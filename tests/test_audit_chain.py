@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from data import migrations
+from data.errors import StoreError
 from data.records import COMMAND_LINE
 from data.schema import audit_log
 from data.settings import Settings
@@ -290,6 +291,12 @@ def test_on_postgresql_the_app_role_cannot_switch_off_or_bypass_the_audit_trigge
                 with pytest.raises(DBAPIError, match="must be owner|permission denied|append-only"):
                     conn.execute(text(statement))
         assert app_store.audit_chain(first).intact
+        with stores[0].atomic() as conn:  # as if a release with a new schema step had been deployed
+            conn.execute(text("UPDATE motive_meta SET value = '6' WHERE key = 'schema_version'"))
+        with pytest.raises(StoreError, match="run the upgrade once as the owner role"):
+            Store(Settings.from_env({"MOTIVE_DATABASE_URL": url_of(app, app_pw), **FAST}))
+        with stores[0].atomic() as conn:
+            assert conn.execute(text("SELECT value FROM motive_meta WHERE key = 'schema_version'")).scalar() == "6"
     finally:
         for s in stores:
             s.dispose()
