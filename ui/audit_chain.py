@@ -1,6 +1,6 @@
 """The Audit page's line on the log's hash chain: verified up to which entry, or broken at which one.
 
-Walking the chain reads and hashes every entry (about a second per 100,000), so a check is
+Walking the chain reads and hashes every entry (one to three seconds per 100,000), so a check is
 kept for a few minutes per database and person, and the button checks again at once. The
 line names the last entry it covered, so entries added since are never claimed as checked.
 """
