@@ -28,12 +28,20 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     inspect,
+    select,
     text,
+    update,
 )
 
+from sqlalchemy.exc import DBAPIError
+
+from data.chain import GENESIS, entry_hash
 from data.errors import StoreError
 from data.schema import SCHEMA_VERSION
+
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: an app role that does not own the tables tried to alter them
 
 
 def _step1_baseline(conn: Connection) -> None:
@@ -316,6 +324,73 @@ def _step6_hiring(conn: Connection) -> None:
     ))
 
 
+def _step7_audit_chain(conn: Connection) -> None:
+    """v7: the audit log becomes a hash chain (data/chain.py), and SQLite refuses INSERT OR REPLACE on it.
+
+    The entries already there are hashed in id order, so an upgraded log verifies from its
+    first entry. Writing the hashes is the one UPDATE the log ever takes: the append-only
+    trigger is set aside for it inside this step's transaction and is back before it commits.
+    """
+    conn.execute(text("ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR(64)"))
+    conn.execute(text("ALTER TABLE audit_log ADD COLUMN hash VARCHAR(64)"))
+    md = MetaData()
+    log = Table(
+        "audit_log", md,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime, nullable=False),
+        Column("actor_id", Integer),
+        Column("actor", String(64), nullable=False),
+        Column("action", String(48), nullable=False),
+        Column("entity", String(32), nullable=False),
+        Column("entity_id", Integer),
+        Column("detail", Text, nullable=False),
+        Column("prev_hash", String(64)),
+        Column("hash", String(64)),
+    )
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+    else:
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+    prev, last_id = GENESIS, 0
+    while True:
+        batch = conn.execute(select(log).where(log.c.id > last_id).order_by(log.c.id).limit(5000)).all()
+        if not batch:
+            break
+        chained = []
+        for row in batch:
+            digest = entry_hash(id=row.id, at=row.at, actor_id=row.actor_id, actor=row.actor, action=row.action,
+                                entity=row.entity, entity_id=row.entity_id, detail=row.detail, prev_hash=prev)
+            chained.append({"row_id": row.id, "new_prev": prev, "new_hash": digest})
+            prev, last_id = digest, row.id
+        conn.execute(update(log).where(log.c.id == bindparam("row_id"))
+                     .values(prev_hash=bindparam("new_prev"), hash=bindparam("new_hash")), chained)
+    if postgres:
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+        # Only the owner may rewrite the log or switch its triggers off; an app role given UPDATE or
+        # DELETE by default privileges (deploy/postgres-roles.sql) loses them here.
+        grantees = conn.execute(text(
+            "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+            "WHERE table_schema = current_schema() AND table_name = 'audit_log' "
+            "AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE') AND grantee <> (SELECT tableowner FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'audit_log')"
+        )).scalars().all()
+        for grantee in grantees:
+            role = "PUBLIC" if grantee == "PUBLIC" else '"' + grantee.replace('"', '""') + '"'
+            conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"))
+    else:
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        ))
+        # INSERT OR REPLACE deletes the row it collides with without firing the DELETE trigger.
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+            "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        ))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
@@ -323,6 +398,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     4: _step4_trust,
     5: _step5_answer_history,
     6: _step6_hiring,
+    7: _step7_audit_chain,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 
@@ -382,7 +458,16 @@ def upgrade(engine: Engine, *, backup: bool = True) -> tuple[int, int]:
                 # Another process may have upgraded while we waited for the lock.
                 if current_version(conn) >= version:
                     continue
-                STEPS[version](conn)
+                try:
+                    STEPS[version](conn)
+                except DBAPIError as exc:
+                    if getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+                        raise StoreError(
+                            f"the database is at schema v{version - 1} and this Motive needs v{SCHEMA_VERSION}, but "
+                            f"this role ({engine.url.username}) may not change the tables: run the upgrade once as "
+                            "the owner role (docs/deployment.md, 'Upgrading Motive'), then start the app again"
+                        ) from exc
+                    raise
                 conn.execute(text("DELETE FROM motive_meta WHERE key = 'schema_version'"))
                 conn.execute(
                     text("INSERT INTO motive_meta (key, value) VALUES ('schema_version', :v)"), {"v": str(version)}

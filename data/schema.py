@@ -26,7 +26,7 @@ from sqlalchemy import (
 from data.fields import ANSWER_FIELDS
 from data.records import InterviewStatus
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 metadata = MetaData()
 
@@ -222,6 +222,11 @@ audit_log = Table(
     Column("entity", String(32), nullable=False),
     Column("entity_id", Integer),
     Column("detail", Text, nullable=False),  # JSON; never a candidate's name, contact or words
+    # The hash chain (data/chain.py): the previous entry's hash, and SHA-256 over this entry and that link.
+    # Nullable only because a column added to a filled SQLite table must be; the store always sets both,
+    # and the verifier reports an entry without them as a break.
+    Column("prev_hash", String(64)),
+    Column("hash", String(64)),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_entity", "entity", "entity_id"),
 )

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "report": ("analysis.report", (), "write HR's Excel report"),
     "retention": ("data.retention", (), "anonymise candidates past their retention period"),
     "backup": ("data.backup", (), "copy the SQLite database safely while the app runs"),
+    "audit": ("data.audit", (), "verify the audit log's hash chain"),
     "demo": ("motive.demo", (), "add demo candidates and interviews"),
     "label": ("analysis.motivation", ("label",), "label answers with the active motivation model"),
     "evaluate": ("analysis.motivation", ("evaluate",), "score the model on label<TAB>text lines"),

@@ -92,6 +92,7 @@ class Keys:
     AUD_PAGE = "audit.page"
     AUD_CSV = "audit.csv"
     AUD_XLSX = "audit.xlsx"
+    AUD_VERIFY = "audit.verify"
     PRV_SEARCH = "privacy.search"
     PRV_CANDIDATE = "privacy.candidate"
     PRV_SAR = "privacy.sar"

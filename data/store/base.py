@@ -15,6 +15,14 @@ transaction reads through it, and so sees its writes.
 
 When the database does not answer, the store raises `StoreUnavailable` rather than the
 driver's error, so no caller needs to know SQLAlchemy.
+
+The audit log is a hash chain (data/chain.py): each entry's hash covers the one before
+it, so two writers must never append after the same entry. A write transaction keeps its
+audit entries aside and appends them just before it commits, under a lock held until the
+commit (SQLite's write lock, which `atomic()` holds from its first statement; on
+PostgreSQL an advisory transaction lock). Taking that lock last, after every row lock the
+change needed, means it cannot be part of a deadlock, and it is held for two short
+statements rather than for the whole save.
 """
 
 from __future__ import annotations
@@ -28,12 +36,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import Connection, Row, Select, create_engine, event, insert, select
+from sqlalchemy import Connection, Row, Select, create_engine, event, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data import migrations
 from data.access import require
+from data.chain import GENESIS, entry_hash
 from data.fields import FIELD_NAMES
 from data.errors import AccessDenied, AuthError, ConflictError, NotFoundError, StoreUnavailable, ValidationError
 from data.records import (
@@ -60,6 +69,9 @@ from data.schema import (
 )
 from data.settings import Settings
 from rubric import Rubric, load_kit_text, load_kits
+
+AUDIT_CHAIN_LOCK = 7204612
+"""PostgreSQL advisory lock key held by whoever appends to the audit chain (the upgrade uses 7204611)."""
 
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
 
@@ -136,9 +148,11 @@ def _reachable() -> Iterator[None]:
 
 @dataclass
 class _Held:
-    """The write transaction this thread is inside, and what to run once it has committed."""
+    """The write transaction this thread is inside, the audit entries it will append, and what to run
+    once it has committed."""
 
     conn: Connection
+    audit: list[dict[str, Any]] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -174,8 +188,13 @@ class StoreBase:
         """
         held = self._held.get()
         if held is not None:
-            with _reachable(), held.conn.begin_nested():
-                yield held.conn
+            mark = len(held.audit)
+            try:
+                with _reachable(), held.conn.begin_nested():
+                    yield held.conn
+            except BaseException:
+                del held.audit[mark:]  # the inner block's writes rolled back; so do the entries recording them
+                raise
             return
         with _reachable(), self.engine.connect() as conn:
             conn = conn.execution_options(motive_write=True)
@@ -184,6 +203,7 @@ class StoreBase:
                 token = self._held.set(mine)
                 try:
                     yield conn
+                    self._append_audit(conn, mine.audit)
                 finally:
                     self._held.reset(token)
         with _reachable():
@@ -241,10 +261,34 @@ class StoreBase:
         """
         if isinstance(actor, User) and not (entity == "user" and entity_id == actor.id):
             self._check_still_allowed(conn, actor)
-        conn.execute(insert(audit_log).values(
-            at=utcnow(), actor_id=actor.id, actor=actor.username[:64], action=action, entity=entity,
-            entity_id=entity_id, detail=json.dumps(detail, sort_keys=True, default=str),
-        ))
+        entry = dict(at=utcnow(), actor_id=actor.id, actor=actor.username[:64], action=action, entity=entity,
+                     entity_id=entity_id, detail=json.dumps(detail, sort_keys=True, default=str))
+        held = self._held.get()
+        if held is not None and held.conn is conn:
+            held.audit.append(entry)  # appended to the chain as the transaction commits (see atomic)
+        else:
+            self._append_audit(conn, [entry])
+
+    def _append_audit(self, conn: Connection, entries: list[dict[str, Any]]) -> None:
+        """Chain `entries` onto the log's last entry and insert them, under the lock that orders appenders."""
+        if not entries:
+            return
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:  # on SQLite the write transaction already holds the database's one write lock
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+        head = conn.execute(select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).first()
+        if postgres:
+            ids = sorted(conn.execute(text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) "
+                                           "FROM generate_series(1, :n)"), {"n": len(entries)}).scalars())
+        else:
+            ids = [(head.id if head else 0) + i for i in range(1, len(entries) + 1)]
+        prev = (head.hash or GENESIS) if head else GENESIS
+        rows = []
+        for entry_id, entry in zip(ids, entries):
+            digest = entry_hash(id=entry_id, prev_hash=prev, **entry)
+            rows.append({**entry, "id": entry_id, "prev_hash": prev, "hash": digest})
+            prev = digest
+        conn.execute(insert(audit_log), rows)
 
 
     def _check_still_allowed(self, conn: Connection, actor: User) -> None:

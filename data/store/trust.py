@@ -5,7 +5,9 @@ They live in one module so that a data protection officer can read these rules i
 
 * **Audit trail**: entries are appended inside the same transaction as the change they
   record (data/store/base.py writes them); the database refuses UPDATE and DELETE on the
-  table (triggers, schema v4), and no method here edits or removes one.
+  table (triggers, schema v4) and, on SQLite, INSERT OR REPLACE (schema v7), and no method
+  here edits or removes one. Each entry carries a hash over its content and the previous
+  entry's hash (data/chain.py), so `audit_chain` finds any change made around the store.
 * **Erasure** deletes the candidate and everything recorded about them; the log keeps a
   tombstone with counts only. The log never held their name, contact or words.
 * **Retention** anonymises candidates not hired once a position's retention period has
@@ -24,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, literal, or_, select, update
 
 from data.access import require
+from data.chain import COLUMNS as CHAIN_COLUMNS, GENESIS, ChainState, ChainWalk
 from data.errors import NotFoundError, ValidationError
 from data.fields import FIELD_NAMES
 from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, ErasureResult,
@@ -54,6 +57,7 @@ ERASURE_REASONS = ("candidate request", "entered in error", "legal obligation", 
 SEX_KEYS = tuple(SEX_CATEGORIES)
 RACE_KEYS = tuple(RACE_CATEGORIES)
 MAX_RETENTION_DAYS = 3650
+CHAIN_BATCH = 5000  # audit entries read at a time while walking the chain
 
 
 class TrustStore(StoreBase):
@@ -87,6 +91,34 @@ class TrustStore(StoreBase):
                 select(audit_log).where(*conditions).order_by(audit_log.c.id.desc()).limit(limit).offset(max(0, offset))
             ).all()
         return [self._entry(r) for r in rows], total
+
+    def audit_chain(self, actor: Actor) -> ChainState:
+        """Walk the whole log in id order and check every entry's hash and link; stops at the first break."""
+        require(actor, "audit.view")
+        walk, last_id = ChainWalk(), None
+        with self.reading() as conn:
+            while True:
+                query = select(*(audit_log.c[name] for name in CHAIN_COLUMNS)).order_by(audit_log.c.id).limit(CHAIN_BATCH)
+                if last_id is not None:
+                    query = query.where(audit_log.c.id > last_id)
+                batch = conn.execute(query).all()
+                if not batch or not walk.feed(batch):
+                    break
+                last_id = batch[-1][0]
+        return walk.state()
+
+    def audit_chain_holds(self, actor: Actor, head_hash: str) -> bool:
+        """Whether an entry with this hash (a head printed by an earlier verification) is still in the log.
+
+        With an intact chain that means every entry up to it is as it was then: the check for
+        entries cut from the end, which the chain alone cannot show.
+        """
+        require(actor, "audit.view")
+        head_hash = head_hash.strip().lower()
+        if head_hash == GENESIS:
+            return True
+        with self.reading() as conn:
+            return conn.execute(select(audit_log.c.id).where(audit_log.c.hash == head_hash)).first() is not None
 
     @staticmethod
     def _entry(r: Row) -> AuditEntry:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.privacy import audit_csv, audit_xlsx
 from ui import refusal
+from ui.audit_chain import chain_state
 from ui.navigation import open_page
 from ui.state import Keys
 
@@ -18,6 +19,7 @@ user, _, store = open_page(__file__)
 st.title("Audit log")
 st.caption("Append-only: sign-ins, changes, label overrides, exports, imports, erasures and role changes. "
            "Entries hold ids and counts, never a candidate's words. Times are UTC.")
+chain_state(store, user)  # each entry's hash covers the one before it (data/chain.py)
 actions, actors = store.audit_vocabulary(user)
 families = sorted({a.split(".")[0] + "." for a in actions})
 c1, c2, c3, c4 = st.columns(4)
