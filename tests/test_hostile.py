@@ -190,8 +190,8 @@ def test_excel_report_neutralises_every_hostile_text(store, admin, hostile_world
 
 def test_subject_access_files_neutralise_and_keep_every_hostile_text(store, admin, hostile_world):
     data = store.subject_access(admin, hostile_world["candidates"][0].id)
-    _assert_no_formulas(subject_access_xlsx(data))
-    again = json.loads(subject_access_json(data))
+    _assert_no_formulas(subject_access_xlsx(admin, data))
+    again = json.loads(subject_access_json(admin, data))
     stories = {a["story"] for a in again["answers"]}
     assert stored(HOSTILE[14]) in {a["why"] for a in again["answers"]} | stories | {
         a["feeling"] for a in again["answers"]} | {a["notes"] for a in again["answers"]}
@@ -202,8 +202,8 @@ def test_audit_exports_never_emit_a_formula(store, admin, hostile_world):
     with pytest.raises(AuthError):
         store.authenticate("=cmd|'/c calc'!A0", "x")  # a hostile username lands in the log
     entries, _ = store.audit_entries(admin, limit=100_000)
-    _assert_no_formulas(audit_xlsx(entries, filters=HOSTILE[1]))
-    for row in csv.reader(io.StringIO(audit_csv(entries).decode("utf-8-sig"))):
+    _assert_no_formulas(audit_xlsx(admin, entries, filters=HOSTILE[1]))
+    for row in csv.reader(io.StringIO(audit_csv(admin, entries).decode("utf-8-sig"))):
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
