@@ -286,6 +286,33 @@ def test_bad_interview_link_shows_a_clear_error(store, interviewer):
     assert "No interview with id 424242" in at.error[0].value
 
 
+def test_an_interviewer_cannot_tell_a_colleagues_interview_from_one_that_does_not_exist(store, admin, interviewer,
+                                                                                         candidate, kit):
+    from data.errors import NotFoundError
+
+    theirs = store.start_interview(interviewer, candidate.id, kit)
+    prober = make_user(store, "prober", "interviewer")
+    missing = theirs + 1000
+
+    def store_answers(iid: int) -> list[str]:
+        said = []
+        for call in (lambda: store.sheet(prober, iid), lambda: store.get_interview(prober, iid),
+                     lambda: store.save_answer_field(prober, iid, kit.questions[0].id, "why", "probe"),
+                     lambda: store.save_rating(prober, iid, kit.questions[0].id, 3)):
+            with pytest.raises(NotFoundError) as refused:
+                call()
+            said.append(str(refused.value).replace(str(iid), "N"))
+        return said
+
+    assert store_answers(theirs) == store_answers(missing) == store_answers(2**63)
+    shown = {}
+    for iid in (theirs, missing, 10**30):  # a link may carry an id larger than either database can hold
+        at = app_as(store, prober, "ui/pages/interview.py", {"interview": str(iid)})
+        assert not at.exception
+        shown[iid] = [e.value.replace(str(iid), "N") for e in at.error]
+    assert shown[theirs] == shown[missing] == shown[10**30] and shown[theirs]
+
+
 def test_answer_fields_carry_the_documented_length_limits(store, interviewer, candidate, kit):
     from data.records import LIMITS
 

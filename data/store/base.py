@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data import migrations
-from data.access import require
+from data.access import allowed, require
 from data.fields import FIELD_NAMES
 from data.errors import AccessDenied, AuthError, ConflictError, NotFoundError, StoreUnavailable, ValidationError
 from data.records import (
@@ -344,17 +344,30 @@ def interview_id_for(conn: Connection, interviewer_id: int | None, candidate_id:
     ).scalar()
 
 
+ID_LIMIT = 2**63 - 1  # the largest id either database can hold; a larger one in a link is simply not found
+
+
+def no_interview(interview_id: object) -> NotFoundError:
+    """The one answer for an interview the actor may not open, whether or not it exists, so ids cannot be probed."""
+    return NotFoundError(f"No interview with id {interview_id} that you may open.")
+
+
 def visible_interview(conn: Connection, actor: Actor, interview_id: int) -> Interview:
-    """An interview the actor may see: their own, or any one for reviewing roles; NotFoundError otherwise."""
+    """An interview the actor may see: their own, or any one for reviewing roles.
+
+    Anything else is `no_interview`: "exists but not yours" and "no such id" answer alike.
+    """
+    if not 0 < interview_id <= ID_LIMIT:
+        raise no_interview(interview_id)
     r = conn.execute(interview_query().where(interviews.c.id == interview_id)).first()
     if r is None:
-        raise NotFoundError(f"No interview with id {interview_id}.")
+        raise no_interview(interview_id)
     interview = to_interview(r)
     if interview.interviewer_id != actor.id:
         try:
             require(actor, "interviews.review")
         except AccessDenied:
-            raise NotFoundError(f"No interview with id {interview_id} among yours.") from None
+            raise no_interview(interview_id) from None
     return interview
 
 
@@ -378,13 +391,15 @@ def check_writable(conn: Connection, actor: Actor, interview_id: int) -> Row:
     Returns its row (interviewer_id, status, reopened_at): a write to a reopened interview is a revision.
     """
     require(actor, "interviews.conduct")
-    row = conn.execute(
+    row = None if not 0 < interview_id <= ID_LIMIT else conn.execute(
         select(interviews.c.interviewer_id, interviews.c.status, interviews.c.reopened_at)
         .where(interviews.c.id == interview_id)
     ).first()
     if row is None:
-        raise NotFoundError(f"No interview with id {interview_id}.")
+        raise no_interview(interview_id)
     if row.interviewer_id != actor.id:
+        if not allowed(actor.role, "interviews.review"):  # they may not even know it exists
+            raise no_interview(interview_id)
         raise AccessDenied("Only the interviewer who runs an interview can write to it.")
     if row.status == InterviewStatus.SUBMITTED:
         raise ConflictError("This interview was submitted and is read-only; nothing was changed.")
