@@ -99,8 +99,8 @@ def make_engine(settings: Settings) -> Engine:
     """An engine configured for safe concurrent writes on either database."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # (a file: URI, e.g. ?mode=ro, is as given)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -123,14 +123,51 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+# What a database in a bad state means for the person using Motive, and what to do about it. The store
+# raises these as StoreUnavailable, which the app shows as Motive's own message (app.py), never a crash.
+READ_ONLY = ("Motive cannot save anything: its database is read-only (the database file or its folder cannot "
+             "be written by the app, or this is a read-only copy). Nothing was saved. Ask whoever runs Motive to "
+             "make the database writable again, then reload this page.")
+DAMAGED = ("Motive's database is damaged and cannot be read safely, so Motive has stopped using it; nothing was "
+           "saved. Ask whoever runs Motive to stop the app, keep a copy of the damaged file, and restore the "
+           "latest backup (see README: backups and restore).")
+FULL = ("The disk holding Motive's database is full, so what was being saved was not saved. Ask whoever runs "
+        "Motive to free space on it, then try again.")
+CANNOT_OPEN = ("Motive cannot open its database file: it is missing, or the app may not read or create it in its "
+               "folder. Ask whoever runs Motive to check MOTIVE_DATABASE_URL and the folder's permissions.")
+_SQLITE_STATES = (("SQLITE_READONLY", READ_ONLY), ("SQLITE_CORRUPT", DAMAGED), ("SQLITE_NOTADB", DAMAGED),
+                  ("SQLITE_FULL", FULL), ("SQLITE_CANTOPEN", CANNOT_OPEN))
+_POSTGRES_STATES = (("25006", READ_ONLY), ("XX001", DAMAGED), ("XX002", DAMAGED), ("53", FULL))
+
+
+def unavailable(exc: DBAPIError) -> StoreUnavailable | None:
+    """The store's own error for a driver error that means the database cannot serve, or None for a bug.
+
+    Read-only, damaged, full and unopenable databases each get a message that says what happened
+    and what to do; any other operational error (down, restarting, locked too long) is "not reachable".
+    """
+    name = getattr(exc.orig, "sqlite_errorname", None) or ""
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    for prefix, message in _SQLITE_STATES:
+        if name.startswith(prefix):
+            return StoreUnavailable(message)
+    for prefix, message in _POSTGRES_STATES:
+        if state.startswith(prefix):
+            return StoreUnavailable(message)
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return StoreUnavailable()
+    return None
+
+
 @contextmanager
 def _reachable() -> Iterator[None]:
-    """Turn the driver's "cannot reach the database" errors into the store's own, keeping the cause."""
+    """Turn the driver's "cannot use the database" errors into the store's own, keeping the cause."""
     try:
         yield
     except DBAPIError as exc:
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            raise StoreUnavailable() from exc
+        mapped = unavailable(exc)
+        if mapped is not None:
+            raise mapped from exc
         raise
 
 
