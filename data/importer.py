@@ -3,7 +3,8 @@
     python -m data.importer FILE        (.csv or .xlsx; columns name, email, position in any case)
 
 Nothing is half-imported: the valid rows go in together in one transaction, or none
-do. Unknown positions are created. The command line prints what it imported and every
+do. Unknown positions are created. The column names are the first non-empty row; only
+non-empty rows count toward MAX_ROWS, and every row not imported is named, blank ones too. The command line prints what it imported and every
 problem, and exits non-zero when it imported nothing.
 """
 
