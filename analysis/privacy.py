@@ -1,11 +1,14 @@
 """Exports that answer for privacy: a candidate's subject-access file and the audit log.
 
 Each exporter returns bytes; the page offers them for download and the store logs the
-export. Every sheet is written from column specs (analysis.sheets), and the audit log's
+export. Each exporter checks the actor's permission itself (subject access needs
+"privacy.manage", the audit log "audit.view"), so no caller can hand one data and skip
+the check. Every sheet is written from column specs (analysis.sheets), and the audit log's
 columns are declared once for both its workbook and its CSV. Typed text is never a
-formula: in workbooks it is a text cell with Excel's quote prefix, and in CSV a cell
-that a spreadsheet would evaluate (= + - @ tab CR) is prefixed with an apostrophe, as
-OWASP advises for CSV injection.
+formula or an error value: in workbooks it is a text cell with Excel's quote prefix, and
+in CSV a cell that a spreadsheet would evaluate (starting = + - @ tab CR, as OWASP
+advises for CSV injection, or reading as an error such as #N/A) is prefixed with an
+apostrophe.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from operator import attrgetter
 
 from openpyxl import Workbook
 
-from analysis.sheets import FORMULA_START, Column, Fact, SheetWriter, fact_columns
+from analysis.sheets import Column, Fact, SheetWriter, evaluates, fact_columns
+from data.access import require
 from data.fields import ANSWER_FIELDS
-from data.records import AuditEntry
+from data.records import Actor, AuditEntry
 
 AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
     Column("id", 8, lambda e: e.id or None),  # a subject-access file's entries carry no id
@@ -40,16 +44,18 @@ def csv_cell(value) -> str:
     """One CSV value that no spreadsheet will evaluate."""
     text = "" if value is None else value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     text = text.replace("\x00", "")
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if evaluates(text) else text
 
 
-def subject_access_json(data: dict) -> bytes:
+def subject_access_json(actor: Actor, data: dict) -> bytes:
     """The subject-access file as UTF-8 JSON, readable by a person and by a program."""
+    require(actor, "privacy.manage")
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-def subject_access_xlsx(data: dict) -> bytes:
+def subject_access_xlsx(actor: Actor, data: dict) -> bytes:
     """The same subject-access data as a workbook: one sheet per kind of record."""
+    require(actor, "privacy.manage")
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     about = SheetWriter(wb, "Candidate", taken, fact_columns((24, 80), ("Field", "Value")))
@@ -77,13 +83,14 @@ def subject_access_xlsx(data: dict) -> bytes:
     return out.getvalue()
 
 
-def subject_access_zip(data: dict) -> bytes:
+def subject_access_zip(actor: Actor, data: dict) -> bytes:
     """Both forms in one download: candidate-<id>.json and candidate-<id>.xlsx."""
+    require(actor, "privacy.manage")
     stem = f"candidate-{data['candidate']['id']}"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{stem}.json", subject_access_json(data))
-        z.writestr(f"{stem}.xlsx", subject_access_xlsx(data))
+        z.writestr(f"{stem}.json", subject_access_json(actor, data))
+        z.writestr(f"{stem}.xlsx", subject_access_xlsx(actor, data))
     return out.getvalue()
 
 
@@ -105,7 +112,8 @@ def write_audit_sheet(wb: Workbook, taken: set[str], entries: list[AuditEntry], 
     sheet.finish()
 
 
-def audit_xlsx(entries: list[AuditEntry], *, filters: str = "") -> bytes:
+def audit_xlsx(actor: Actor, entries: list[AuditEntry], *, filters: str = "") -> bytes:
+    require(actor, "audit.view")
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     write_audit_sheet(wb, taken, entries)
@@ -119,7 +127,8 @@ def audit_xlsx(entries: list[AuditEntry], *, filters: str = "") -> bytes:
     return out.getvalue()
 
 
-def audit_csv(entries: list[AuditEntry]) -> bytes:
+def audit_csv(actor: Actor, entries: list[AuditEntry]) -> bytes:
+    require(actor, "audit.view")
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow([c.header for c in AUDIT_COLUMNS])

@@ -33,7 +33,7 @@ from analysis.agreement import position_agreement
 from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, fairness_report
 from analysis.scoring import frames, score
 from analysis.sheets import Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
-from data.access import allowed
+from data.access import allowed, require
 from data.fields import ANSWER_FIELDS
 from data.records import (
     CANDIDATE_STATUSES,
@@ -346,7 +346,12 @@ ABOUT = fact_columns((26, 100))
 
 
 def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope()) -> bytes:
-    """The whole report for the candidates `scope` selects, as .xlsx bytes."""
+    """The whole report for the candidates `scope` selects, as .xlsx bytes.
+
+    Checks "reports.export" itself: the store's reads let any reviewing role see these
+    records one by one, but only HR and administrators may take them away in a file.
+    """
+    require(actor, "reports.export")
     selection = scope.selection()
     data = store.panel_data(actor, **selection)
     kits = store.kits_by_version({InterviewRow._make(row).kit_version_id for row in data.interviews})

@@ -7,8 +7,9 @@ column's letter comes from its place in it, so a scale or a chart cannot drift o
 wrong column.
 
 Every piece of text a person typed or imported is written as a text cell, never a
-formula, whatever it starts with (=, +, -, @, tab, CR): the cell is typed as a string
-and carries Excel's quote prefix, so even editing it in Excel keeps it text. Characters
+formula, whatever it starts with (=, +, -, @, tab, CR), and never an error value, even
+when it reads like one (#N/A, #REF!, ...): the cell is typed as a string and carries
+Excel's quote prefix, so even editing it in Excel keeps it text. Characters
 a workbook cannot hold are dropped, and text longer than Excel's 32,767-character cell
 limit is cut with a visible marker.
 """
@@ -32,12 +33,22 @@ from openpyxl.utils import get_column_letter
 EXCEL_CELL_LIMIT = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text Excel (and openpyxl) would take for an error value rather than text; compared in upper case,
+# since Excel reads "#n/a" as #N/A too.
+ERROR_CODES = frozenset({"#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#VALUE!", "#GETTING_DATA",
+                         "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                         "#PYTHON!"})
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 CHART_GAP = 3  # a sheet's charts sit this many columns right of its last column
 
 R = TypeVar("R")
+
+
+def evaluates(text: str) -> bool:
+    """Whether a spreadsheet would read this text as something other than text: a formula or an error value."""
+    return text.startswith(FORMULA_START) or text.strip().upper() in ERROR_CODES
 
 
 def safe_text(value: str) -> str:
@@ -169,8 +180,8 @@ class SheetWriter(Generic[R]):
         if isinstance(value, str):
             text = safe_text(value)
             cell.value = text
-            cell.data_type = "s"  # never a formula, whatever it starts with
-            if text.startswith(FORMULA_START):
+            cell.data_type = "s"  # never a formula or an error value, whatever it reads
+            if evaluates(text):
                 cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
         else:
             cell.value = value
@@ -191,7 +202,7 @@ class SheetWriter(Generic[R]):
             wrap = column.wrap(row) if callable(column.wrap) else column.wrap
             if fmt is not None or wrap or not isinstance(v, (str, int)) or isinstance(v, bool):
                 out.append(self._cell(v, fmt=fmt, wrap=wrap))
-            elif isinstance(v, str) and (v.startswith(FORMULA_START) or _ILLEGAL.search(v) or len(v) > EXCEL_CELL_LIMIT):
+            elif isinstance(v, str) and (evaluates(v) or _ILLEGAL.search(v) or len(v) > EXCEL_CELL_LIMIT):
                 out.append(self._cell(v))
             else:
                 out.append(v)  # plain text or a whole number: written as is, nothing to style or defuse

@@ -190,8 +190,8 @@ def test_excel_report_neutralises_every_hostile_text(store, admin, hostile_world
 
 def test_subject_access_files_neutralise_and_keep_every_hostile_text(store, admin, hostile_world):
     data = store.subject_access(admin, hostile_world["candidates"][0].id)
-    _assert_no_formulas(subject_access_xlsx(data))
-    again = json.loads(subject_access_json(data))
+    _assert_no_formulas(subject_access_xlsx(admin, data))
+    again = json.loads(subject_access_json(admin, data))
     stories = {a["story"] for a in again["answers"]}
     assert stored(HOSTILE[14]) in {a["why"] for a in again["answers"]} | stories | {
         a["feeling"] for a in again["answers"]} | {a["notes"] for a in again["answers"]}
@@ -202,8 +202,8 @@ def test_audit_exports_never_emit_a_formula(store, admin, hostile_world):
     with pytest.raises(AuthError):
         store.authenticate("=cmd|'/c calc'!A0", "x")  # a hostile username lands in the log
     entries, _ = store.audit_entries(admin, limit=100_000)
-    _assert_no_formulas(audit_xlsx(entries, filters=HOSTILE[1]))
-    for row in csv.reader(io.StringIO(audit_csv(entries).decode("utf-8-sig"))):
+    _assert_no_formulas(audit_xlsx(admin, entries, filters=HOSTILE[1]))
+    for row in csv.reader(io.StringIO(audit_csv(admin, entries).decode("utf-8-sig"))):
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
@@ -278,3 +278,45 @@ def test_a_full_field_says_so_next_to_the_saved_mark(store, interviewer, candida
     assert any("5,000 characters is its limit" in w.value for w in at.warning)
     field = answer_box(at, Keys.answer(iid, q, "why"))
     assert field["text"] == "w" * LIMITS["why"] and field["limit"] == LIMITS["why"]
+
+
+def _with_sheet_xml(change) -> bytes:
+    """A valid one-person workbook whose first sheet's XML has been changed by `change`."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["name", "email", "position"])
+    wb.active.append(["Ana", "ana@example.com", "Desk"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for member in src.namelist():
+            part = src.read(member)
+            z.writestr(member, change(part) if member == "xl/worksheets/sheet1.xml" else part)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("token", [
+    b'<row r="9" spans="' + b"9" * 30_000_000 + b'"/>',  # one 30 MB tag: a minute of expat 2.5 before the fix
+    b'<row r="9" x="' + b"a>" * 10_000_000 + b'"/>',      # the same, with ">" all through its attribute
+    b"&" + b"a" * 5_000_000 + b";",                         # one long entity reference
+    b"<!--" + b"<a>" * 100_000 + b"-->",                    # a comment, which may hold "<"
+])
+def test_a_small_workbook_with_one_huge_xml_token_is_refused_at_once(store, admin, token):
+    import time
+
+    data = _with_sheet_xml(lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + token, 1))
+    assert len(data) < 100 * 1024  # under every size limit
+    started = time.monotonic()
+    preview = read_candidates(store, admin, "list.xlsx", data)
+    assert time.monotonic() - started < 10  # the refusal path only: a bound, not a benchmark
+    assert preview.valid == () and "looks built to stall the reader" in preview.file_problems[0]
+    assert read_candidates(store, admin, "list.xlsx", _with_sheet_xml(lambda xml: xml)).valid  # the same, intact
+
+
+def test_import_page_refuses_a_workbook_built_to_stall_it(store, admin):
+    at = app_as(store, admin, "ui/pages/imports.py")
+    stall = _with_sheet_xml(lambda xml: xml.replace(b"<sheetData>", b'<sheetData><row x="' + b"a" * 30_000_000
+                                                    + b'"/>', 1))
+    at.get("file_uploader")[0].upload("list.xlsx", stall, "application/octet-stream").run()
+    assert not at.exception and any("built to stall the reader" in e.value for e in at.error)
+    assert at.button(key=Keys.IMP_SUBMIT).disabled

@@ -164,3 +164,66 @@ def test_reports_page_builds_the_workbook_when_the_download_is_clicked(store, ad
     at.radio(key=Keys.REP_SCOPE).set_value("Everything within the filters").run()
     at.multiselect(key=Keys.REP_STATUS).set_value(["hired"]).run()
     assert not at.exception and "hired" in at.get("download_button")[0].proto.label
+
+
+# -- blank rows (issue 15, item 13) ---------------------------------------------------------------
+
+def _xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_blank_rows_never_push_candidates_past_the_row_limit_and_are_reported(store, admin, hr):
+    people = [[f"P{i}", f"p{i}@example.com", "Desk"] for i in range(MAX_ROWS)]
+    data = _xlsx([["name", "email", "position"], *([None] for _ in range(100)), *people])
+    preview = read_candidates(store, hr, "l.xlsx", data)
+    assert not preview.file_problems and len(preview.valid) == MAX_ROWS
+    assert preview.valid[-1].name == f"P{MAX_ROWS - 1}" and preview.valid[0].line == 102
+    assert "100 blank row(s) skipped, holding no one: row(s) 2-101." in preview.notes
+
+
+def test_blank_rows_do_not_count_but_one_person_past_the_limit_still_refuses_the_file(store, admin, hr):
+    people = [[f"P{i}", f"p{i}@example.com", "Desk"] for i in range(MAX_ROWS + 1)]
+    data = _xlsx([["name", "email", "position"], *people[:5], [None], [None], *people[5:]])
+    assert "more than 10,000 candidate rows" in read_candidates(store, hr, "l.xlsx", data).file_problems[0]
+
+
+def test_every_row_not_imported_is_named_with_its_row_number(store, admin, hr):
+    text = "name,email,position\nAna,ana@example.com,Desk\n\n , ,\nBen,,Desk\n\n\nCleo,cleo@example.com,Desk\n\n\n"
+    preview = read_candidates(store, hr, "l.csv", text.encode())
+    assert [r.line for r in preview.valid] == [2, 8] and [(r.line, r.problems) for r in preview.invalid] == [
+        (5, ("missing email",))]
+    assert preview.notes == ("4 blank row(s) skipped, holding no one: row(s) 3-4, 6-7.",)  # trailing ones hold no one
+
+
+def test_a_workbook_whose_first_rows_are_empty_finds_its_header_below_them(store, admin, hr):
+    data = _xlsx([[None], [None, None], ["Name", "Email", "Position"], ["Ana", "ana@example.com", "Desk"]])
+    preview = read_candidates(store, hr, "l.xlsx", data)
+    assert [(r.line, r.name) for r in preview.valid] == [(4, "Ana")]
+    assert preview.notes == ("The column names were read from row 3; the rows above it are empty.",)
+    wrong = read_candidates(store, hr, "l.xlsx", _xlsx([[None], ["Ana", "ana@example.com", "Desk"]]))
+    assert wrong.file_problems == ("Missing column(s): name, email, position. Row 2, the first row that is not "
+                                   "empty, must name the columns name, email, position; it holds: Ana, "
+                                   "ana@example.com, Desk.",)
+
+
+def test_the_import_page_reads_an_upload_once_and_checks_it_again_on_every_rerun(store, admin, hr, monkeypatch):
+    import data.importer
+
+    reads = []
+    real = data.importer.read_table
+    monkeypatch.setattr(data.importer, "read_table", lambda *a: reads.append(a[0]) or real(*a))
+    at = app_as(store, hr, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", GOOD.encode(), "text/csv").run()
+    assert reads == ["list.csv"] and list(at.dataframe[0].value["problems"]) == ["ok", "ok"]
+    store.add_candidate(admin, store.create_position(admin, "Concierge").id, "Ben First", "ben@example.com")
+    at.run()
+    assert not at.exception and reads == ["list.csv"]  # not read again ...
+    assert list(at.dataframe[0].value["problems"]) == ["ok", "already a candidate for Concierge"]  # ... but checked
+    at.get("file_uploader")[0].upload("other.csv", GOOD.encode(), "text/csv").run()
+    assert reads == ["list.csv", "other.csv"]

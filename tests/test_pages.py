@@ -286,6 +286,33 @@ def test_bad_interview_link_shows_a_clear_error(store, interviewer):
     assert "No interview with id 424242" in at.error[0].value
 
 
+def test_an_interviewer_cannot_tell_a_colleagues_interview_from_one_that_does_not_exist(store, admin, interviewer,
+                                                                                         candidate, kit):
+    from data.errors import NotFoundError
+
+    theirs = store.start_interview(interviewer, candidate.id, kit)
+    prober = make_user(store, "prober", "interviewer")
+    missing = theirs + 1000
+
+    def store_answers(iid: int) -> list[str]:
+        said = []
+        for call in (lambda: store.sheet(prober, iid), lambda: store.get_interview(prober, iid),
+                     lambda: store.save_answer_field(prober, iid, kit.questions[0].id, "why", "probe"),
+                     lambda: store.save_rating(prober, iid, kit.questions[0].id, 3)):
+            with pytest.raises(NotFoundError) as refused:
+                call()
+            said.append(str(refused.value).replace(str(iid), "N"))
+        return said
+
+    assert store_answers(theirs) == store_answers(missing) == store_answers(2**63)
+    shown = {}
+    for iid in (theirs, missing, 10**30):  # a link may carry an id larger than either database can hold
+        at = app_as(store, prober, "ui/pages/interview.py", {"interview": str(iid)})
+        assert not at.exception
+        shown[iid] = [e.value.replace(str(iid), "N") for e in at.error]
+    assert shown[theirs] == shown[missing] == shown[10**30] and shown[theirs]
+
+
 def test_answer_fields_carry_the_documented_length_limits(store, interviewer, candidate, kit):
     from data.records import LIMITS
 
@@ -562,3 +589,78 @@ def test_a_report_download_is_named_by_its_scope_and_covers_every_candidate_in_i
     assert len(list(wb["Candidates"].iter_rows(min_row=2))) == 3 and wb["Summary"]["A1"].value == "Position"
     [entry] = store.audit_entries(hr, action="export.report")[0][:1]
     assert entry.detail["file"] == name
+
+
+# -- a database that cannot serve (issue 15, item 15) --------------------------------------------
+
+def _damage(path: str) -> None:
+    with open(path, "r+b") as f:
+        f.write(b"not a database any more" * 8)  # over SQLite's header
+
+
+@pytest.mark.sqlite_only("a read-only SQLite file")
+def test_a_read_only_database_shows_motives_message_not_a_crash(store, admin, db_url, monkeypatch):
+    from data.store.base import READ_ONLY
+
+    token = store.create_session(admin)
+    store.dispose()
+    path = db_url.removeprefix("sqlite:///")
+    monkeypatch.setenv("MOTIVE_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")  # as chmod 444, even as root
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state[Keys.SESSION_TOKEN] = token
+    at.run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [READ_ONLY]
+
+
+@pytest.mark.sqlite_only("a damaged SQLite file")
+def test_a_corrupted_database_shows_motives_message_at_start_and_mid_session(store, admin, db_url):
+    from data.store.base import DAMAGED
+
+    store.create_position(admin, "Desk")
+    at = app_as(store, admin, "ui/pages/candidates.py")
+    assert not at.exception and not at.error
+    from data.settings import Settings
+    from ui import resources
+
+    _damage(db_url.removeprefix("sqlite:///"))
+    resources.store(Settings.from_env()).dispose()  # the app's open store: its next connection meets the damage
+    at.run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [DAMAGED]
+    store.dispose()
+    resources.store.clear()
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not fresh.exception
+    assert [e.value.replace("\\", "") for e in fresh.error] == [DAMAGED]
+
+
+def test_a_read_only_database_refuses_a_write_with_what_to_do(store, admin, backend):
+    from sqlalchemy import event
+
+    from data.errors import StoreUnavailable
+    from data.store.base import READ_ONLY
+
+    pid = store.create_position(admin, "Desk").id
+    store.engine.dispose()
+    limit = "PRAGMA query_only = ON" if backend == "sqlite" else "SET default_transaction_read_only = on"
+    event.listen(store.engine, "connect", lambda conn, _: (conn.cursor().execute(limit), conn.commit()))
+    with pytest.raises(StoreUnavailable) as refused:
+        store.add_candidate(admin, pid, "Ana")
+    assert str(refused.value) == READ_ONLY
+
+
+@pytest.mark.sqlite_only("SQLite's page limit stands in for a full disk")
+def test_a_full_database_refuses_a_write_with_what_to_do(store, admin):
+    from sqlalchemy import event
+
+    from data.errors import StoreUnavailable
+    from data.store.base import FULL
+
+    store.engine.dispose()
+    event.listen(store.engine, "connect", lambda conn, _: conn.cursor().execute(
+        "PRAGMA max_page_count = " + str(conn.execute("PRAGMA page_count").fetchone()[0])))
+    with pytest.raises(StoreUnavailable) as full:
+        for n in range(50):
+            store.create_position(admin, f"Position {n}", "x" * 4000)
+    assert str(full.value) == FULL

@@ -1,5 +1,6 @@
 """HR's Excel report: reopen the bytes and check sheets, values, formats, charts and hostile text."""
 
+import csv
 import io
 import re
 import subprocess
@@ -389,3 +390,81 @@ def test_the_command_line_names_the_file_by_its_scope_when_not_told(db_url, stor
     [written] = tmp_path.glob("*.xlsx")
     assert re.fullmatch(r"motive-report-night-desk-hired-\d{4}-\d\d-\d\d\.xlsx", written.name)
     assert [e.detail["file"] for e in store.audit_entries(admin, action="export.report")[0]] == [written.name]
+
+
+# -- text that reads like an Excel error value (issue 15, item 3) --------------------------------
+
+ERROR_LOOKALIKES = ["#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#VALUE!", "#GETTING_DATA", "#SPILL!",
+                    "#CALC!", "#n/a"]
+
+
+def _error_lookalike_cells(wb) -> list:
+    wanted = {t.upper() for t in ERROR_LOOKALIKES}
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.upper() in wanted or c.data_type == "e"]
+
+
+def test_a_candidate_named_like_an_excel_error_is_text_in_every_report_sheet(store, admin, hr, interviewer, kit):
+    for n, text in enumerate(ERROR_LOOKALIKES):
+        pid = store.create_position(admin, text if n < 3 else f"Desk {n}").id
+        cid = store.add_candidate(admin, pid, text).id
+        if n % 2:
+            submitted_interview(store, interviewer, cid, kit, rating=3, texts={"why": text, "notes": text})
+    cells = _error_lookalike_cells(_report(store, hr))
+    assert len(cells) >= 3 * len(ERROR_LOOKALIKES)  # names on Summary and Candidates, answers on Answers
+    for cell in cells:
+        assert cell.data_type == "s" and cell.quotePrefix, (cell.parent.title, cell.coordinate, cell.value)
+
+
+def test_subject_access_and_audit_exports_keep_error_lookalikes_as_text(store, admin, hr, interviewer, kit):
+    from analysis.privacy import audit_csv, audit_xlsx, subject_access_xlsx
+    from data.records import AuditEntry
+
+    pid = store.create_position(admin, "#REF!").id
+    cid = store.add_candidate(admin, pid, "#N/A").id
+    submitted_interview(store, interviewer, cid, kit, rating=3, texts={"why": "#DIV/0!", "story": "#SPILL!"})
+    access = openpyxl.load_workbook(io.BytesIO(subject_access_xlsx(hr, store.subject_access(hr, cid))))
+    entries = [AuditEntry(1, datetime(2026, 1, 1), text, "export.report", "position", 1, {"why": text})
+               for text in ERROR_LOOKALIKES]
+    audit = openpyxl.load_workbook(io.BytesIO(audit_xlsx(hr, entries, filters="#NAME?")))
+    for wb, at_least in ((access, 4), (audit, len(ERROR_LOOKALIKES) + 1)):
+        cells = _error_lookalike_cells(wb)
+        assert len(cells) >= at_least
+        assert all(c.data_type == "s" and c.quotePrefix for c in cells), [(c.coordinate, c.value) for c in cells]
+    actors = [row[2] for row in csv.reader(io.StringIO(audit_csv(hr, entries).decode("utf-8-sig")))][1:]
+    assert actors == ["'" + text for text in ERROR_LOOKALIKES]  # a spreadsheet opening the CSV reads text
+
+
+def test_a_sheet_writes_each_error_lookalike_as_text_however_it_is_formatted():
+    wb = Workbook(write_only=True)
+    sheet = SheetWriter(wb, "S", set(), (Column("plain", 10, lambda t: t), Column("wrapped", 10, lambda t: t, wrap=True)))
+    sheet.write_all(ERROR_LOOKALIKES)
+    sheet.finish()
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows = list(openpyxl.load_workbook(buf)["S"].iter_rows(min_row=2))
+    assert [[c.value for c in row] for row in rows] == [[t, t] for t in ERROR_LOOKALIKES]
+    assert all(c.data_type == "s" and c.quotePrefix for row in rows for c in row)
+
+
+# -- the report's own permission check (issue 15, item 15) ---------------------------------------
+
+def test_the_report_and_the_privacy_exports_refuse_an_actor_without_their_permission(store, admin, recruiter,
+                                                                                    interviewer, kit):
+    from analysis.privacy import audit_csv, audit_xlsx, subject_access_json, subject_access_xlsx, subject_access_zip
+    from data.errors import AccessDenied
+
+    cid = store.add_candidate(admin, store.create_position(admin, "Desk").id, "Ana").id
+    submitted_interview(store, interviewer, cid, kit, rating=3)
+    assert store.panel_data(recruiter).interviews  # the recruiter may read the records one by one ...
+    with pytest.raises(AccessDenied, match="reports.export"):
+        build_report(store, recruiter)  # ... but not take them away in a report
+    data = store.subject_access(admin, cid)
+    entries, _ = store.audit_entries(admin, limit=10)
+    for who in (recruiter, interviewer):
+        for export in (subject_access_json, subject_access_xlsx, subject_access_zip):
+            with pytest.raises(AccessDenied, match="privacy.manage"):
+                export(who, data)
+        for export in (audit_csv, audit_xlsx):
+            with pytest.raises(AccessDenied, match="audit.view"):
+                export(who, entries)

@@ -135,7 +135,7 @@ def test_other_interviewer_cannot_write_or_see_an_interview(store, interviewer, 
         store.sheet(other, iid)
     with pytest.raises(NotFoundError):
         store.get_interview(other, iid)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFoundError):  # not AccessDenied: that would tell them the interview exists
         store.save_answer_field(other, iid, "extra-mile", "why", "x")
 
 
@@ -284,7 +284,8 @@ def unreachable(backend, tmp_path):
 
 def test_an_unreachable_database_raises_the_stores_own_error(backend, tmp_path):
     settings = Settings.from_env({"MOTIVE_DATABASE_URL": unreachable(backend, tmp_path)})
-    with pytest.raises(StoreUnavailable, match="not reachable; try again") as raised:
+    said = "cannot open its database file" if backend == "sqlite" else "not reachable; try again"
+    with pytest.raises(StoreUnavailable, match=said) as raised:
         Store(settings)
     assert isinstance(raised.value, StoreError) and raised.value.__cause__ is not None
     store = Store(settings, upgrade=False)

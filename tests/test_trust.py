@@ -379,7 +379,7 @@ def test_subject_access_download_holds_json_and_excel_of_the_same_data(store, ad
 
     cand, _ = interviewed(store, admin, interviewer, kit)
     data = store.subject_access(hr, cand.id)
-    with zipfile.ZipFile(io.BytesIO(subject_access_zip(data))) as z:
+    with zipfile.ZipFile(io.BytesIO(subject_access_zip(hr, data))) as z:
         assert sorted(z.namelist()) == [f"candidate-{cand.id}.json", f"candidate-{cand.id}.xlsx"]
         assert json.loads(z.read(f"candidate-{cand.id}.json"))["candidate"]["name"] == "Jane Roe"
         wb = openpyxl.load_workbook(io.BytesIO(z.read(f"candidate-{cand.id}.xlsx")))

@@ -74,6 +74,7 @@ class Keys:
     # import and reports pages
     IMP_FILE = "import.file"
     IMP_SUBMIT = "import.submit"
+    IMP_TABLE = "import.table"  # (file name, data.importer.Table): the upload read once, not on every rerun
     REP_SCOPE = "reports.scope"
     REP_POSITION = "reports.position"
     REP_SEARCH = "reports.search"

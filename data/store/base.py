@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data import migrations
-from data.access import require
+from data.access import allowed, require
 from data.chain import GENESIS, entry_hash
 from data.fields import FIELD_NAMES
 from data.errors import AccessDenied, AuthError, ConflictError, NotFoundError, StoreUnavailable, ValidationError
@@ -111,8 +111,8 @@ def make_engine(settings: Settings) -> Engine:
     """An engine configured for safe concurrent writes on either database."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # (a file: URI, e.g. ?mode=ro, is as given)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -135,14 +135,51 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+# What a database in a bad state means for the person using Motive, and what to do about it. The store
+# raises these as StoreUnavailable, which the app shows as Motive's own message (app.py), never a crash.
+READ_ONLY = ("Motive cannot save anything: its database is read-only (the database file or its folder cannot "
+             "be written by the app, or this is a read-only copy). Nothing was saved. Ask whoever runs Motive to "
+             "make the database writable again, then reload this page.")
+DAMAGED = ("Motive's database is damaged and cannot be read safely, so Motive has stopped using it; nothing was "
+           "saved. Ask whoever runs Motive to stop the app, keep a copy of the damaged file, and restore the "
+           "latest backup (see README: backups and restore).")
+FULL = ("The disk holding Motive's database is full, so what was being saved was not saved. Ask whoever runs "
+        "Motive to free space on it, then try again.")
+CANNOT_OPEN = ("Motive cannot open its database file: it is missing, or the app may not read or create it in its "
+               "folder. Ask whoever runs Motive to check MOTIVE_DATABASE_URL and the folder's permissions.")
+_SQLITE_STATES = (("SQLITE_READONLY", READ_ONLY), ("SQLITE_CORRUPT", DAMAGED), ("SQLITE_NOTADB", DAMAGED),
+                  ("SQLITE_FULL", FULL), ("SQLITE_CANTOPEN", CANNOT_OPEN))
+_POSTGRES_STATES = (("25006", READ_ONLY), ("XX001", DAMAGED), ("XX002", DAMAGED), ("53", FULL))
+
+
+def unavailable(exc: DBAPIError) -> StoreUnavailable | None:
+    """The store's own error for a driver error that means the database cannot serve, or None for a bug.
+
+    Read-only, damaged, full and unopenable databases each get a message that says what happened
+    and what to do; any other operational error (down, restarting, locked too long) is "not reachable".
+    """
+    name = getattr(exc.orig, "sqlite_errorname", None) or ""
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    for prefix, message in _SQLITE_STATES:
+        if name.startswith(prefix):
+            return StoreUnavailable(message)
+    for prefix, message in _POSTGRES_STATES:
+        if state.startswith(prefix):
+            return StoreUnavailable(message)
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return StoreUnavailable()
+    return None
+
+
 @contextmanager
 def _reachable() -> Iterator[None]:
-    """Turn the driver's "cannot reach the database" errors into the store's own, keeping the cause."""
+    """Turn the driver's "cannot use the database" errors into the store's own, keeping the cause."""
     try:
         yield
     except DBAPIError as exc:
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            raise StoreUnavailable() from exc
+        mapped = unavailable(exc)
+        if mapped is not None:
+            raise mapped from exc
         raise
 
 
@@ -388,17 +425,30 @@ def interview_id_for(conn: Connection, interviewer_id: int | None, candidate_id:
     ).scalar()
 
 
+ID_LIMIT = 2**63 - 1  # the largest id either database can hold; a larger one in a link is simply not found
+
+
+def no_interview(interview_id: object) -> NotFoundError:
+    """The one answer for an interview the actor may not open, whether or not it exists, so ids cannot be probed."""
+    return NotFoundError(f"No interview with id {interview_id} that you may open.")
+
+
 def visible_interview(conn: Connection, actor: Actor, interview_id: int) -> Interview:
-    """An interview the actor may see: their own, or any one for reviewing roles; NotFoundError otherwise."""
+    """An interview the actor may see: their own, or any one for reviewing roles.
+
+    Anything else is `no_interview`: "exists but not yours" and "no such id" answer alike.
+    """
+    if not 0 < interview_id <= ID_LIMIT:
+        raise no_interview(interview_id)
     r = conn.execute(interview_query().where(interviews.c.id == interview_id)).first()
     if r is None:
-        raise NotFoundError(f"No interview with id {interview_id}.")
+        raise no_interview(interview_id)
     interview = to_interview(r)
     if interview.interviewer_id != actor.id:
         try:
             require(actor, "interviews.review")
         except AccessDenied:
-            raise NotFoundError(f"No interview with id {interview_id} among yours.") from None
+            raise no_interview(interview_id) from None
     return interview
 
 
@@ -422,13 +472,15 @@ def check_writable(conn: Connection, actor: Actor, interview_id: int) -> Row:
     Returns its row (interviewer_id, status, reopened_at): a write to a reopened interview is a revision.
     """
     require(actor, "interviews.conduct")
-    row = conn.execute(
+    row = None if not 0 < interview_id <= ID_LIMIT else conn.execute(
         select(interviews.c.interviewer_id, interviews.c.status, interviews.c.reopened_at)
         .where(interviews.c.id == interview_id)
     ).first()
     if row is None:
-        raise NotFoundError(f"No interview with id {interview_id}.")
+        raise no_interview(interview_id)
     if row.interviewer_id != actor.id:
+        if not allowed(actor.role, "interviews.review"):  # they may not even know it exists
+            raise no_interview(interview_id)
         raise AccessDenied("Only the interviewer who runs an interview can write to it.")
     if row.status == InterviewStatus.SUBMITTED:
         raise ConflictError("This interview was submitted and is read-only; nothing was changed.")

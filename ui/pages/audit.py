@@ -66,7 +66,7 @@ def _export(fmt: str):
     def build() -> bytes:  # runs when the button is clicked, so the export is logged when it happens
         everything, _ = store.audit_entries(user, limit=EXPORT_LIMIT, **filters)
         store.record_export(user, "audit_log", format=fmt, entries=len(everything), filters=described)
-        return audit_csv(everything) if fmt == "csv" else audit_xlsx(everything, filters=described)
+        return audit_csv(user, everything) if fmt == "csv" else audit_xlsx(user, everything, filters=described)
     return build
 
 

@@ -1,9 +1,11 @@
 """Import candidates (HR): upload, see every row and every problem, then import the valid rows together."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
-from data.importer import MAX_BYTES, import_valid, read_candidates
+from data.importer import MAX_BYTES, check_table, import_valid, read_table
 from ui import refusal
 from ui.navigation import open_page
 from ui.render import md_escape
@@ -13,13 +15,17 @@ user, _, store = open_page(__file__)
 
 st.title("Import candidates")
 show_flash()
-st.write("A .csv or .xlsx file whose first row names the columns **name**, **email** and **position** (any case). "
+st.write("A .csv or .xlsx file whose first non-empty row names the columns **name**, **email** and **position** (any case). "
          f"Up to {MAX_BYTES // 1024 // 1024} MB. Unknown positions are created.")
 upload = st.file_uploader("Candidate list", type=["csv", "xlsx"], key=Keys.IMP_FILE)
 if upload is None:
     st.stop()
 
-preview = read_candidates(store, user, upload.name, upload.getvalue())
+data = upload.getvalue()
+kept = st.session_state.get(Keys.IMP_TABLE)  # reading a workbook is slow: once per upload, not once per rerun
+if kept is None or kept[0] != upload.name or kept[1].digest != hashlib.sha256(data).hexdigest():
+    kept = st.session_state[Keys.IMP_TABLE] = (upload.name, read_table(upload.name, data))
+preview = check_table(store, user, kept[1])  # against the database as it is now, on every rerun
 for problem in preview.file_problems:  # these quote the file's own column names
     refusal.show(problem)
 for note in preview.notes:
@@ -36,4 +42,5 @@ if st.button(f"Import the {valid} valid row(s)", type="primary", disabled=valid 
         flash(f"Imported {added} candidate(s)." + (f" New position(s): {md_escape(', '.join(created))}."
                                                    if created else ""))
         st.session_state.pop(Keys.IMP_FILE, None)
+        st.session_state.pop(Keys.IMP_TABLE, None)
         st.rerun()

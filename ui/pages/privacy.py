@@ -26,7 +26,7 @@ else:
     cand = found[cid]
 
     def _subject_access() -> bytes:  # built and logged when the button is clicked
-        return subject_access_zip(store.subject_access(user, cid))
+        return subject_access_zip(user, store.subject_access(user, cid))
 
     st.subheader("Subject access")
     st.write("Everything Motive holds on this candidate: record, self-identification, interviews, answers, "
