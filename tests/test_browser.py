@@ -162,8 +162,8 @@ def test_hr_reads_the_fairness_report_and_erases_a_candidate(db_url, store, admi
         page.goto(f"{url}/fairness")
         sign_in(page, "harriet", PASSWORD)
         page.get_by_text("Adverse-impact screening").wait_for()
-        page.get_by_text("Selection rate", exact=True).wait_for()
-        expect(page.locator("[data-testid='stDataFrame']")).to_have_count(2)
+        page.get_by_text("Selection rate (recorded decisions)", exact=True).wait_for()
+        expect(page.locator("[data-testid='stDataFrame']")).to_have_count(3)  # decisions, recommendations, scores
         if os.environ.get("SCREENSHOTS_DIR"):
             page.wait_for_timeout(1500)
             page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / "fairness.png"))

@@ -103,7 +103,7 @@ def move(store: Store, user: User, shown: list[Candidate], stages: Stages) -> No
 
 def edit_position(store: Store, user: User, positions: dict[int, Position]) -> None:
     with st.expander("Edit, close or reopen a position"):
-        pid = st.selectbox("Position", list(positions), index=None, key=Keys.EDIT_POS, placeholder="Choose a position",
+        pid = st.selectbox("Position", list(positions), index=None, key=Keys.EDIT_POS, placeholder="Choose the position to change",
                            format_func=lambda p: _position_label(positions[p]))
         if pid is None:
             return
