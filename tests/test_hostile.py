@@ -341,3 +341,21 @@ def test_a_kit_files_anchors_probes_and_prompts_show_inert_on_the_interview_page
     at = app_as(store, interviewer, "ui/pages/interview.py", query={"interview": str(iid)})
     assert any(planted in _shown(text).replace(WORD_JOINER, "") for _, text in _texts(at)), "the anchor is shown"
     assert_inert(at, "interview")
+
+
+@pytest.mark.parametrize("header, then", [
+    ("name,email,position,{planted}", "Ignored column(s)"),  # an extra column, named in a caption
+    ("{planted},email", "found:"),  # the required columns missing: the refusal quotes what it found
+])
+def test_an_imported_files_headers_and_new_positions_show_inert(store, admin, header, then):
+    planted = "![i](http://127.0.0.1:9/h.png) www.header.example ann@beacon.example :red[x] $x^2$"
+    data = (header.format(planted=planted) + "\n" + f"Ann Lee,ann@example.com,{planted},x\n").encode()
+    at = app_as(store, admin, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", data, "text/csv")
+    at.run()
+    assert any(then in _shown(text) for _, text in _texts(at)), then
+    assert_inert(at, "import")
+    if then == "Ignored column(s)":
+        at.button(key=Keys.IMP_SUBMIT).click().run()
+        assert any("New position(s)" in e.value for e in at.success)
+        assert_inert(at, "import, after")
