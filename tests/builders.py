@@ -30,6 +30,13 @@ HOSTILE = [
     "I felt 🙂🙏🏽 for her 👩‍👩‍👧",
     "שלום עליכם مرحبا \u202eevil\u202c",
     "bell\x07 and \x1b[31m escape",
+    # Streamlit's Markdown autolinks these even when every character is backslash-escaped.
+    "see http://beacon.example/bare or https://beacon.example/s",
+    "www.beacon.example",
+    "write to ann.lee@beacon.example",
+    ":red[x] :material/home: :smile:",
+    "$x^2$ and $$y$$",
+    "![i](http://127.0.0.1:9/x.png)",
 ]
 
 

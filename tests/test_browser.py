@@ -1,7 +1,10 @@
 """Real-browser tests: Playwright driving Debian's Chromium against `streamlit run app.py`."""
 
+import http.server
 import json
 import os
+import re
+import threading
 import time
 from pathlib import Path
 
@@ -550,3 +553,131 @@ def test_an_interviewer_sees_their_assigned_queue(db_url, store, admin, kit):
         maya_row.get_by_role("link", name="Continue").click()
         page.get_by_text("Interview: Maya Okafor").wait_for()
         assert f"interview={iid}" in page.url
+
+
+class _Beacon(http.server.BaseHTTPRequestHandler):
+    """Answers every request with a 1x1 GIF and remembers the path: any request at all is a leak."""
+
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/gif")
+        self.end_headers()
+        self.wfile.write(b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+                         b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+    do_POST = do_HEAD = do_GET
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def beacon():
+    """A local HTTP server on a random loopback port; yields (its address, the list of paths it was asked for)."""
+    hits: list[str] = []
+    handler = type("Beacon", (_Beacon,), {"hits": hits})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _planted(address: str, where: str) -> str:
+    """Text that would fetch from, or link to, the beacon if it were rendered as Markdown or autolinked."""
+    return (f"{where} ![i](http://{address}/{where}.png) [l](http://{address}/{where}) http://{address}/{where}-bare "
+            f"www.{where}.example {where}@beacon.example :red[x] $x^2$")
+
+
+def test_planted_addresses_never_reach_the_browser_as_images_or_links(db_url, store, admin, tmp_path, beacon, model):
+    from analysis.labelling import label_answer
+    from data.access import allowed
+    from rubric.loader import load_kit
+    from tests.builders import mini_kit
+    from ui.navigation import PAGES
+
+    address, hits = beacon
+    kits = tmp_path / "kits"
+    kits.mkdir()
+    kit_text = mini_kit(name="Beacon kit").replace('id = "mini"', 'id = "beacon"').replace(
+        '1 = "a"', f'1 = "![a](http://{address}/anchor.png) www.anchor.example"')
+    (kits / "beacon.toml").write_text(kit_text)
+    beacon_kit = load_kit(kits / "beacon.toml")
+    users = {role: make_user(store, f"{role}-user", role) for role in ("hr", "recruiter", "interviewer")}
+    ivan = users["interviewer"]
+    position = store.create_position(admin, _planted(address, "position"))
+    people = [store.add_candidate(admin, position.id, _planted(address, f"candidate{n}"), f"c{n}@example.com")
+              for n in range(2)]
+    story = "I helped. " + _planted(address, "story")
+    for n, person in enumerate(people):
+        iid = store.start_interview(ivan, person.id, beacon_kit)
+        store.save_answer_field(ivan, iid, "q1", "story", story)
+        store.save_answer_field(ivan, iid, "q1", "why", "Because I wanted to. " + _planted(address, "why"))
+        store.save_rating(ivan, iid, "q1", 1 + 4 * n)
+        label_answer(store, model, ivan, iid, "q1")
+        store.save_recommendation(ivan, iid, "yes", _planted(address, "note"))
+        store.submit_interview(ivan, iid, accept_gaps=True)
+    opened = store.start_interview(ivan, store.add_candidate(admin, position.id, _planted(address, "open")).id,
+                                   beacon_kit)
+    store.save_rating(ivan, opened, "q1", 1)
+    store.assign_interviewers(admin, people[0].id, [ivan.id])
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4", "MOTIVE_KITS_DIR": str(kits)}
+    upload = tmp_path / "list.csv"
+    upload.write_text(f"name,email,position,{_planted(address, 'header').replace(',', ' ')}\n"
+                      f"Ann Lee,ann@example.com,{_planted(address, 'imported')},x\n")
+    query = {"candidate": f"?candidate={people[0].id}", "interview": f"?interview={opened}"}
+    extra = {"interview": [f"interview?interview={opened - 1}"]}  # a submitted one, read-only
+
+    def _settled(page) -> None:
+        page.get_by_text(f"Signed in as {who}-user" if who != "admin" else "Signed in as admin").wait_for()
+        page.locator("h1").first.wait_for()
+        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+    def leaks(page) -> list[str]:
+        page.wait_for_timeout(800)  # images load asynchronously
+        links = page.locator(f"a[href*='{address}'], a[href*='.example'], a[href^='mailto:'], img[src*='{address}']")
+        found_here = [links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())]
+        # What a screen reader reads: no name or text may carry the backslashes of Markdown escaping.
+        spoken = page.locator("[data-testid='stMain']").aria_snapshot()
+        return found_here + [f"read aloud: {line.strip()}" for line in spoken.splitlines()
+                             if re.search(r"\\\\?[()\[\]:.!_*#$]", line)]
+
+    found: list[tuple[str, str, list[str]]] = []
+    with streamlit_server(env) as url:
+        for who in ("admin", *users):
+            username = "admin" if who == "admin" else f"{who}-user"
+            with chromium_page(1400, 2400) as page:
+                page.goto(url)
+                sign_in(page, username, PASSWORD)
+                _wait_for(lambda: any(c["name"] == "motive_session" for c in page.context.cookies()),
+                          "the session cookie")
+                pages = [("" if spec.url == "home" else spec.url) + query.get(spec.url, "") for spec in PAGES
+                         if allowed(who, spec.permission)]
+                pages += [p for spec in PAGES if allowed(who, spec.permission) for p in extra.get(spec.url, [])]
+                for path in pages:
+                    page.goto(f"{url}/{path}")
+                    _settled(page)
+                    if path == "import" and who in ("admin", "hr"):
+                        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+                        page.get_by_text("Ignored column(s)", exact=False).wait_for()
+                        _settled(page)
+                        if who == "admin":
+                            found.append((who, path, leaks(page)))
+                            page.get_by_role("button", name="Import the 1 valid row(s)").click()
+                            page.get_by_text("Imported 1 candidate(s)", exact=False).wait_for()
+                            _settled(page)
+                    found.append((who, path, leaks(page)))
+                    if path.startswith(f"interview?interview={opened}"):
+                        expect(page.get_by_label("Your notes (not shown to the candidate)", exact=True)).to_be_visible()
+                        if not page.get_by_role("radio", name=re.compile(r"^1 · !\[a\]\(http")).count():
+                            found.append((who, path, ["the kit's rating anchor is not shown as it was written"]))
+    leaked = "\n".join(f"{who} on /{path}: {html}" for who, path, found_there in found for html in found_there)
+    assert not leaked, "planted addresses became links or images:\n" + leaked
+    assert not hits, f"the browser asked the beacon for {hits}"

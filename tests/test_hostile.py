@@ -28,6 +28,7 @@ from ui.state import Keys
 
 # Would render or run if they reached markdown unescaped (a backslash before them makes them literal text).
 RENDERED = [re.compile(r"(?<!\\)" + re.escape(m)) for m in ("](javascript", "](http://evil", "<script", "<img", "<b>")]
+WORD_JOINER = "\u2060"  # invisible; what ui/render.md_escape puts before `:`, `.` and `@` to stop autolinks
 MEGABYTE = "I helped because I cared. " * 40_330  # just over 1 MB
 
 
@@ -119,12 +120,63 @@ def test_model_labels_any_text_without_crashing(model, text):
 
 # -- every page -----------------------------------------------------------------------------------
 
-def _texts(at) -> list[str]:
-    """Every element whose text Streamlit parses as markdown (st.text and st.code show text literally)."""
-    out = []
-    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success"):
-        out += [str(e.value) for e in getattr(at, kind)]
+# Element bodies Streamlit parses as Markdown (st.text, st.code and table cells show text literally).
+MARKDOWN_BODIES = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success",
+                   "toast")
+# Elements whose label (and help tooltip) Streamlit parses as Markdown; the inputs among them also hand the
+# label, as typed, to the browser as the field's accessible name.
+INPUTS = ("checkbox", "toggle", "radio", "selectbox", "multiselect", "select_slider", "slider", "text_input",
+          "text_area", "number_input", "date_input", "time_input", "color_picker", "file_uploader", "chat_input")
+LABELLED = (*INPUTS, "button", "download_button", "link_button", "page_link", "expander", "tab", "metric", "status")
+# Active if they reach Markdown unescaped (a backslash before them makes them literal text).
+RENDERED = [re.compile(r"(?<!\\)" + re.escape(m)) for m in (
+    "](javascript", "](http", "![", "<script", "<img", "<b>", ":red[", ":material/home:", ":smile:", "$x^2$",
+    "$$y$$")]
+# Streamlit's Markdown autolinks these in the text as shown, after backslash escapes are resolved.
+AUTOLINK = re.compile(r"https?://|www\.\w|[\w.+-]@[\w-]+\.\w")
+
+
+def _shown(markdown: str) -> str:
+    """The text Markdown shows once backslash escapes are resolved."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def _live(markdown: str) -> list[str]:
+    """What in `markdown` would render as more than text: markup, maths, shortcodes, links."""
+    found = [m.pattern for m in RENDERED if m.search(markdown)]
+    return found + [f"autolink {m.group()!r}" for m in AUTOLINK.finditer(_shown(markdown))]
+
+
+def _proto_label(element) -> str:
+    for holder in (element, getattr(element, "proto", None)):
+        label = getattr(holder, "label", None)
+        if isinstance(label, str):
+            return label
+    return ""
+
+
+def _texts(at) -> list[tuple[str, str]]:
+    """Every text on the page that Streamlit parses as Markdown, named by where it is."""
+    out = [(kind, str(e.value)) for kind in MARKDOWN_BODIES for e in at.get(kind)]
+    for kind in LABELLED:
+        for e in at.get(kind):
+            out.append((f"{kind} label", _proto_label(e)))
+            tip = getattr(getattr(e, "proto", None), "help", "")
+            if tip:
+                out.append((f"{kind} help", tip))
+    out += [("radio option", str(option)) for e in at.get("radio") for option in e.options]
     return out
+
+
+def assert_inert(at, where: str = "") -> None:
+    """No text on the page renders as markup or a link, and no input's accessible name carries an escape."""
+    assert not at.exception, [e.value for e in at.exception]
+    for kind, text in _texts(at):
+        assert not _live(text), (where, kind, _live(text), text[:300])
+    for kind in INPUTS:
+        for e in at.get(kind):
+            label = _proto_label(e)
+            assert "\\" not in label and WORD_JOINER not in label, (where, kind, "read aloud as", label)
 
 
 PAGES = [
@@ -150,10 +202,7 @@ def test_every_page_shows_hostile_text_inert(store, admin, interviewer, hostile_
     at = app_as(store, user, query=query)
     at.switch_page(page)
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    for text in _texts(at):
-        for marker in RENDERED:
-            assert not marker.search(text), (page, text[:200])
+    assert_inert(at, page)
     for html in at.get("html"):
         for marker in HOSTILE:
             assert marker not in str(html.proto), "typed text reached an HTML element"
@@ -165,10 +214,7 @@ def test_every_page_shows_hostile_text_inert(store, admin, interviewer, hostile_
 
 def test_compare_page_shows_hostile_names_inert_side_by_side(store, admin, hostile_world):
     at = app_as(store, admin, "ui/pages/compare.py")
-    assert not at.exception
-    for text in _texts(at):
-        for marker in RENDERED:
-            assert not marker.search(text), text[:200]
+    assert_inert(at, "compare")
 
 
 # -- both exports (and the privacy exports) -------------------------------------------------------
@@ -320,3 +366,38 @@ def test_import_page_refuses_a_workbook_built_to_stall_it(store, admin):
     at.get("file_uploader")[0].upload("list.xlsx", stall, "application/octet-stream").run()
     assert not at.exception and any("built to stall the reader" in e.value for e in at.error)
     assert at.button(key=Keys.IMP_SUBMIT).disabled
+
+
+def test_a_kit_files_anchors_probes_and_prompts_show_inert_on_the_interview_page(store, interviewer, candidate,
+                                                                                   tmp_path, monkeypatch):
+    from rubric.loader import load_kit
+    from tests.builders import mini_kit
+
+    planted = "![a](http://127.0.0.1:9/a.png) www.anchor.example :red[x] $x^2$ ann@beacon.example"
+    kit_text = (mini_kit(principles={"listen": planted}).replace('id = "mini"', 'id = "planted"')
+                .replace('1 = "a"', f'1 = "{planted}"').replace('title = "Listening"', f'title = "{planted}"')
+                .replace('prompt = "Tell me about a time."', f'prompt = "{planted}"'))
+    (tmp_path / "planted.toml").write_text(kit_text)
+    monkeypatch.setenv("MOTIVE_KITS_DIR", str(tmp_path))
+    iid = store.start_interview(interviewer, candidate.id, load_kit(tmp_path / "planted.toml"))
+    at = app_as(store, interviewer, "ui/pages/interview.py", query={"interview": str(iid)})
+    assert any(planted in _shown(text).replace(WORD_JOINER, "") for _, text in _texts(at)), "the anchor is shown"
+    assert_inert(at, "interview")
+
+
+@pytest.mark.parametrize("header, then", [
+    ("name,email,position,{planted}", "Ignored column(s)"),  # an extra column, named in a caption
+    ("{planted},email", "found:"),  # the required columns missing: the refusal quotes what it found
+])
+def test_an_imported_files_headers_and_new_positions_show_inert(store, admin, header, then):
+    planted = "![i](http://127.0.0.1:9/h.png) www.header.example ann@beacon.example :red[x] $x^2$"
+    data = (header.format(planted=planted) + "\n" + f"Ann Lee,ann@example.com,{planted},x\n").encode()
+    at = app_as(store, admin, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", data, "text/csv")
+    at.run()
+    assert any(then in _shown(text).replace(WORD_JOINER, "") for _, text in _texts(at)), then
+    assert_inert(at, "import")
+    if then == "Ignored column(s)":
+        at.button(key=Keys.IMP_SUBMIT).click().run()
+        assert any("New position(s)" in e.value for e in at.success)
+        assert_inert(at, "import, after")

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSWORD, ROOT, answer_box, app_as, browser_sends, make_user
 from ui import navigation
+from ui.render import md_escape
 from ui.state import Keys
 
 
@@ -232,7 +233,7 @@ def test_rating_is_saved_with_anchors_in_view(store, interviewer, candidate, kit
     iid = store.start_interview(interviewer, candidate.id, kit)
     at = _interview_app(store, interviewer, iid)
     radio = at.radio(key=Keys.rating(iid, "extra-mile"))
-    assert any(kit.question("extra-mile").anchor(5) in o for o in radio.options)
+    assert any(md_escape(kit.question("extra-mile").anchor(5)) in o for o in radio.options)  # shown as text
     radio.set_value(4).run()
     assert store.sheet(interviewer, iid).ratings["extra-mile"] == 4
 
@@ -328,7 +329,7 @@ def test_candidate_text_is_never_rendered_as_markup(store, admin, interviewer, k
     iid = store.start_interview(interviewer, cand.id, kit)
     at = _interview_app(store, interviewer, iid)
     assert not at.exception
-    assert "\\[click\\]\\(http\\:" in at.title[0].value and "\\<img" in at.title[0].value
+    assert md_escape("[click](http:") in at.title[0].value and "\\<img" in at.title[0].value
 
 
 def test_users_page_creates_an_account_and_changes_a_role(store, admin):
@@ -553,7 +554,6 @@ def test_a_report_download_is_named_by_its_scope_and_covers_every_candidate_in_i
     from streamlit.runtime.media_file_manager import MediaFileManager
 
     from tests.builders import submitted_interview
-    from ui.render import md_escape
 
     made: dict[str, object] = {}
     register = MediaFileManager.add_deferred

@@ -9,6 +9,7 @@ from data.errors import AccessDenied
 from data.records import RECOMMENDATION_LABELS, Interview, User
 from data.store import Store
 from rubric import Rubric
+from ui.render import md_escape
 
 
 def render(store: Store, user: User, iv: Interview, kit: Rubric) -> None:
@@ -16,7 +17,7 @@ def render(store: Store, user: User, iv: Interview, kit: Rubric) -> None:
         try:
             others = store.panel_for(user, iv.candidate_id)
         except AccessDenied as exc:
-            st.caption(str(exc))
+            st.caption(md_escape(str(exc)))
             return
         if not others:
             st.caption("No other interviewer has submitted yet.")

@@ -5,14 +5,26 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'%^])")
+# Streamlit's Markdown (GitHub's autolink extension) turns `http://…`, `www.…` and `a@b.c` into live links
+# AFTER backslash escapes are resolved, so escaping cannot stop it. A WORD JOINER (U+2060) before each
+# `:`, `.` and `@` breaks every one of those patterns; it is invisible, joins nothing (unlike U+200D, it
+# never changes how emoji or Arabic letters are drawn) and screen readers skip it.
+_AUTOLINK_TRIGGER = re.compile(r"([:.@])")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: str | None) -> str:
-    """Escape every markdown-active character, for the few places (labels, headers) that parse markdown."""
+    """`text` made inert wherever Streamlit parses Markdown: labels, buttons, links, messages, titles.
+
+    Every Markdown-active character is escaped and every autolink is broken, so nothing in it can
+    become a link, an image, a colour, LaTeX, an emoji or icon shortcode, HTML or formatting, and
+    the text a person sees (and a screen reader reads) is the text that was typed.
+    """
     if not text:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\n", " "))
+    flat = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK_TRIGGER.sub(WORD_JOINER + r"\1", flat))
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:

@@ -31,7 +31,7 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
     answer = sheet.answers[q.id]
     st.subheader(f"Q{number}. {md_escape(q.title)}")
     st.markdown(f"**{md_escape(q.prompt)}**")
-    st.caption("Probes: " + ", ".join(q.principles))
+    st.caption("Probes: " + md_escape(", ".join(q.principles)))
     main, side = st.columns([3, 2], gap="large")
     with main:
         for spec in ANSWER_FIELDS:
@@ -64,7 +64,7 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
             st.session_state[rkey] = sheet.ratings.get(q.id)
         st.radio(
             "Rating (behavioural anchors)", [1, 2, 3, 4, 5], key=rkey, disabled=read_only,
-            format_func=lambda level: f"{level} · {q.anchor(level)}",
+            format_func=lambda level: f"{level} · {md_escape(q.anchor(level))}",
             on_change=saving.save_rating, args=(store, user, interview_id, q.id, rkey),
         )
         saving.status_line(rkey, str(sheet.ratings.get(q.id) or ""))
