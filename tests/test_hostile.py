@@ -387,7 +387,7 @@ def test_a_kit_files_anchors_probes_and_prompts_show_inert_on_the_interview_page
 
 @pytest.mark.parametrize("header, then", [
     ("name,email,position,{planted}", "Ignored column(s)"),  # an extra column, named in a caption
-    ("{planted},email", "found:"),  # the required columns missing: the refusal quotes what it found
+    ("{planted},email", "it holds:"),  # the required columns missing: the refusal quotes what the header holds
 ])
 def test_an_imported_files_headers_and_new_positions_show_inert(store, admin, header, then):
     planted = "![i](http://127.0.0.1:9/h.png) www.header.example ann@beacon.example :red[x] $x^2$"

@@ -6,7 +6,7 @@ from analysis.labelling import label_answer
 from analysis.registry import ModelCache, ensure_active_model
 from analysis.retraining import MIN_REVIEWED, train_candidate
 from analysis.motivation import ModelError
-from data.errors import AccessDenied, ConflictError, ValidationError
+from data.errors import AccessDenied, ConflictError, NotFoundError, ValidationError
 from tests.conftest import make_user
 
 
@@ -68,7 +68,7 @@ def test_review_without_a_label_is_refused(store, interviewer, candidate, kit):
 
 def test_only_the_interviewer_reviews_their_labels(store, admin, answered):
     other = make_user(store, "olga", "interviewer")
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFoundError, match="that you may open"):  # the same answer as for no such interview
         store.review_label(other, answered, "extra-mile", action="confirm")
 
 
