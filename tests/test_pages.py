@@ -610,7 +610,7 @@ def test_a_read_only_database_shows_motives_message_not_a_crash(store, admin, db
     at.session_state[Keys.SESSION_TOKEN] = token
     at.run()
     assert not at.exception
-    assert [e.value.replace("\\", "") for e in at.error] == [READ_ONLY]
+    assert [e.value.replace("\\", "").replace("\u2060", "") for e in at.error] == [READ_ONLY]
 
 
 @pytest.mark.sqlite_only("a damaged SQLite file")
@@ -627,12 +627,12 @@ def test_a_corrupted_database_shows_motives_message_at_start_and_mid_session(sto
     resources.store(Settings.from_env()).dispose()  # the app's open store: its next connection meets the damage
     at.run()
     assert not at.exception
-    assert [e.value.replace("\\", "") for e in at.error] == [DAMAGED]
+    assert [e.value.replace("\\", "").replace("\u2060", "") for e in at.error] == [DAMAGED]
     store.dispose()
     resources.store.clear()
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not fresh.exception
-    assert [e.value.replace("\\", "") for e in fresh.error] == [DAMAGED]
+    assert [e.value.replace("\\", "").replace("\u2060", "") for e in fresh.error] == [DAMAGED]
 
 
 def test_a_read_only_database_refuses_a_write_with_what_to_do(store, admin, backend):
