@@ -102,3 +102,18 @@ def open_page(script: str | Path) -> OpenPage:
     config = resources.settings()
     store = resources.store(config)
     return OpenPage(auth.require(spec.permission, store), config, store)
+
+
+def record_id(param: str, title: str, missing: str, noun: str) -> int:
+    """The id a page about one record was linked with; a page that lacks one says so and stops."""
+    raw = st.query_params.get(param)
+    if raw is None:
+        st.title(title)
+        st.info(missing)
+        st.page_link("ui/pages/candidates.py", label="Go to candidates", icon=":material/group:")
+        st.stop()
+    try:
+        return int(raw)
+    except ValueError:
+        st.error(f"This link does not name a valid {noun}.")
+        st.stop()

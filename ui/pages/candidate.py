@@ -4,23 +4,13 @@ import streamlit as st
 
 from data.access import allowed
 from ui import hiring, refusal, scorecard
-from ui.navigation import open_page
+from ui.navigation import open_page, record_id
 from ui.render import md_escape
 from ui.state import Keys, show_flash
 
 user, config, store = open_page(__file__)
 
-raw_id = st.query_params.get("candidate")
-if raw_id is None:
-    st.title("Candidate")
-    st.info("Open a candidate from the Candidates page or from Compare.")
-    st.page_link("ui/pages/candidates.py", label="Go to candidates", icon=":material/group:")
-    st.stop()
-try:
-    candidate_id = int(raw_id)
-except ValueError:
-    st.error("This link does not name a valid candidate.")
-    st.stop()
+candidate_id = record_id("candidate", "Candidate", "Open a candidate from the Candidates page or from Compare.", "candidate")
 with refusal.shown(stop=True):
     found = store.candidate_scorecards(user, candidate_id)
 show_flash()

@@ -5,7 +5,7 @@ import streamlit as st
 from data.progress import progress, question_done
 from data.records import InterviewStatus
 from ui import panel, refusal, resources, saving, scorecard
-from ui.navigation import open_page
+from ui.navigation import open_page, record_id
 from ui.render import md_escape
 from ui.state import Keys
 
@@ -15,17 +15,7 @@ user, config, store = open_page(__file__)
 model = resources.motivation_model(config)
 saving.retry_pending(store, user, model)
 
-raw_id = st.query_params.get("interview")
-if raw_id is None:
-    st.title("Interview")
-    st.info("Pick a candidate to start or resume an interview.")
-    st.page_link("ui/pages/candidates.py", label="Go to candidates", icon=":material/group:")
-    st.stop()
-try:
-    interview_id = int(raw_id)
-except ValueError:
-    st.error("This link does not name a valid interview.")
-    st.stop()
+interview_id = record_id("interview", "Interview", "Pick a candidate to start or resume an interview.", "interview")
 with refusal.shown(stop=True):
     sheet = store.sheet(user, interview_id)
 
