@@ -425,6 +425,26 @@ def test_candidates_page_shows_the_motivation_profile_to_recruiters(store, admin
     assert list(table["Interviewer"]) == ["ivan", "All interviewers"] and table["intrinsic"].tolist() == [1, 1]
 
 
+def test_an_interview_save_refused_by_a_read_only_database_says_so_and_keeps_the_text(
+        store, interviewer, candidate, kit, monkeypatch):
+    from data.errors import StoreUnavailable
+    from data.store import Store
+    from data.store.base import READ_ONLY
+
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+
+    def read_only(self, *args, **kwargs):
+        raise StoreUnavailable(READ_ONLY)
+
+    monkeypatch.setattr(Store, "save_answer_field", read_only)
+    at.session_state[Keys.answer(iid, "extra-mile", "why")] = "Because she was on her own."
+    at.run()
+    shown = [e.value.replace("\\", "").replace("\u2060", "") for e in at.error]
+    assert not at.exception and any(READ_ONLY in m and m.startswith("Not saved yet") for m in shown)
+    assert at.session_state[Keys.PENDING_SAVES]
+
+
 def test_model_page_shows_before_and_after_then_accepts_and_rolls_back(store, admin, model):
     from analysis.registry import ensure_active_model
 

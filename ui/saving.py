@@ -50,10 +50,11 @@ def _write(store: Store, user: User, model: MotivationModel | None, save: dict) 
 def _attempt(store: Store, user: User, model: MotivationModel | None, key: str, save: dict) -> None:
     try:
         stamp, label_error = _write(store, user, model, save)
-    except StoreUnavailable:
+    except StoreUnavailable as exc:
+        # The store's message says what is wrong (down, read-only, full, damaged) and what to do.
         _pending()[key] = save
         st.session_state[Keys.failed(key)] = (
-            "Not saved yet: the database did not answer. Your text is kept here and will be saved on the next action."
+            f"Not saved yet: {exc} Your text is kept here and will be saved on the next action."
         )
         return
     except EditConflict as exc:
