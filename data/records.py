@@ -364,10 +364,9 @@ class Scorecard:
 
 @dataclass(frozen=True)
 class CandidateScorecards:
-    """A candidate, the date they reached their stage (None: never moved), and their submitted scorecards, oldest first."""
+    """A candidate (with the date they reached their stage) and their submitted scorecards, oldest first."""
 
     candidate: Candidate
-    stage_changed_at: datetime | None
     scorecards: tuple[Scorecard, ...]
 
 

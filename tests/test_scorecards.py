@@ -41,7 +41,7 @@ def test_a_recruiter_reads_every_submitted_scorecard_in_full_in_kit_order(
     found = store.candidate_scorecards(recruiter, candidate.id)
 
     assert found.candidate.name == "Maya Okafor" and found.candidate.status == CANDIDATE_STATUSES[0]
-    assert found.stage_changed_at is None
+    assert found.candidate.status_changed_at is None
     assert [c.interview_id for c in found.scorecards] == [first, second]
     ivan, theirs = found.scorecards
     assert (ivan.interviewer_name, ivan.kit_name, ivan.kit_version) == ("ivan", kit.name, kit.version)
@@ -63,7 +63,7 @@ def test_a_recruiter_reads_every_submitted_scorecard_in_full_in_kit_order(
 
     store.set_candidate_status(admin, candidate.id, CANDIDATE_STATUSES[1])
     moved = store.candidate_scorecards(recruiter, candidate.id)
-    assert moved.candidate.status == CANDIDATE_STATUSES[1] and moved.stage_changed_at is not None
+    assert moved.candidate.status == CANDIDATE_STATUSES[1] and moved.candidate.status_changed_at is not None
 
 
 def test_an_unrated_question_has_no_anchor_and_an_unfilled_field_is_empty(store, hr, interviewer, candidate, kit):

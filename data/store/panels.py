@@ -263,8 +263,7 @@ class PanelStore(StoreBase):
                 kit_version=iv.kit_version, submitted_at=iv.submitted_at, answers=tuple(answers_),
                 recommendation=rec.value if rec else None, recommendation_note=rec.note if rec else "",
                 complete=complete))
-        return CandidateScorecards(candidate=to_candidate(row), stage_changed_at=row.status_changed_at,
-                                   scorecards=tuple(cards))
+        return CandidateScorecards(candidate=to_candidate(row), scorecards=tuple(cards))
 
     @staticmethod
     def _scorecard_answers(conn, interview_ids: list[int]) -> dict[tuple[int, str], tuple[dict, LabelRecord | None]]:

@@ -18,7 +18,7 @@ show_flash()
 st.html(scorecard.PRINT_LAYOUT)
 person = found.candidate
 st.title(md_escape(person.name))
-since = (f"since {found.stage_changed_at:%Y-%m-%d}" if found.stage_changed_at
+since = (f"since {person.status_changed_at:%Y-%m-%d}" if person.status_changed_at
          else f"since they were added on {person.created_at:%Y-%m-%d}")
 st.caption(f"{md_escape(person.position_name)} · Stage: {md_escape(config.stages.name(person.status))} {since}")
 with st.container(key=Keys.CAN_SCREEN_ONLY):
