@@ -11,6 +11,7 @@ from ui.render import md_escape
 from ui.state import Keys
 
 st.set_page_config(page_title="Motive", page_icon="🎧", layout="wide")
+st.html(navigation.APP_STYLE)  # app-wide CSS (ui/app.css): caption contrast that meets WCAG AA
 
 try:
     config = resources.settings()

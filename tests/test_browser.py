@@ -681,3 +681,62 @@ def test_planted_addresses_never_reach_the_browser_as_images_or_links(db_url, st
     leaked = "\n".join(f"{who} on /{path}: {html}" for who, path, found_there in found for html in found_there)
     assert not leaked, "planted addresses became links or images:\n" + leaked
     assert not hits, f"the browser asked the beacon for {hits}"
+
+
+AXE_VERSION = "4.14.1"  # .ci/run fetches this exact release from the npm registry and checks its sha512
+AXE_CORE_JS = Path(os.environ.get("AXE_CORE_JS") or
+                   Path.home() / ".cache" / "motive-test-tools" / f"axe-core-{AXE_VERSION}" / "axe.min.js")
+# What axe may not find on any page: WCAG's "serious" and "critical" impacts.
+AXE_BLOCKING = ("serious", "critical")
+
+
+def _axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now drawn."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_CORE_JS))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                          ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                          " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))")
+    return [v for v in found if v["impact"] in AXE_BLOCKING]
+
+
+def test_every_page_for_every_role_has_no_serious_accessibility_violation(db_url, store, admin, model, kit):
+    from data.access import allowed
+    from data.demo import generate
+    from ui.navigation import PAGES
+
+    if not AXE_CORE_JS.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{AXE_CORE_JS} is missing: .ci/run must fetch axe-core {AXE_VERSION}")
+        pytest.skip(f"axe-core {AXE_VERSION} is not fetched (see .ci/run: npm pack axe-core@{AXE_VERSION})")
+    users = {role: make_user(store, f"{role}-user", role) for role in ("hr", "recruiter", "interviewer")}
+    generate(store, 6, seed=3, model=model)
+    person = store.list_candidates(admin)[0]
+    iid = store.start_interview(users["interviewer"], person.id, kit)
+    store.save_answer_field(users["interviewer"], iid, "extra-mile", "story", "I drove her parcel round myself.")
+    store.save_answer_field(users["interviewer"], iid, "extra-mile", "why", "My manager said to, and I felt for her.")
+    store.assign_interviewers(admin, person.id, [users["interviewer"].id])
+    query = {"candidate": f"?candidate={person.id}", "interview": f"?interview={iid}"}
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    found: list[str] = []
+    with streamlit_server(env) as url:
+        with chromium_page(1440, 900) as page:
+            page.goto(url)
+            page.get_by_role("textbox", name="Username").wait_for()
+            found += [f"sign-in page: {v}" for v in _axe_violations(page)]
+        for who in ("admin", *users):
+            username = "admin" if who == "admin" else f"{who}-user"
+            with chromium_page(1440, 900) as page:
+                page.goto(url)
+                sign_in(page, username, PASSWORD)
+                for spec in PAGES:
+                    if not allowed(who, spec.permission) or (spec.url == "interview" and who != "interviewer"):
+                        continue
+                    path = ("" if spec.url == "home" else spec.url) + query.get(spec.url, "")
+                    page.goto(f"{url}/{path}")
+                    page.locator("h1").first.wait_for()
+                    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+                        state="attached")
+                    page.wait_for_timeout(500)  # charts and custom components draw after the script ends
+                    found += [f"{who} on /{path}: {v}" for v in _axe_violations(page)]
+    assert not found, "axe-core found serious or critical violations:\n" + "\n".join(map(str, found))

@@ -20,6 +20,7 @@ from data.store import Store
 from ui import auth, resources
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_STYLE = Path(__file__).resolve().parent / "app.css"  # static CSS every page loads
 
 
 @dataclass(frozen=True)
