@@ -690,6 +690,14 @@ AXE_CORE_JS = Path(os.environ.get("AXE_CORE_JS") or
 AXE_BLOCKING = ("serious", "critical")
 
 
+# With SCREENSHOTS_DIR set, the accessibility walk also takes the README's picture of every page, each as the
+# role that uses it most (every role's home); the pictures stay current because the suite takes them.
+README_PICTURES = {"interview": "interviewer", "candidates": "recruiter", "assignments": "recruiter",
+                   "compare": "recruiter", "candidate": "recruiter", "reports": "hr", "import": "hr",
+                   "fairness": "hr", "privacy": "hr", "audit": "hr", "users": "admin", "model": "admin",
+                   "account": "interviewer"}
+
+
 def _axe_violations(page) -> list[dict]:
     """axe-core's serious and critical violations on the page as it is now drawn."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -710,7 +718,7 @@ def test_every_page_for_every_role_has_no_serious_accessibility_violation(db_url
             raise RuntimeError(f"{AXE_CORE_JS} is missing: .ci/run must fetch axe-core {AXE_VERSION}")
         pytest.skip(f"axe-core {AXE_VERSION} is not fetched (see .ci/run: npm pack axe-core@{AXE_VERSION})")
     users = {role: make_user(store, f"{role}-user", role) for role in ("hr", "recruiter", "interviewer")}
-    generate(store, 6, seed=3, model=model)
+    generate(store, 12, seed=3, model=model)
     person = store.list_candidates(admin)[0]
     iid = store.start_interview(users["interviewer"], person.id, kit)
     store.save_answer_field(users["interviewer"], iid, "extra-mile", "story", "I drove her parcel round myself.")
@@ -739,4 +747,7 @@ def test_every_page_for_every_role_has_no_serious_accessibility_violation(db_url
                         state="attached")
                     page.wait_for_timeout(500)  # charts and custom components draw after the script ends
                     found += [f"{who} on /{path}: {v}" for v in _axe_violations(page)]
+                    if os.environ.get("SCREENSHOTS_DIR") and who == README_PICTURES.get(spec.url, who):
+                        name = f"home-{who}.png" if spec.url == "home" else f"{spec.url}.png"
+                        page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / name), full_page=True)
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(map(str, found))
