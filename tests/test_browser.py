@@ -781,6 +781,8 @@ def test_sso_signing_out_ends_the_session_at_motive_and_the_provider(sso):
         seen = _watch_requests(page)
         _sso_sign_in(page, url, "rory@example.com", provider)
         expect(page.get_by_text("Signed in as rory · recruiter")).to_be_visible()
+        session = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
+        assert session and session[0]["httpOnly"], session  # Streamlit's signed cookie, out of scripts' reach
         page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
         expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
         assert "end_session" in provider.calls  # OIDC RP-initiated logout, with the id_token as hint
