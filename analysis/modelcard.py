@@ -41,6 +41,7 @@ from analysis.motivation import (LABELS, ModelError, MotivationModel, _weights, 
                                  format_scores, scores)
 from analysis.reasons import ReasonCues
 from analysis.registry import DEFAULT_ARTIFACT
+from data.cli import say
 from data.corpus import CorpusError, Example, load_corpus, load_labelled
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -101,16 +102,16 @@ def real_text(path: str, model: MotivationModel, designs: bool) -> None:
     examples, sure = load_real(path)
     truth = [e.label for e in examples]
     counts = ", ".join(f"{label} {truth.count(label)}" for label in LABELS)
-    print(f"real text: {path}: {len(examples)} passages ({counts}); both raters sure of {sum(sure)}\n")
+    say(f"real text: {path}: {len(examples)} passages ({counts}); both raters sure of {sum(sure)}\n")
     header = "| on real people's words | macro-F1 | Cohen's κ | ECE | right at ≥ 80 % (n) |\n|---|---|---|---|---|"
-    print(header)
+    say(header)
     preds = model.predict([e.text for e in examples], evidence=False)
-    print(row(f"shipped model {model.version}", truth, [p.label for p in preds], [p.confidence for p in preds]))
+    say(row(f"shipped model {model.version}", truth, [p.label for p in preds], [p.confidence for p in preds]))
     keep = [i for i, s in enumerate(sure) if s]
     if 0 < len(keep) < len(examples):
-        print(row("shipped model, passages both raters were sure of", [truth[i] for i in keep],
+        say(row("shipped model, passages both raters were sure of", [truth[i] for i in keep],
                   [preds[i].label for i in keep], [preds[i].confidence for i in keep]))
-    print(row("keyword lexicon", truth, list(LexiconClassifier().fit([], []).predict([e.text for e in examples])),
+    say(row("keyword lexicon", truth, list(LexiconClassifier().fit([], []).predict([e.text for e in examples])),
               None))
     if designs:
         corpus = load_corpus()
@@ -121,9 +122,9 @@ def real_text(path: str, model: MotivationModel, designs: bool) -> None:
             est.fit([e.text for e in corpus], [e.label for e in corpus], **{f"{est.steps[-1][0]}__sample_weight": weights})
             P = est.predict_proba([e.text for e in examples])
             classes = list(est.classes_)
-            print(row(f"{name} ({time.time() - t0:.0f} s)", truth, [classes[i] for i in P.argmax(1)],
+            say(row(f"{name} ({time.time() - t0:.0f} s)", truth, [classes[i] for i in P.argmax(1)],
                       list(P.max(1))), flush=True)
-    print("\nshipped model in full:\n" + format_scores(_evaluate(model, examples)))
+    say("\nshipped model in full:\n" + format_scores(_evaluate(model, examples)))
 
 
 def _evaluate(model: MotivationModel, examples: list[Example]) -> dict:
@@ -151,29 +152,29 @@ def corpus_style(model: MotivationModel, folds: int, repeats: int, cv: bool) -> 
     texts, labels = [e.text for e in corpus], [e.label for e in corpus]
     makers = (("model pipeline", build_pipeline), ("lexicon baseline", LexiconClassifier)) if cv else ()
     if cv:
-        print(f"corpus: {len(corpus)} answers; {repeats}x repeated stratified {folds}-fold CV (a few minutes a fold)\n")
+        say(f"corpus: {len(corpus)} answers; {repeats}x repeated stratified {folds}-fold CV (a few minutes a fold)\n")
     for name, make in makers:
         t0 = time.time()
         runs = cross_validate(make, texts, labels, folds, repeats)
-        print(f"{name}: macro-F1 {summary(runs, 'macro_f1')}, accuracy {summary(runs, 'accuracy')}, "
+        say(f"{name}: macro-F1 {summary(runs, 'macro_f1')}, accuracy {summary(runs, 'accuracy')}, "
               f"kappa {summary(runs, 'kappa')}, wrong side {summary(runs, 'wrong_side_rate')} "
               f"({time.time() - t0:.0f} s)", flush=True)
     held = model.meta.get("batch_held_out")
     if held:
-        print(f"\nshipped model, each writing batch held out in turn: macro-F1 {held['macro_f1']:.3f}, "
+        say(f"\nshipped model, each writing batch held out in turn: macro-F1 {held['macro_f1']:.3f}, "
               f"ECE {held['ece']:.3f}")
     for name, path in DEV_SETS.items():
         if path.exists():
-            print(f"\n{name} ({path.name}), shipped model:\n" + format_scores(_evaluate(model, load_labelled(path))))
+            say(f"\n{name} ({path.name}), shipped model:\n" + format_scores(_evaluate(model, load_labelled(path))))
 
 
 def evidence(model: MotivationModel) -> None:
     """Precision and recall of the highlighted phrases against the hand-marked evidence sets."""
-    print("| evidence set | answers | phrases shown | decisive phrases marked | precision | recall |\n|---|---|---|---|---|---|")
+    say("| evidence set | answers | phrases shown | decisive phrases marked | precision | recall |\n|---|---|---|---|---|---|")
     for path in sorted(EVIDENCE_DIR.glob("evidence*.tsv")):
         lines = [line.split("\t", 1)[1] for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
         s = evidence_scores(model, lines)
-        print(f"| {path.name} | {s['answers']} | {s['shown']} | {s['marked']} | {s['precision']:.2f} | {s['recall']:.2f} |")
+        say(f"| {path.name} | {s['answers']} | {s['shown']} | {s['marked']} | {s['precision']:.2f} | {s['recall']:.2f} |")
 
 
 def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
@@ -207,7 +208,7 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
     model.save(artifact)
     before = calibration(conf, right)
     after = calibration(fit.predict_proba(z)[:, 1], right)
-    print(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  before: {before.describe()}\n  after (in sample): "
+    say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  before: {before.describe()}\n  after (in sample): "
           f"{after.describe()}")
 
 

@@ -634,8 +634,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.motivati
         model, origin = labelling_model(args.model)
         say(f"model {model.version} ({origin})", err=True)
         if args.command == "label":
-            for p in model.predict(read_answers(args.file)):
-                sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+            for p in model.predict(read_answers(args.file)):  # say()'s \uXXXX escapes stay valid JSON
+                say(json.dumps(p.to_dict(), ensure_ascii=False))
         else:
             say(format_scores(evaluate(model, load_labelled(args.file))))
 

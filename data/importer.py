@@ -292,7 +292,7 @@ def import_valid(store: Store, actor: Actor, preview: Preview) -> tuple[int, lis
 def main(argv: list[str] | None = None, prog: str = "python -m data.importer") -> int:
     import argparse
 
-    from data.cli import command, open_store, say
+    from data.cli import command, field, open_store, say
 
     parser = argparse.ArgumentParser(prog=prog, description="Import a candidate list.")
     parser.add_argument("file", help=".csv or .xlsx with the columns name, email, position")
@@ -304,17 +304,18 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.importer") -
         store = open_store()
         actor = COMMAND_LINE
         preview = read_candidates(store, actor, path.name, data)
-        for problem in preview.file_problems:
-            say(f"error: {problem}", err=True)
+        for problem in preview.file_problems:  # the file's text is in these messages: one line each, inert
+            say(f"error: {field(problem)}", err=True)
         for note in preview.notes:
-            say(f"note: {note}")
+            say(f"note: {field(note)}")
         for row in preview.invalid:
-            say(f"line {row.line}: not imported: {'; '.join(row.problems)}", err=True)
+            say(f"line {row.line}: not imported: {field('; '.join(row.problems))}", err=True)
         if not preview.valid:
             say("Imported nothing.", err=True)
             return 1
         added, created = import_valid(store, actor, preview)
-        say(f"Imported {added} candidate(s)" + (f"; created position(s): {', '.join(created)}" if created else "") + ".")
+        say(f"Imported {added} candidate(s)" + (f"; created position(s): {', '.join(map(field, created))}"
+                                                if created else "") + ".")
         return 0
 
     return command(run, suffix=" Nothing was imported.")

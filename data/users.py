@@ -15,7 +15,7 @@ import os
 import sys
 
 from data.access import Role
-from data.cli import command, open_store, say
+from data.cli import command, field, open_store, say
 from data.errors import StoreError
 from data.records import COMMAND_LINE
 
@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace) -> None:
     elif args.command == "list":
         for row in store.list_users(COMMAND_LINE):
             state = "active" if row.active else "deactivated"
-            say(f"{row.username}\t{row.role}\t{state}\t{row.email or ''}")
+            say(f"{row.username}\t{row.role}\t{state}\t{field(row.email or '')}")
     elif args.command == "set-password":
         user = store.find_user(args.username)
         store.reset_password(COMMAND_LINE, user.id, _password())
@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace) -> None:
     elif args.command == "set-email":
         user = store.find_user(args.username)
         store.set_user_email(COMMAND_LINE, user.id, args.email or None)
-        say(f"{user.username} signs in with {args.email}." if args.email else f"{user.username} is unlinked.")
+        say(f"{user.username} signs in with {field(args.email)}." if args.email else f"{user.username} is unlinked.")
 
 
 if __name__ == "__main__":

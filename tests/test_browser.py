@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 # Each rerun repaints the page; on a busy 2-core CI machine that can take longer than Playwright's 5 s default.
 expect.set_options(timeout=15_000)
 
-from tests.browser import CHROMIUM, chromium_page, sign_in, streamlit_process, streamlit_server
+from tests.browser import CHROMIUM, chromium_page, sign_in, sso_server, streamlit_process, streamlit_server
 from tests.conftest import PASSWORD, make_user
 
 # Each browser flow runs once, on SQLite; test_typed_answer_survives_a_reload_on_postgresql runs the app on PostgreSQL.
@@ -751,3 +752,114 @@ def test_every_page_for_every_role_has_no_serious_accessibility_violation(db_url
                         name = f"home-{who}.png" if spec.url == "home" else f"{spec.url}.png"
                         page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / name), full_page=True)
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(map(str, found))
+
+
+# -- single sign-on against a real OpenID Connect provider (tests/oidc_provider.py) ------------------
+
+
+@pytest.fixture
+def sso(db_url, store, admin, tmp_path):
+    """Motive with single sign-on through a provider on loopback; Rory, a recruiter, is linked to her e-mail."""
+    rory = make_user(store, "rory", "recruiter")
+    store.set_user_email(admin, rory.id, "rory@example.com")
+    store.add_candidate(admin, store.create_position(admin, "Night desk").id, "Maya Okafor")
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with sso_server(env, tmp_path) as (server, provider):
+        yield server.url, provider, rory
+
+
+def _watch_requests(page) -> list[str]:
+    """Every address the browser asks for from now on."""
+    seen: list[str] = []
+    page.context.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def _loopback_only(seen: list[str]) -> None:
+    elsewhere = [u for u in seen if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                 and urlsplit(u).hostname != "127.0.0.1"]
+    assert not elsewhere, elsewhere
+
+
+def _sso_sign_in(page, url: str, email: str, provider) -> None:
+    """Motive's button, then the identity provider's own login form, as a person fills it in."""
+    page.goto(url)
+    page.get_by_role("button", name="Sign in with single sign-on").click()
+    page.wait_for_url(f"{provider.issuer}/authorize?*")
+    expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{url}/**")
+
+
+def _shown_text(page) -> str:
+    """The page's text without the word joiners that keep an address from becoming a link."""
+    return page.locator("body").inner_text().replace("\u2060", "")
+
+
+def test_sso_a_linked_identity_signs_in_through_a_real_provider_and_lands_on_their_home(sso, store, admin):
+    url, provider, rory = sso
+    with chromium_page(1440, 900) as page:
+        seen = _watch_requests(page)
+        _sso_sign_in(page, url, "Rory@Example.com", provider)
+        expect(page.get_by_text("Signed in as rory · recruiter")).to_be_visible()
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link", name="Candidates")).to_be_visible()
+        expect(nav.get_by_role("link", name="Users")).to_have_count(0)  # roles come from Motive's table
+        expect(page.get_by_text("Hello, rory.")).to_be_visible()  # her home, with a recruiter's links
+        expect(page.get_by_role("link", name="Assign interviewers")).to_be_visible()
+        assert urlsplit(page.url).path in ("", "/")
+        _shot(page, "sso-signed-in.png")
+        page.reload()  # Streamlit's signed cookie keeps her signed in
+        expect(page.get_by_text("Signed in as rory · recruiter")).to_be_visible()
+    # discovery, the browser's form, then the code exchange, its id_token checked against the published key
+    steps = iter(provider.calls)
+    assert all(step in steps for step in ("discovery", "authorize:GET", "authorize:POST", "token", "jwks")), \
+        provider.calls
+    entries, _ = store.audit_entries(admin, action="auth.signed_in")
+    # one entry per page load that found the identity (two here: the sign-in and the reload)
+    assert {(e.actor, e.entity_id, e.detail.get("method")) for e in entries} == {("rory", rory.id, "sso")}
+    _loopback_only(seen)
+
+
+def test_sso_an_unlinked_identity_is_refused_with_motives_message_and_no_session(sso, store, admin):
+    url, provider, _ = sso
+    with chromium_page(1440, 900) as page:
+        seen = _watch_requests(page)
+        _sso_sign_in(page, url, "nobody@example.com", provider)
+        expect(page.get_by_role("button", name="Sign out of single sign-on")).to_be_visible()
+        assert ("No Motive account is linked to nobody@example.com; ask an administrator to add you."
+                in _shown_text(page))
+        _shot(page, "sso-refused.png")
+        expect(page.get_by_text("Signed in as")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+        page.goto(f"{url}/candidates")  # a page's address opens nothing either
+        expect(page.get_by_role("button", name="Sign out of single sign-on")).to_be_visible()
+        assert "No Motive account is linked to nobody@example.com" in _shown_text(page)
+        expect(page.get_by_text("Maya Okafor")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    refused, _ = store.audit_entries(admin, action="auth.sign_in_failed")
+    assert refused and {(e.actor, e.detail.get("method"), e.detail.get("email")) for e in refused} == {
+        ("anonymous", "sso", "nobody@example.com")}
+    assert store.audit_entries(admin, action="auth.signed_in")[1] == 0
+    _loopback_only(seen)
+
+
+def test_sso_signing_out_ends_the_session_at_motive_and_the_provider(sso):
+    url, provider, _ = sso
+    with chromium_page(1440, 900) as page:
+        seen = _watch_requests(page)
+        _sso_sign_in(page, url, "rory@example.com", provider)
+        expect(page.get_by_text("Signed in as rory · recruiter")).to_be_visible()
+        session = [c for c in page.context.cookies() if c["name"] == "_streamlit_user"]
+        assert session and session[0]["httpOnly"], session  # Streamlit's signed cookie, out of scripts' reach
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
+        assert "end_session" in provider.calls  # OIDC RP-initiated logout, with the id_token as hint
+        page.reload()
+        expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
+        expect(page.get_by_text("Signed in as")).to_have_count(0)
+        page.goto(f"{url}/candidates")
+        expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
+        assert not [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    _loopback_only(seen)

@@ -1,22 +1,86 @@
 """`python -m motive COMMAND`: one entry point, one way to open the store, print and fail."""
 
+import csv
+import io
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from data.cli import printable
+from data.records import COMMAND_LINE
+from data.terminal import inert
 from motive.__main__ import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE_NAME = "Night\x1b]0;pwned\x07 desk\x1b[2J\x1b[31m\r\x08"
+# Retitles the terminal (OSC 0), clears it (CSI 2J), then reverses what follows (RIGHT-TO-LEFT OVERRIDE).
+HOSTILE_NAME = "Night\x1b]0;pwned\x07\x1b[2J\u202e desk"
+SHOWN_NAME = "Night\\u001b]0;pwned\\u0007\\u001b[2J\\u202e desk"
+# Anything a terminal acts on: C0 but tab and newline, DEL, C1, bidi embeddings, overrides, isolates.
+ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def test_control_sequences_are_stripped_but_tabs_and_newlines_kept():
-    assert printable(HOSTILE_NAME) == "Night desk"
-    assert printable("a\tb\nc\x9b") == "a\tb\nc"
+def _printed(capsys) -> str:
+    """What a command wrote to both streams, checked to hold nothing a terminal would act on."""
+    done = capsys.readouterr()
+    out = done.out + done.err
+    assert not ACTIVE.search(out), repr(out)
+    return out
+
+
+def test_every_control_character_prints_as_a_visible_escape_but_tabs_and_newlines_stay():
+    assert inert(HOSTILE_NAME) == SHOWN_NAME
+    assert inert("a\tb\nc\x9b\x7f\r\x08\u2066\u2069") == "a\tb\nc\\u009b\\u007f\\u000d\\u0008\\u2066\\u2069"
+    assert inert("a\tb\nc", keep="") == "a\\u0009b\\u000ac"
+    assert inert("Zoë Ñúñez, 東京") == "Zoë Ñúñez, 東京"
+
+
+def test_a_json_line_stays_valid_json_once_made_inert():
+    line = inert(json.dumps({"phrase": HOSTILE_NAME + "\x9d0;x\x9c"}, ensure_ascii=False))
+    assert not ACTIVE.search(line)
+    assert json.loads(line) == {"phrase": HOSTILE_NAME + "\x9d0;x\x9c"}
+
+
+def _csv(*rows: tuple[str, ...]) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue().encode()
+
+
+def test_an_import_prints_the_files_headers_and_positions_inert_one_line_each(store, tmp_path, capsys):
+    people = tmp_path / "people.csv"
+    people.write_bytes(_csv(("name", "email", "position", HOSTILE_NAME),
+                            ("Ann Bee", "ann@example.com", HOSTILE_NAME, "x"),
+                            ("Cy Dee", "cy@example.com", "Night\nerror: forged line", "x")))
+    assert main(["import", str(people)]) == 0
+    out = _printed(capsys)
+    assert f"note: Ignored column(s): {SHOWN_NAME}." in out
+    assert f"created position(s): {SHOWN_NAME}, Night\\u000aerror: forged line." in out
+    assert not any(line.startswith("error:") for line in out.splitlines())
+    assert main(["import", str(people)]) == 1  # both already there: each refusal names the position
+    out = _printed(capsys)
+    assert f"line 2: not imported: already a candidate for {SHOWN_NAME}" in out
+    assert "line 3: not imported: already a candidate for Night\\u000aerror: forged line" in out
+
+
+def test_printed_names_cannot_drive_the_terminal(store, admin, tmp_path, capsys):
+    store.create_position(admin, HOSTILE_NAME)
+    store.create_position(admin, "Day\ndesk")
+    assert main(["report", "--out", str(tmp_path / "r.xlsx"), "--position", "no such"]) == 1
+    out = _printed(capsys)
+    assert f"Positions: Day\\u000adesk, {SHOWN_NAME}" in out and len(out.splitlines()) == 1
+
+
+def test_a_listed_or_linked_e_mail_address_prints_inert(store, admin, capsys):
+    hostile = "ann\x1b[2J\u202e@example.com"
+    store.set_user_email(COMMAND_LINE, admin.id, hostile)
+    assert main(["users", "list"]) == 0
+    assert f"{admin.username}\tadmin\tactive\tann\\u001b[2j\\u202e@example.com" in _printed(capsys)
+    assert main(["users", "set-email", admin.username, hostile]) == 0
+    assert "signs in with ann\\u001b[2J\\u202e@example.com." in _printed(capsys)
 
 
 def test_every_command_says_its_help(capsys):
@@ -35,12 +99,6 @@ def test_no_or_unknown_command_prints_usage_and_fails(capsys):
     assert "no command 'hire-everyone'" in err and "users" in err
 
 
-def test_printed_names_cannot_drive_the_terminal(store, admin, tmp_path, capsys):
-    store.create_position(admin, HOSTILE_NAME)
-    assert main(["report", "--out", str(tmp_path / "r.xlsx"), "--position", "no such"]) == 1
-    err = capsys.readouterr().err
-    assert "\x1b" not in err and "\x07" not in err and "\r" not in err
-    assert "Positions: Night desk" in err
 
 
 def test_a_missing_file_is_one_error_line_not_a_traceback(store, capsys):
