@@ -11,13 +11,12 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 from openpyxl.utils.cell import range_boundaries
 from sqlalchemy import update
 
 from analysis.labelling import label_answer
 from analysis.report import FILE_NAME_LIMIT, ReportScope, build_report, report_file_name
-from analysis.sheets import EXCEL_CELL_LIMIT, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
+from analysis.sheets import EXCEL_CELL_LIMIT, Book, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
 from data.records import CANDIDATE_STATUSES
 from data.schema import candidates
 from tests.builders import HOSTILE, submitted_interview
@@ -48,6 +47,12 @@ def _texts(ws):
     return [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
+def _xstring(text: str) -> str:
+    """A cell's text as Excel reads it: OOXML writes a control character such as CR as _x000D_ (and a
+    literal "_x" as _x005F_x), which openpyxl leaves as it is."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
 def test_report_has_every_sheet(reported):
     assert reported.sheetnames == [
         "Summary", "Candidates", "Answers", "Ratings", "Agreement", "Fairness", "Rubric", "About"]
@@ -58,7 +63,7 @@ def test_typed_text_is_never_a_formula(reported):
         for cell in _texts(ws):
             assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
     answers = reported["Answers"]
-    whys = [row[4].value for row in answers.iter_rows(min_row=2)]
+    whys = [_xstring(row[4].value) for row in answers.iter_rows(min_row=2)]
     for text in HOSTILE[:8]:
         assert text in whys
     assert reported["Summary"]["B2"].value == "=cmd|'/c calc'!A0"
@@ -92,7 +97,7 @@ def test_summary_has_charts_frozen_header_filter_and_formats(reported):
 
 
 def test_about_carries_the_advisory_notice_and_versions(reported):
-    about = {r[0]: r[1] for r in reported["About"].iter_rows(min_row=2, values_only=True)}
+    about = {r[0]: r[1] for r in reported["About"].iter_rows(values_only=True)}
     assert "advisory" in about["Notice"] and about["Scope"] == "position: Desk"
     assert "v1.0.0" in about["Interview kits"] and about["Motivation model"]
 
@@ -195,22 +200,21 @@ def test_colour_scales_and_charts_sit_on_the_columns_their_headers_name(reported
 
 
 def _sheet(columns, charts, rows):
-    wb = Workbook(write_only=True)
-    sheet = SheetWriter(wb, "Sheet", set(), columns, charts)
+    book = Book()
+    sheet = SheetWriter(book, "Sheet", columns, charts)
     sheet.write_all(rows)
     sheet.finish()
-    out = io.BytesIO()
-    wb.save(out)
-    return openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Sheet"]
+    return openpyxl.load_workbook(io.BytesIO(book.bytes()))["Sheet"]
 
 
 def test_a_colour_scale_and_a_chart_follow_their_column_wherever_it_is_declared():
     columns = [Column("Name", 10, attrgetter("name"), categories_in=("c",)),
                Column("Score", 10, attrgetter("score"), series_in=("c",)),
                Column("Autonomy", 10, attrgetter("autonomy"), colour_scale=ColourScale((-1, "F4B183"), (1, "A9D08E")))]
-    charts = [Chart("c", "Scores", anchor_row=2, height=9, width=24, max_rows=2)]
+    charts = [Chart("c", "Scores", height=9, width=24, max_rows=2)]
     rows = [SimpleNamespace(name=f"c{i}", score=i, autonomy=i / 4 - 0.5) for i in range(4)]
-    expected = ([(["Autonomy"], (2, 5), [-1, 1])], [("Scores", [("Score", (2, 3))], {("Name", (2, 3))})])
+    expected = ([(["Autonomy"], (2, 5), [-1, 1])], [("Scores: the first 2 of 4 rows, in the table's order",
+                                                    [("Score", (2, 3))], {("Name", (2, 3))})])
     for order in (columns, columns[::-1], columns[1:] + columns[:1]):
         assert _scales_and_charts(_sheet(order, charts, rows)) == expected
 
@@ -223,7 +227,7 @@ def test_a_chart_needs_series_and_one_categories_column_it_names(series, categor
     columns = [Column("Name", 10, attrgetter("name"), categories_in=categories),
                Column("Score", 10, attrgetter("score"), series_in=series)]
     with pytest.raises(ValueError, match=re.escape(message)):
-        SheetWriter(Workbook(write_only=True), "Sheet", set(), columns, [Chart("c", "Scores", 2, 9, 24)])
+        SheetWriter(Book(), "Sheet", columns, [Chart("c", "Scores", 9, 24)])
 
 
 # -- scope: every candidate the filters select, positions, file names ------------------------
@@ -285,7 +289,7 @@ def test_the_candidates_sheet_follows_the_stage_and_added_filters(store, hr, imp
     assert names(stages=CANDIDATE_STATUSES) == ["Ana", "Ben", "Cleo"]  # every stage chosen hides nobody
     wb = _report(store, hr, ReportScope(added_from=DAY2.date()))
     assert wb["Summary"].max_row == 1  # Ana, the one interviewed, was added before the range
-    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
     assert about["Candidates"] == "2 in scope, 0 with a submitted interview"
     assert about["Scope"] == "every position; added from 2026-05-20"
 
@@ -436,13 +440,11 @@ def test_subject_access_and_audit_exports_keep_error_lookalikes_as_text(store, a
 
 
 def test_a_sheet_writes_each_error_lookalike_as_text_however_it_is_formatted():
-    wb = Workbook(write_only=True)
-    sheet = SheetWriter(wb, "S", set(), (Column("plain", 10, lambda t: t), Column("wrapped", 10, lambda t: t, wrap=True)))
+    book = Book()
+    sheet = SheetWriter(book, "S", (Column("plain", 10, lambda t: t), Column("wrapped", 10, lambda t: t, wrap=True)))
     sheet.write_all(ERROR_LOOKALIKES)
     sheet.finish()
-    buf = io.BytesIO()
-    wb.save(buf)
-    rows = list(openpyxl.load_workbook(buf)["S"].iter_rows(min_row=2))
+    rows = list(openpyxl.load_workbook(io.BytesIO(book.bytes()))["S"].iter_rows(min_row=2))
     assert [[c.value for c in row] for row in rows] == [[t, t] for t in ERROR_LOOKALIKES]
     assert all(c.data_type == "s" and c.quotePrefix for row in rows for c in row)
 
