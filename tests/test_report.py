@@ -470,3 +470,84 @@ def test_the_report_and_the_privacy_exports_refuse_an_actor_without_their_permis
         for export in (audit_csv, audit_xlsx):
             with pytest.raises(AccessDenied, match="audit.view"):
                 export(who, entries)
+
+
+# -- the workbook in print, and as it reads (issue 16) -------------------------------------------
+
+def test_every_report_sheet_prints_fitted_to_one_page_wide_with_its_header_on_every_page(reported):
+    for ws in reported.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title  # without it both programs ignore the fit
+        assert (ws.page_setup.fitToWidth in (None, 1), ws.page_setup.fitToHeight) == (True, 0), ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.print_area, ws.title
+        if ws.title != "About":
+            assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+
+
+def test_about_has_no_blank_filtered_header_and_every_notice_row_is_tall_enough_for_its_text(reported):
+    about = reported["About"]
+    assert about["A1"].value == "Generated" and about.auto_filter.ref is None and about.freeze_panes is None
+    notice = next(row[0].row for row in about.iter_rows() if row[0].value == "Notice")
+    assert about.row_dimensions[notice].height >= 2 * 12.75 and about.cell(notice, 2).alignment.wrap_text
+    fairness = reported["Fairness"]
+    row = next(r[0].row for r in fairness.iter_rows() if r[0].value == "Notice")
+    lines = len(fairness.cell(row, 3).value) / fairness.column_dimensions["C"].width
+    assert fairness.row_dimensions[row].height >= lines * 12.75  # the whole notice shows, none of it cut off
+
+
+def test_ratings_and_answers_list_questions_in_the_kits_order(store, admin, interviewer, kit):
+    cid = store.add_candidate(admin, store.create_position(admin, "Desk").id, "Ana").id
+    iid = store.start_interview(interviewer, cid, kit)
+    for q in reversed(kit.questions):  # typed and rated from the last question back
+        store.save_answer_field(interviewer, iid, q.id, "why", f"why {q.id}")
+        store.save_rating(interviewer, iid, q.id, 3)
+    store.save_recommendation(interviewer, iid, "yes")
+    store.submit_interview(interviewer, iid, accept_gaps=True)
+    wb = _report(store, admin)
+    in_order = [f"Q{i}. {q.title}" for i, q in enumerate(kit.questions, 1)]
+    assert [r["Question"] for r in _rows(wb, "Ratings")] == in_order
+    assert [r["Question"] for r in _rows(wb, "Answers")] == in_order
+
+
+def test_the_motive_chart_bars_are_the_colours_the_app_gives_each_label(reported):
+    from data.records import LABEL_HEX
+    from ui.render import LABEL_STYLE
+
+    [mix] = [c for c in reported["Summary"]._charts if "motive" in "".join(
+        run.t for p in c.title.tx.rich.p for run in p.r or [])]
+    header = {c.column: c.value for c in reported["Summary"][1]}
+    fills = {header[_cells(s.val.numRef.f)[1]].lower(): getattr(s.graphicalProperties.solidFill.srgbClr, "val",
+                                                                s.graphicalProperties.solidFill.srgbClr)
+             for s in mix.series}
+    assert fills == {label: LABEL_HEX[label].lstrip("#").upper() for label in LABEL_HEX}
+    assert all(LABEL_STYLE[label][1] == LABEL_HEX[label] for label in LABEL_HEX)  # one palette, app and workbook
+    assert fills["intrinsic"] == "2E7D32"  # green, as in the app
+
+
+def test_a_summary_longer_than_its_charts_says_how_many_candidates_they_show(store, hr, kit):
+    from data.demo import generate
+
+    generate(store, 53, seed=9, kit=kit, position="Desk")
+    wb = _report(store, hr, ReportScope(position_ids=(next(p.id for p in store.list_positions()),)))
+    _, charts = _scales_and_charts(wb["Summary"])
+    n = len(_rows(wb, "Summary"))
+    assert n > 50 and [title for title, _, _ in charts] == [
+        f"Composite score per candidate: the first 50 of {n} rows, in the table's order",
+        f"Stated-motive mix per candidate (advisory): the first 50 of {n} rows, in the table's order"]
+    assert all(series == [(h, (2, 51)) for h, _ in series] for _, series, _ in charts)
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
+    assert about["Charts"] == f"The Summary's charts show its first 50 rows of {n}, in the table's order."
+
+
+def test_the_subject_access_workbook_names_self_identified_categories(store, admin, hr, interviewer, kit):
+    from analysis.privacy import subject_access_json, subject_access_xlsx
+
+    cid = store.add_candidate(admin, store.create_position(admin, "Desk").id, "Ana").id
+    store.set_self_id(hr, cid, "female", "hispanic_latino")
+    submitted_interview(store, interviewer, cid, kit, rating=3)
+    data = store.subject_access(hr, cid)
+    wb = openpyxl.load_workbook(io.BytesIO(subject_access_xlsx(hr, data)))
+    facts = {r[0]: r[1] for r in wb["Candidate"].iter_rows(min_row=2, values_only=True)}
+    assert facts["self-identified race/ethnicity"] == "Hispanic or Latino" and facts["self-identified sex"] == "Female"
+    assert not any("hispanic_latino" in str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                   if ws.title != "Audit trail")
+    assert "hispanic_latino" in subject_access_json(hr, data).decode()  # the JSON keeps the stored key for programs
