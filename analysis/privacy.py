@@ -20,12 +20,10 @@ import zipfile
 from datetime import datetime
 from operator import attrgetter
 
-from openpyxl import Workbook
-
-from analysis.sheets import Column, Fact, SheetWriter, evaluates, fact_columns
+from analysis.sheets import Book, Column, Fact, SheetWriter, evaluates, fact_columns
 from data.access import require
 from data.fields import ANSWER_FIELDS
-from data.records import Actor, AuditEntry
+from data.records import RACE_CATEGORIES, SEX_CATEGORIES, Actor, AuditEntry
 
 AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
     Column("id", 8, lambda e: e.id or None),  # a subject-access file's entries carry no id
@@ -54,33 +52,40 @@ def subject_access_json(actor: Actor, data: dict) -> bytes:
 
 
 def subject_access_xlsx(actor: Actor, data: dict) -> bytes:
-    """The same subject-access data as a workbook: one sheet per kind of record."""
+    """The same subject-access data as a workbook: one sheet per kind of record.
+
+    Self-identification reads as the category's name ("Hispanic or Latino"), as the candidate
+    chose it; the JSON file keeps the stored key beside it for programs.
+    """
     require(actor, "privacy.manage")
-    wb = Workbook(write_only=True)
-    taken: set[str] = set()
-    about = SheetWriter(wb, "Candidate", taken, fact_columns((24, 80), ("Field", "Value")))
+    book = Book()
+    about = SheetWriter(book, "Candidate", fact_columns((24, 80), ("Field", "Value")))
     about.write_all(Fact(key.replace("_", " "), "" if value is None else str(value), wrap=True)
                     for key, value in data["candidate"].items())
     self_id = data.get("self_identification") or {}
-    about.write(Fact("self-identified sex", self_id.get("sex") or "not disclosed"))
-    about.write(Fact("self-identified race/ethnicity", self_id.get("race_ethnicity") or "not disclosed"))
+    about.write(Fact("self-identified sex", _category(SEX_CATEGORIES, self_id.get("sex"))))
+    about.write(Fact("self-identified race/ethnicity", _category(RACE_CATEGORIES, self_id.get("race_ethnicity"))))
     about.write(Fact("file generated (UTC)", data["generated_at"]))
     about.finish()
-    for title, key in [("Interviews", "interviews"), ("Answers", "answers"), ("Earlier texts", "answer_history"),
-                       ("Ratings", "ratings"),
+    for title, key in [("Stage history", "stage_history"), ("Interviews", "interviews"),
+                       ("Interview events", "interview_events"), ("Answers", "answers"),
+                       ("Earlier texts", "answer_history"), ("Ratings", "ratings"),
                        ("Recommendations", "recommendations"), ("Motivation labels", "motivation_labels"),
                        ("Label reviews", "label_reviews")]:
         rows = data.get(key, [])
-        sheet = SheetWriter(wb, title, taken, _record_columns(list(rows[0]) if rows else ["(none)"]))
+        sheet = SheetWriter(book, title, _record_columns(list(rows[0]) if rows else ["(none)"]))
         sheet.write_all(rows)
         sheet.finish()
-    write_audit_sheet(wb, taken, [
+    write_audit_sheet(book, [
         AuditEntry(0, datetime.fromisoformat(e["at"]), e["actor"], e["action"], e["entity"], e["entity_id"],
                    e["detail"]) for e in data["audit_trail"]
     ], title="Audit trail")
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.bytes()
+
+
+def _category(names: dict[str, str], key: str | None) -> str:
+    """A self-identification category's name; a key no longer declared is shown as stored."""
+    return "not disclosed" if not key else names.get(key, key)
 
 
 def subject_access_zip(actor: Actor, data: dict) -> bytes:
@@ -106,25 +111,22 @@ def _plain(value):
     return value
 
 
-def write_audit_sheet(wb: Workbook, taken: set[str], entries: list[AuditEntry], *, title: str = "Audit log") -> None:
-    sheet = SheetWriter(wb, title, taken, AUDIT_COLUMNS)
+def write_audit_sheet(book: Book, entries: list[AuditEntry], *, title: str = "Audit log") -> None:
+    sheet = SheetWriter(book, title, AUDIT_COLUMNS)
     sheet.write_all(entries)
     sheet.finish()
 
 
 def audit_xlsx(actor: Actor, entries: list[AuditEntry], *, filters: str = "") -> bytes:
     require(actor, "audit.view")
-    wb = Workbook(write_only=True)
-    taken: set[str] = set()
-    write_audit_sheet(wb, taken, entries)
-    about = SheetWriter(wb, "About", taken, fact_columns((20, 90)))
+    book = Book()
+    write_audit_sheet(book, entries)
+    about = SheetWriter(book, "About", fact_columns((20, 90)))
     about.write(Fact("Filters", filters or "none"))
     about.write(Fact("Entries", len(entries)))
     about.write(Fact("Notice", "Motive's audit log is append-only: the database refuses edits and deletions.", wrap=True))
     about.finish()
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.bytes()
 
 
 def audit_csv(actor: Actor, entries: list[AuditEntry]) -> bytes:

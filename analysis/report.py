@@ -1,4 +1,4 @@
-"""HR's Excel report: a workbook built in write-only (streaming) mode and returned as bytes.
+"""HR's Excel report: a workbook streamed by XlsxWriter in constant-memory mode and returned as bytes.
 
     python -m analysis.report [--out FILE.xlsx] [--position NAME]     (uses MOTIVE_DATABASE_URL)
 
@@ -9,7 +9,8 @@ built from interviews count the submitted interviews of those candidates; and it
 
 Each sheet is a tuple of column specs declared once below and each row a named type; the
 sheets are written by analysis.sheets, which also keeps typed text from ever being a
-formula, whatever it starts with, and drops or cuts what a workbook cannot hold.
+formula, whatever it starts with, drops or cuts what a workbook cannot hold, and sets every
+sheet up to print one page wide. Questions are listed in their kit's order.
 """
 
 from __future__ import annotations
@@ -23,20 +24,21 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from itertools import groupby
 from operator import attrgetter
 from typing import Any, NamedTuple
 
 import pandas as pd
-from openpyxl import Workbook
 
 from analysis.agreement import position_agreement
 from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, fairness_report
 from analysis.scoring import frames, score
-from analysis.sheets import Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
+from analysis.sheets import Book, Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
 from data.access import allowed, require
 from data.fields import ANSWER_FIELDS
 from data.records import (
     CANDIDATE_STATUSES,
+    LABEL_HEX,
     MOTIVE_LABELS,
     RECOMMENDATION_LABELS,
     RECOMMENDATIONS,
@@ -238,19 +240,19 @@ SUMMARY: tuple[Column, ...] = (
     Column("Composite", 11, attrgetter("composite"), fmt="0.00", series_in=(SCORES,)),
     Column("Ratings (1-5)", 13, attrgetter("rating"), fmt="0.00"),
     Column("Spread", 8, attrgetter("spread"), fmt="0.00"),
-    Column("Interviewers", 12, attrgetter("n_interviewers")),
+    Column("Interviewers", 12, attrgetter("n_interviewers"), align="center"),
     Column("Certainty", 18, lambda r: "1 interviewer only" if r.single_interviewer else ""),
     *(Column(RECOMMENDATION_LABELS[value], width, attrgetter(value))
       for value, width in zip(RECOMMENDATIONS, (10, 6, 6, 11), strict=True)),
     Column("Autonomy", 10, attrgetter("autonomy"), fmt=SIGNED,
            colour_scale=ColourScale(start=(-1, "F4B183"), end=(1, "A9D08E"))),
-    *(Column(label.capitalize(), width, attrgetter(label), fmt=PCT, series_in=(MIX,))
+    *(Column(label.capitalize(), width, attrgetter(label), fmt=PCT, series_in=(MIX,), colour=LABEL_HEX[label])
       for label, width in zip(MOTIVE_LABELS, (10, 9, 9, 9), strict=True)),
     Column("Disagreements", 14, attrgetter("disagreements")),
 )
 SUMMARY_CHARTS = (
-    Chart(SCORES, "Composite score per candidate", anchor_row=2, height=9, width=24, y_title="1-5"),
-    Chart(MIX, "Stated-motive mix per candidate (advisory)", anchor_row=22, height=12, width=24,
+    Chart(SCORES, "Composite score per candidate", height=9, width=30, y_title="1-5"),
+    Chart(MIX, "Stated-motive mix per candidate (advisory)", height=3, width=30, per_row_cm=0.45,
           kind="bar", grouping="percentStacked", overlap=100),
 )
 
@@ -305,14 +307,14 @@ RATINGS: tuple[Column[RatingLine], ...] = (
     Column("Candidate", 24, attrgetter("candidate")),
     Column("Interviewer", 14, attrgetter("interviewer")),
     Column("Question", 30, attrgetter("question")),
-    Column("Rating", 8, attrgetter("rating")),
+    Column("Rating", 8, attrgetter("rating"), align="center"),
     Column("Recommendation", 16, attrgetter("recommendation")),
 )
 
 AGREEMENT: tuple[Column[AgreementLine], ...] = (
     Column("Measure", 44, attrgetter("measure")),
     Column("Between", 30, attrgetter("between")),
-    Column("Value", 10, attrgetter("value"), fmt=attrgetter("fmt")),
+    Column("Value", 10, attrgetter("value"), fmt=attrgetter("fmt"), align="center"),
     Column("Over", 30, attrgetter("over")),
 )
 
@@ -323,13 +325,13 @@ def _on_groups(fmt: str):
 
 
 FAIRNESS: tuple[Column[FairnessLine], ...] = (
-    Column("Measure", 16, attrgetter("measure")),
+    Column("Measure", 20, attrgetter("measure")),
     Column("Dimension", 12, attrgetter("dimension")),
     Column("Group", 44, attrgetter("group"), wrap=attrgetter("is_notice")),
     Column("People", 9, attrgetter("people")),
     Column("Count", 8, attrgetter("count")),
     Column("Rate", 9, attrgetter("rate"), fmt=_on_groups(PCT)),
-    Column("Impact ratio", 12, attrgetter("impact_ratio"), fmt=_on_groups("0.00")),
+    Column("Impact ratio", 12, attrgetter("impact_ratio"), fmt=_on_groups("0.00"), align="center"),
     Column("Below 4/5", 11, attrgetter("below")),
 )
 
@@ -367,51 +369,59 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
     stages = store.settings.stages
     if len(scores):
         scores = scores.assign(status=scores["status"].map(stages.name))  # the names a person reads, not keys
-    wb = Workbook(write_only=True)
-    taken: set[str] = set()
+    book = Book()
 
-    summary = SheetWriter(wb, "Summary", taken, SUMMARY_BY_POSITION if spans else SUMMARY, SUMMARY_CHARTS)
+    summary = SheetWriter(book, "Summary", SUMMARY_BY_POSITION if spans else SUMMARY, SUMMARY_CHARTS)
     summary.write_all(scores.itertuples())
     summary.finish()
 
     f = frames(data, kits)
     scored = {int(row.candidate_id): row for row in scores.itertuples()}
-    candidates = SheetWriter(wb, "Candidates", taken, CANDIDATES)
+    candidates = SheetWriter(book, "Candidates", CANDIDATES)
     candidates.write_all(CandidateLine(replace(c, status=stages.name(c.status)), stage_date, scored.get(c.id))
                          for c, stage_date in store.iter_report_candidates(actor, **selection))
     candidates.finish()
 
     titles = {(k, q.id): f"Q{i}. {q.title}" for k, kit in kits.items() for i, q in enumerate(kit.questions, 1)}
+    place = {(k, q.id): i for k, kit in kits.items() for i, q in enumerate(kit.questions)}
     who = {r.interview_id: r for r in f.interviews.itertuples()}
     rated = {(r.interview_id, r.question_id): int(r.score) for r in f.ratings.itertuples()}
-    answers = SheetWriter(wb, "Answers", taken, ANSWERS)
-    for a in store.iter_report_rows(actor, **selection):
-        iv = who[a.interview_id]
-        answers.write(AnswerLine(a, iv.name, iv.interviewer, titles.get((iv.kit_version_id, a.question_id), a.question_id),
-                                 rated.get((a.interview_id, a.question_id))))
+    answers = SheetWriter(book, "Answers", ANSWERS)
+    for interview_id, group in groupby(store.iter_report_rows(actor, **selection), key=attrgetter("interview_id")):
+        iv = who[interview_id]
+        for a in sorted(group, key=lambda a: place.get((iv.kit_version_id, a.question_id), len(place))):
+            answers.write(AnswerLine(a, iv.name, iv.interviewer,
+                                     titles.get((iv.kit_version_id, a.question_id), a.question_id),
+                                     rated.get((a.interview_id, a.question_id))))
     answers.finish()
 
     recs = dict(zip(f.recommendations["interview_id"], f.recommendations["value"]))
-    ratings = SheetWriter(wb, "Ratings", taken, RATINGS)
+    order = {interview_id: n for n, interview_id in enumerate(f.interviews["interview_id"])}
+    rows = f.ratings.merge(f.interviews[["interview_id", "name"]], on="interview_id")
+    rows = rows.assign(
+        _interview=rows["interview_id"].map(order),
+        _question=[place.get((k, q), len(place)) for k, q in zip(rows["kit_version_id"], rows["question_id"])],
+    ).sort_values(["_interview", "_question"], kind="stable")
+    ratings = SheetWriter(book, "Ratings", RATINGS)
     ratings.write_all(
         RatingLine(r.name, r.interviewer, titles.get((r.kit_version_id, r.question_id), r.question_id), int(r.score),
                    RECOMMENDATION_LABELS.get(recs.get(r.interview_id) or "", ""))
-        for r in f.ratings.merge(f.interviews[["interview_id", "name"]], on="interview_id").itertuples())
+        for r in rows.itertuples())
     ratings.finish()
 
-    agreement = SheetWriter(wb, "Agreement", taken, AGREEMENT)
+    agreement = SheetWriter(book, "Agreement", AGREEMENT)
     agreement.write_all(_agreement_lines(position_agreement(data, kits)))
     agreement.finish()
 
     if allowed(actor.role, "fairness"):
         one = scope.position_ids[0] if scope.position_ids is not None and len(scope.position_ids) == 1 else None
-        write_fairness_sheet(wb, taken, fairness_report(store, actor, position_id=one, scored=scores))
+        write_fairness_sheet(book, fairness_report(store, actor, position_id=one, scored=scores))
 
-    rubric = SheetWriter(wb, "Rubric", taken, RUBRIC)
+    rubric = SheetWriter(book, "Rubric", RUBRIC)
     rubric.write_all(KitQuestion(kit, q) for kit in kits.values() for q in kit.questions)
     rubric.finish()
 
-    about = SheetWriter(wb, "About", taken, ABOUT)
+    about = SheetWriter(book, "About", ABOUT)
     about.write_all(Fact(name, value, wrap=True) for name, value in [
         ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("Generated by", actor.username),
@@ -423,12 +433,11 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
         ("Scores", "Only submitted interviews count; a candidate not interviewed yet has no scores. "
                    + ("Ranks and ranking scores are within each position. " if spans else "")
                    + "See Motive's README for every formula."),
+        *([("Charts", f"The Summary's charts show its first {SUMMARY_CHARTS[0].max_rows} rows of {len(scores):,}, "
+                      "in the table's order.")] if len(scores) > SUMMARY_CHARTS[0].max_rows else []),
     ])
     about.finish()
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.bytes()
 
 
 def _interviewed(data: PanelData) -> set[int]:
@@ -467,9 +476,9 @@ def _agreement_lines(ag: dict) -> Iterator[AgreementLine]:
                             f"{cal['items']} candidates", fmt=SIGNED)
 
 
-def write_fairness_sheet(wb: Workbook, taken: set[str], report) -> None:
+def write_fairness_sheet(book: Book, report) -> None:
     """Adverse-impact screening per self-identified group; only in reports made by HR or administrators."""
-    sheet = SheetWriter(wb, "Fairness", taken, FAIRNESS)
+    sheet = SheetWriter(book, "Fairness", FAIRNESS)
     for row in report.rows():
         people = row["n"] if not row["suppressed"] else f"fewer than {MIN_GROUP}"
         flag = "suppressed" if row["suppressed"] else ("YES - review" if row["flag"] else "no")

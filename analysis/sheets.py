@@ -1,4 +1,4 @@
-"""Writing a workbook sheet from column specs, in write-only (streaming) mode.
+"""Writing a workbook sheet from column specs, streamed with XlsxWriter in constant-memory mode.
 
 A sheet is declared once as a tuple of `Column`s: header, width, number format, how a row
 becomes the cell, and any colour scale or chart the column takes part in. Headers, widths,
@@ -8,40 +8,63 @@ wrong column.
 
 Every piece of text a person typed or imported is written as a text cell, never a
 formula, whatever it starts with (=, +, -, @, tab, CR), and never an error value, even
-when it reads like one (#N/A, #REF!, ...): the cell is typed as a string and carries
-Excel's quote prefix, so even editing it in Excel keeps it text. Characters
+when it reads like one (#N/A, #REF!, ...): the cell is a string cell and one that would
+evaluate carries Excel's quote prefix, so even editing it in Excel keeps it text. Characters
 a workbook cannot hold are dropped, and text longer than Excel's 32,767-character cell
 limit is cut with a visible marker.
+
+Every sheet prints: A4 landscape, fitted to one page wide (the sheet's fit-to-page property
+is set, which LibreOffice and Excel both need before they honour the fit), its header row
+repeated on every page, its print area the rows and charts written, the sheet's name and
+the page number in the margins. A wrapped cell's row is made tall enough for its text,
+since neither program grows a row on opening a file. Charts sit below the rows, each in a
+print range of its own, so each starts a page and none crosses a page break.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule, Rule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import quote_sheetname, xl_range_abs
+from xlsxwriter.worksheet import Worksheet
 
-EXCEL_CELL_LIMIT = 32_767
+EXCEL_CELL_LIMIT = 32_767  # in UTF-16 code units, as Excel counts
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Text Excel (and openpyxl) would take for an error value rather than text; compared in upper case,
+# Text Excel would take for an error value rather than text; compared in upper case,
 # since Excel reads "#n/a" as #N/A too.
 ERROR_CODES = frozenset({"#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#VALUE!", "#GETTING_DATA",
                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
                          "#PYTHON!"})
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-CHART_GAP = 3  # a sheet's charts sit this many columns right of its last column
+HEADER_FILL = "#1F4E78"
+HEADER_FONT = "#FFFFFF"
+DATE_TIME = "yyyy-mm-dd hh:mm"
+
+# -- the printed page ------------------------------------------------------------------------
+# Every sheet prints on A4, landscape, so the rows a page holds are known when the charts are
+# placed. Widths follow Excel's 7-pixel digit, which Arial 10 has too.
+PAPER_A4 = 9                       # Excel's paper code
+PAGE_WIDTH_PT = 297 / 25.4 * 72
+PAGE_HEIGHT_PT = 210 / 25.4 * 72
+MARGIN_SIDE_IN, MARGIN_END_IN, MARGIN_NOTE_IN = 0.5, 0.75, 0.3
+FONT, FONT_SIZE = "Arial", 10
+ROW_PT = 12.75                     # the default row's height for Arial 10
+CHARTED_ROW_PT = 13.5              # a sheet with charts sets its rows' height, so a chart spans the same
+                                   # rows, and fits its print range, in either program
+MAX_ROW_PT = 409.0                 # Excel's tallest row
+PAGE_SLACK_ROWS = 3                # a chart stays this many rows short of a page, for rounding between programs
+CHART_GAP_ROWS = 2                 # blank rows between the last row and the first chart
+PX_PER_CM = 96 / 2.54
 
 R = TypeVar("R")
 
@@ -51,12 +74,19 @@ def evaluates(text: str) -> bool:
     return text.startswith(FORMULA_START) or text.strip().upper() in ERROR_CODES
 
 
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def safe_text(value: str) -> str:
     """Text a workbook can hold: illegal control characters dropped, cut at Excel's cell limit."""
     text = _ILLEGAL.sub("", value)
-    if len(text) > EXCEL_CELL_LIMIT:
+    if len(text) > EXCEL_CELL_LIMIT // 2 and _utf16_len(text) > EXCEL_CELL_LIMIT:
         marker = f" … [cut: {len(text) - EXCEL_CELL_LIMIT + 60:,} more characters in Motive]"
-        text = text[: EXCEL_CELL_LIMIT - len(marker)] + marker
+        keep = EXCEL_CELL_LIMIT - len(marker)
+        while _utf16_len(text[:keep]) > EXCEL_CELL_LIMIT - len(marker):  # characters beyond the BMP count twice
+            keep -= (_utf16_len(text[:keep]) - (EXCEL_CELL_LIMIT - len(marker)) + 1) // 2 or 1
+        text = text[:keep] + marker
     return text
 
 
@@ -72,6 +102,47 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def column_pixels(width: float) -> int:
+    """A column's width on screen and paper, in pixels, as Excel works it out from its width in characters."""
+    return int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide (an overestimate, never under)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+class Book:
+    """An XlsxWriter workbook in constant-memory mode, written to bytes; its formats are made once and shared.
+
+    Strings are never read as formulas, numbers or links: every cell is written by its own type.
+    """
+
+    def __init__(self) -> None:
+        self._out = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self._out, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False, "remove_timezone": True,
+            # Arial, not the theme's Calibri: LibreOffice has its metric twin (Liberation Sans), so a
+            # column is as wide, and a page breaks at the same row, in either program.
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE, "font_scheme": False},
+            "default_row_height": round(ROW_PT * 4 / 3), "default_column_width": 64})
+        self.taken: set[str] = set()
+        self._formats: dict[tuple, Format] = {}
+
+    def format(self, **props: Any) -> Format:
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(props)
+        return self._formats[key]
+
+    def bytes(self) -> bytes:
+        """Close the workbook and return the .xlsx file."""
+        self.wb.close()
+        return self._out.getvalue()
+
+
 @dataclass(frozen=True)
 class ColourScale:
     """A colour scale over a column's data cells: (value, RGB colour) at each end, and optionally a midpoint."""
@@ -80,28 +151,38 @@ class ColourScale:
     end: tuple[float, str]
     mid: tuple[float, str] | None = None
 
-    def rule(self) -> Rule:
-        """A fresh rule each time: openpyxl stamps a priority on the rule it is given."""
-        mid_value, mid_color = self.mid or (None, None)
-        return ColorScaleRule(start_type="num", start_value=self.start[0], start_color=self.start[1],
-                              mid_type="num" if self.mid else None, mid_value=mid_value, mid_color=mid_color,
-                              end_type="num", end_value=self.end[0], end_color=self.end[1])
+    def options(self) -> dict[str, Any]:
+        """XlsxWriter's conditional format for this scale."""
+        out: dict[str, Any] = {"type": "3_color_scale" if self.mid else "2_color_scale",
+                               "min_type": "num", "min_value": self.start[0], "min_color": f"#{self.start[1]}",
+                               "max_type": "num", "max_value": self.end[0], "max_color": f"#{self.end[1]}"}
+        if self.mid:
+            out.update(mid_type="num", mid_value=self.mid[0], mid_color=f"#{self.mid[1]}")
+        return out
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart of a sheet's first `max_rows` rows; its series and categories are the columns naming its key."""
+    """A bar chart of a sheet's first `max_rows` rows; its series and categories are the columns naming its key.
+
+    When the sheet holds more rows than that, the title says how many of them it shows.
+    """
 
     key: str
     title: str
-    anchor_row: int
-    height: float
+    height: float  # centimetres
     width: float
     kind: str = "col"  # "col" draws vertical bars, "bar" horizontal ones
     grouping: str = "clustered"
     overlap: int | None = None
     y_title: str | None = None
     max_rows: int = 50
+    per_row_cm: float = 0.0  # a chart of horizontal bars grows by this much a bar, up to a page
+
+    def shown_title(self, rows: int) -> str:
+        if rows <= self.max_rows:
+            return self.title
+        return f"{self.title}: the first {self.max_rows} of {rows:,} rows, in the table's order"
 
 
 @dataclass(frozen=True)
@@ -109,7 +190,8 @@ class Column(Generic[R]):
     """One column of a sheet; its letter is its place among the sheet's columns, never written by hand.
 
     `fmt` and `wrap` are constants, or functions of the row where rows of one sheet differ.
-    `series_in` and `categories_in` name the keys of the sheet's charts this column feeds.
+    `series_in` and `categories_in` name the keys of the sheet's charts this column feeds;
+    `colour` fills this column's bars in them.
     """
 
     header: str
@@ -120,6 +202,9 @@ class Column(Generic[R]):
     colour_scale: ColourScale | None = None
     series_in: tuple[str, ...] = ()
     categories_in: tuple[str, ...] = ()
+    colour: str | None = None
+    bold: bool = False
+    align: str | None = None  # "center" keeps a number clear of the text in the next column
 
 
 class Fact(NamedTuple):
@@ -131,8 +216,8 @@ class Fact(NamedTuple):
 
 
 def fact_columns(widths: tuple[float, float], headers: tuple[str, str] = ("", "")) -> tuple[Column[Fact], ...]:
-    """The two columns of a name-and-value sheet."""
-    return (Column(headers[0], widths[0], attrgetter("name")),
+    """The two columns of a name-and-value sheet; without headers the sheet has no header row."""
+    return (Column(headers[0], widths[0], attrgetter("name"), wrap=True, bold=True),
             Column(headers[1], widths[1], attrgetter("value"), wrap=attrgetter("wrap")))
 
 
@@ -150,63 +235,130 @@ def _check(columns: Sequence[Column], charts: Sequence[Chart]) -> None:
             raise ValueError(f"chart {chart.key!r} needs exactly one categories column")
 
 
-class SheetWriter(Generic[R]):
-    """A write-only sheet with a styled, frozen, filtered header, written row by row from its column specs."""
+@dataclass(frozen=True)
+class Page:
+    """How a sheet's rows fall on landscape pages once it is fitted to one page wide."""
 
-    def __init__(self, wb: Workbook, title: str, taken: set[str], columns: Sequence[Column[R]],
-                 charts: Sequence[Chart] = ()) -> None:
+    scale: float
+    rows_per_page: float  # in default-height rows, header included
+
+    @classmethod
+    def of(cls, pixels_wide: int, row_pt: float = ROW_PT) -> "Page":
+        printable_w = PAGE_WIDTH_PT - 2 * 72 * MARGIN_SIDE_IN
+        printable_h = PAGE_HEIGHT_PT - 2 * 72 * MARGIN_END_IN
+        scale = min(1.0, math.floor(100 * printable_w / (pixels_wide * 0.75)) / 100)
+        return cls(scale, printable_h / (row_pt * scale))
+
+
+class SheetWriter(Generic[R]):
+    """A sheet with a styled, frozen, filtered, repeated header, streamed row by row from its column specs.
+
+    A sheet whose columns have no headers (About) has no header row, filter or frozen pane.
+    """
+
+    def __init__(self, book: Book, title: str, columns: Sequence[Column[R]], charts: Sequence[Chart] = ()) -> None:
         _check(columns, charts)
-        self.ws = wb.create_sheet(sheet_name(title, taken))
+        self.book = book
+        self.ws: Worksheet = book.wb.add_worksheet(sheet_name(title, book.taken))
         self.columns = tuple(columns)
         self.charts = tuple(charts)
-        for i, column in enumerate(self.columns, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = column.width
-        self.ws.freeze_panes = "A2"
-        self.ws.print_options.gridLines = False
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.print_title_rows = "1:1"
-        self.rows = 0
-        self.ws.append([self._cell(c.header, header=True) for c in self.columns])
+        self.has_header = any(c.header for c in self.columns)
+        self._header_pt = 0.0
+        self.pixels_wide = sum(column_pixels(c.width) for c in self.columns)
+        self.rows = 0  # data rows written
+        self._wraps = [c.wrap for c in self.columns]
+        self._plain = [self._format(c, c.fmt if isinstance(c.fmt, str) else None, c.wrap is True, False)
+                       for c in self.columns]
+        ws = self.ws
+        self.row_pt = CHARTED_ROW_PT if self.charts else ROW_PT
+        if self.charts:
+            ws.set_default_row(self.row_pt)
+        for i, column in enumerate(self.columns):
+            ws.set_column(i, i, column.width)
+        ws.set_landscape()
+        ws.set_paper(PAPER_A4)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=MARGIN_END_IN, bottom=MARGIN_END_IN)
+        ws.set_header("&L&A&RMotive", {"margin": MARGIN_NOTE_IN})  # the sheet's name: no typed text in margins
+        ws.set_footer("&CPage &P of &N", {"margin": MARGIN_NOTE_IN})
+        if self.has_header:
+            header = book.format(bold=True, font_color=HEADER_FONT, bg_color=HEADER_FILL, text_wrap=True,
+                                 valign="top")
+            lines = max(wrapped_lines(c.header, c.width) for c in self.columns)
+            self._header_pt = self.row_pt * lines
+            if lines > 1:
+                ws.set_row(0, self._header_pt)
+            for i, column in enumerate(self.columns):
+                self._text(0, i, column.header, header, True)
+            ws.freeze_panes(1, 0)
+            ws.repeat_rows(0)
 
-    def _cell(self, value, *, header: bool = False, fmt: str | None = None, wrap: bool = False):
-        if isinstance(value, float) and value != value:  # NaN
-            value = None
-        if hasattr(value, "item"):  # numpy scalars
-            value = value.item()
-        if isinstance(value, pd.Timestamp):
-            value = value.to_pydatetime()
-        cell = WriteOnlyCell(self.ws, value=None)
-        if isinstance(value, str):
-            text = safe_text(value)
-            cell.value = text
-            cell.data_type = "s"  # never a formula or an error value, whatever it reads
-            if evaluates(text):
-                cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
-        else:
-            cell.value = value
-        if header:
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    @property
+    def _first(self) -> int:
+        return 1 if self.has_header else 0
+
+    def _format(self, column: Column, fmt: str | None, wrap: bool, quote: bool) -> Format | None:
+        props: dict[str, Any] = {"valign": "top"}  # beside a wrapped cell, a row's other cells read from its top
         if fmt:
-            cell.number_format = fmt
+            props["num_format"] = fmt
         if wrap:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
+            props["text_wrap"] = True
+        if quote:
+            props["quote_prefix"] = True
+        if column.bold:
+            props["bold"] = True
+        if column.align:
+            props["align"] = column.align
+        return self.book.format(**props)
+
+    def _text(self, row: int, col: int, value: str, fmt: Format | None, clean: bool = False) -> None:
+        text = value if clean else safe_text(value)
+        if evaluates(text):  # never a formula or an error value, even once edited in Excel
+            column = self.columns[col]
+            fmt = self._format(column, column.fmt if isinstance(column.fmt, str) else None,
+                               bool(column.wrap), True) if row >= self._first else self.book.format(
+                bold=True, font_color=HEADER_FONT, bg_color=HEADER_FILL, quote_prefix=True)
+        self.ws.write_string(row, col, text, fmt)
 
     def write(self, row: R) -> None:
         """One row: each column's value, format and wrapping taken from its spec."""
-        out = []
-        for column in self.columns:
-            v = column.value(row)
-            fmt = column.fmt(row) if callable(column.fmt) else column.fmt
-            wrap = column.wrap(row) if callable(column.wrap) else column.wrap
-            if fmt is not None or wrap or not isinstance(v, (str, int)) or isinstance(v, bool):
-                out.append(self._cell(v, fmt=fmt, wrap=wrap))
-            elif isinstance(v, str) and (evaluates(v) or _ILLEGAL.search(v) or len(v) > EXCEL_CELL_LIMIT):
-                out.append(self._cell(v))
+        r = self.rows + self._first
+        values = [c.value(row) for c in self.columns]
+        lines = 1
+        for i, column in enumerate(self.columns):
+            wrap = self._wraps[i]
+            if callable(wrap):
+                wrap = wrap(row)
+            if wrap and isinstance(values[i], str) and values[i]:
+                lines = max(lines, wrapped_lines(values[i], column.width))
+        height = min(MAX_ROW_PT, self.row_pt * lines) if lines > 1 else None
+        if height:
+            self.ws.set_row(r, height)  # before its cells: constant-memory mode writes a row once
+        ws = self.ws
+        for i, column in enumerate(self.columns):
+            v = values[i]
+            if v is None:
+                continue
+            fmt = self._plain[i]
+            if callable(column.fmt) or callable(column.wrap):
+                fmt = self._format(column, column.fmt(row) if callable(column.fmt) else column.fmt,
+                                   bool(column.wrap(row) if callable(column.wrap) else column.wrap), False)
+            if isinstance(v, str):
+                self._text(r, i, v, fmt)
+                continue
+            if hasattr(v, "item"):  # numpy scalars
+                v = v.item()
+            if isinstance(v, bool):
+                ws.write_boolean(r, i, v, fmt)
+            elif isinstance(v, (int, float)):
+                if v == v and not math.isinf(v):  # NaN and infinity stay empty
+                    ws.write_number(r, i, v, fmt)
+            elif isinstance(v, (datetime, date)):
+                if hasattr(v, "to_pydatetime"):  # pandas' Timestamp
+                    v = v.to_pydatetime()
+                ws.write_datetime(r, i, v, fmt or self.book.format(num_format=DATE_TIME))
             else:
-                out.append(v)  # plain text or a whole number: written as is, nothing to style or defuse
-        self.ws.append(out)
+                self._text(r, i, str(v), fmt)
         self.rows += 1
 
     def write_all(self, rows) -> None:
@@ -214,30 +366,67 @@ class SheetWriter(Generic[R]):
             self.write(row)
 
     def finish(self) -> None:
-        """The filter over every row; with rows written, each column's colour scale and the sheet's charts."""
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows + 1}"
-        if not self.rows:
-            return
-        for i, column in enumerate(self.columns, start=1):
-            if column.colour_scale:
-                letter = get_column_letter(i)
-                self.ws.conditional_formatting.add(f"{letter}2:{letter}{self.rows + 1}", column.colour_scale.rule())
-        for chart in self.charts:
-            self.ws.add_chart(self._bar_chart(chart), f"{get_column_letter(len(self.columns) + CHART_GAP)}"
-                                                      f"{chart.anchor_row}")
+        """The filter over every row; with rows written, each column's colour scale, the charts and the print area."""
+        last_col = len(self.columns) - 1
+        last_row = self.rows + self._first - 1
+        if self.has_header:
+            self.ws.autofilter(0, 0, max(last_row, 0), last_col)
+        areas = [(0, max(last_row, 0))]
+        if self.rows:
+            for i, column in enumerate(self.columns):
+                if column.colour_scale:
+                    self.ws.conditional_format(1, i, last_row, i, column.colour_scale.options())
+            areas += self._place_charts(last_row)
+        self.ws.print_area(0, 0, areas[0][1], last_col)
+        if len(areas) > 1:  # XlsxWriter takes one range; the defined name Excel reads holds a list of them
+            sheet = quote_sheetname(self.ws.name)
+            self.ws.print_area_range = ",".join(f"{sheet}!{xl_range_abs(first, 0, last, last_col)}"
+                                                for first, last in areas)
 
-    def _bar_chart(self, spec: Chart) -> BarChart:
-        last = min(self.rows, spec.max_rows) + 1
-        chart = BarChart()
-        chart.type, chart.grouping, chart.title = spec.kind, spec.grouping, spec.title
-        if spec.overlap is not None:
-            chart.overlap = spec.overlap
-        if spec.y_title is not None:
-            chart.y_axis.title = spec.y_title
-        for i, column in enumerate(self.columns, start=1):
+    # -- charts ----------------------------------------------------------------------------
+
+    def _place_charts(self, last_row: int) -> list[tuple[int, int]]:
+        """Charts below the rows, each in a print range of its own; returns those ranges' first and last rows.
+
+        A sheet's print ranges each start a new page in Excel and LibreOffice alike, so a chart
+        no taller than a page never crosses a break, wherever the rows above it ended.
+        """
+        page = Page.of(self.pixels_wide, self.row_pt)
+        room = math.floor(page.rows_per_page) - math.ceil(self._header_pt / self.row_pt) - 2 * PAGE_SLACK_ROWS
+        at, ranges = last_row + 1 + CHART_GAP_ROWS, []
+        for spec in self.charts:
+            shown = min(self.rows, spec.max_rows)
+            height_px = min((spec.height + spec.per_row_cm * shown) * PX_PER_CM, room * self.row_pt * 4 / 3)
+            tall = math.ceil(height_px / (self.row_pt * 4 / 3))
+            width_px = min(spec.width * PX_PER_CM, self.pixels_wide)
+            self.ws.insert_chart(at, 0, self._chart(spec, shown), {
+                "x_scale": width_px / 480, "y_scale": height_px / 288, "object_position": 3})
+            ranges.append((at, at + tall))
+            at += tall + 1 + CHART_GAP_ROWS
+        return ranges
+
+    def _chart(self, spec: Chart, shown: int):
+        chart = self.book.wb.add_chart({"type": "column" if spec.kind == "col" else "bar",
+                                        **({"subtype": "percent_stacked"} if spec.grouping == "percentStacked"
+                                           else {})})
+        name = self.ws.name
+        first, last = self._first, self._first + shown - 1
+        categories = next(i for i, c in enumerate(self.columns) if spec.key in c.categories_in)
+        for i, column in enumerate(self.columns):
             if spec.key in column.series_in:
-                chart.add_data(Reference(self.ws, min_col=i, min_row=1, max_row=last), titles_from_data=True)
-        categories = next(i for i, c in enumerate(self.columns, start=1) if spec.key in c.categories_in)
-        chart.set_categories(Reference(self.ws, min_col=categories, min_row=2, max_row=last))
-        chart.height, chart.width = spec.height, spec.width
+                series: dict[str, Any] = {"name": [name, 0, i], "categories": [name, first, categories, last, categories],
+                                          "values": [name, first, i, last, i], "gap": 50}
+                if spec.overlap is not None:
+                    series["overlap"] = spec.overlap
+                if column.colour:
+                    series["fill"] = {"color": column.colour}
+                    series["border"] = {"none": True}
+                chart.add_series(series)
+        chart.set_title({"name": spec.shown_title(self.rows), "name_font": {"size": 12, "bold": True}})
+        if spec.y_title is not None:
+            chart.set_y_axis({"name": spec.y_title})
+        if spec.kind == "bar":
+            chart.set_y_axis({"reverse": True})  # the table's first row at the top, as it reads
+        chart.set_x_axis({"num_font": {"rotation": -45}} if spec.kind == "col" else {})
+        chart.set_legend({"position": "bottom"})
         return chart

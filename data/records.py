@@ -283,6 +283,8 @@ class Sheet:
 
 
 MOTIVE_LABELS = ("intrinsic", "extrinsic", "mixed", "unclear")
+# Each label's colour, declared once for the app's badges and charts (ui/render.py) and the report's charts.
+LABEL_HEX: dict[str, str] = {"intrinsic": "#2e7d32", "mixed": "#7e57c2", "unclear": "#9e9e9e", "extrinsic": "#ef6c00"}
 
 # Voluntary self-identification: the EEO-1 categories, key -> the name people read. Declared once;
 # the store validates against the keys, the fairness report and the Fairness page show the names.

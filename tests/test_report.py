@@ -11,13 +11,12 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 from openpyxl.utils.cell import range_boundaries
 from sqlalchemy import update
 
 from analysis.labelling import label_answer
 from analysis.report import FILE_NAME_LIMIT, ReportScope, build_report, report_file_name
-from analysis.sheets import EXCEL_CELL_LIMIT, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
+from analysis.sheets import EXCEL_CELL_LIMIT, Book, Chart, ColourScale, Column, SheetWriter, safe_text, sheet_name
 from data.records import CANDIDATE_STATUSES
 from data.schema import candidates
 from tests.builders import HOSTILE, submitted_interview
@@ -48,6 +47,12 @@ def _texts(ws):
     return [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
+def _xstring(text: str) -> str:
+    """A cell's text as Excel reads it: OOXML writes a control character such as CR as _x000D_ (and a
+    literal "_x" as _x005F_x), which openpyxl leaves as it is."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
 def test_report_has_every_sheet(reported):
     assert reported.sheetnames == [
         "Summary", "Candidates", "Answers", "Ratings", "Agreement", "Fairness", "Rubric", "About"]
@@ -58,7 +63,7 @@ def test_typed_text_is_never_a_formula(reported):
         for cell in _texts(ws):
             assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
     answers = reported["Answers"]
-    whys = [row[4].value for row in answers.iter_rows(min_row=2)]
+    whys = [_xstring(row[4].value) for row in answers.iter_rows(min_row=2)]
     for text in HOSTILE[:8]:
         assert text in whys
     assert reported["Summary"]["B2"].value == "=cmd|'/c calc'!A0"
@@ -92,7 +97,7 @@ def test_summary_has_charts_frozen_header_filter_and_formats(reported):
 
 
 def test_about_carries_the_advisory_notice_and_versions(reported):
-    about = {r[0]: r[1] for r in reported["About"].iter_rows(min_row=2, values_only=True)}
+    about = {r[0]: r[1] for r in reported["About"].iter_rows(values_only=True)}
     assert "advisory" in about["Notice"] and about["Scope"] == "position: Desk"
     assert "v1.0.0" in about["Interview kits"] and about["Motivation model"]
 
@@ -195,22 +200,21 @@ def test_colour_scales_and_charts_sit_on_the_columns_their_headers_name(reported
 
 
 def _sheet(columns, charts, rows):
-    wb = Workbook(write_only=True)
-    sheet = SheetWriter(wb, "Sheet", set(), columns, charts)
+    book = Book()
+    sheet = SheetWriter(book, "Sheet", columns, charts)
     sheet.write_all(rows)
     sheet.finish()
-    out = io.BytesIO()
-    wb.save(out)
-    return openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Sheet"]
+    return openpyxl.load_workbook(io.BytesIO(book.bytes()))["Sheet"]
 
 
 def test_a_colour_scale_and_a_chart_follow_their_column_wherever_it_is_declared():
     columns = [Column("Name", 10, attrgetter("name"), categories_in=("c",)),
                Column("Score", 10, attrgetter("score"), series_in=("c",)),
                Column("Autonomy", 10, attrgetter("autonomy"), colour_scale=ColourScale((-1, "F4B183"), (1, "A9D08E")))]
-    charts = [Chart("c", "Scores", anchor_row=2, height=9, width=24, max_rows=2)]
+    charts = [Chart("c", "Scores", height=9, width=24, max_rows=2)]
     rows = [SimpleNamespace(name=f"c{i}", score=i, autonomy=i / 4 - 0.5) for i in range(4)]
-    expected = ([(["Autonomy"], (2, 5), [-1, 1])], [("Scores", [("Score", (2, 3))], {("Name", (2, 3))})])
+    expected = ([(["Autonomy"], (2, 5), [-1, 1])], [("Scores: the first 2 of 4 rows, in the table's order",
+                                                    [("Score", (2, 3))], {("Name", (2, 3))})])
     for order in (columns, columns[::-1], columns[1:] + columns[:1]):
         assert _scales_and_charts(_sheet(order, charts, rows)) == expected
 
@@ -223,7 +227,7 @@ def test_a_chart_needs_series_and_one_categories_column_it_names(series, categor
     columns = [Column("Name", 10, attrgetter("name"), categories_in=categories),
                Column("Score", 10, attrgetter("score"), series_in=series)]
     with pytest.raises(ValueError, match=re.escape(message)):
-        SheetWriter(Workbook(write_only=True), "Sheet", set(), columns, [Chart("c", "Scores", 2, 9, 24)])
+        SheetWriter(Book(), "Sheet", columns, [Chart("c", "Scores", 9, 24)])
 
 
 # -- scope: every candidate the filters select, positions, file names ------------------------
@@ -285,7 +289,7 @@ def test_the_candidates_sheet_follows_the_stage_and_added_filters(store, hr, imp
     assert names(stages=CANDIDATE_STATUSES) == ["Ana", "Ben", "Cleo"]  # every stage chosen hides nobody
     wb = _report(store, hr, ReportScope(added_from=DAY2.date()))
     assert wb["Summary"].max_row == 1  # Ana, the one interviewed, was added before the range
-    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
     assert about["Candidates"] == "2 in scope, 0 with a submitted interview"
     assert about["Scope"] == "every position; added from 2026-05-20"
 
@@ -436,13 +440,11 @@ def test_subject_access_and_audit_exports_keep_error_lookalikes_as_text(store, a
 
 
 def test_a_sheet_writes_each_error_lookalike_as_text_however_it_is_formatted():
-    wb = Workbook(write_only=True)
-    sheet = SheetWriter(wb, "S", set(), (Column("plain", 10, lambda t: t), Column("wrapped", 10, lambda t: t, wrap=True)))
+    book = Book()
+    sheet = SheetWriter(book, "S", (Column("plain", 10, lambda t: t), Column("wrapped", 10, lambda t: t, wrap=True)))
     sheet.write_all(ERROR_LOOKALIKES)
     sheet.finish()
-    buf = io.BytesIO()
-    wb.save(buf)
-    rows = list(openpyxl.load_workbook(buf)["S"].iter_rows(min_row=2))
+    rows = list(openpyxl.load_workbook(io.BytesIO(book.bytes()))["S"].iter_rows(min_row=2))
     assert [[c.value for c in row] for row in rows] == [[t, t] for t in ERROR_LOOKALIKES]
     assert all(c.data_type == "s" and c.quotePrefix for row in rows for c in row)
 
@@ -468,3 +470,84 @@ def test_the_report_and_the_privacy_exports_refuse_an_actor_without_their_permis
         for export in (audit_csv, audit_xlsx):
             with pytest.raises(AccessDenied, match="audit.view"):
                 export(who, entries)
+
+
+# -- the workbook in print, and as it reads (issue 16) -------------------------------------------
+
+def test_every_report_sheet_prints_fitted_to_one_page_wide_with_its_header_on_every_page(reported):
+    for ws in reported.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title  # without it both programs ignore the fit
+        assert (ws.page_setup.fitToWidth in (None, 1), ws.page_setup.fitToHeight) == (True, 0), ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.print_area, ws.title
+        if ws.title != "About":
+            assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+
+
+def test_about_has_no_blank_filtered_header_and_every_notice_row_is_tall_enough_for_its_text(reported):
+    about = reported["About"]
+    assert about["A1"].value == "Generated" and about.auto_filter.ref is None and about.freeze_panes is None
+    notice = next(row[0].row for row in about.iter_rows() if row[0].value == "Notice")
+    assert about.row_dimensions[notice].height >= 2 * 12.75 and about.cell(notice, 2).alignment.wrap_text
+    fairness = reported["Fairness"]
+    row = next(r[0].row for r in fairness.iter_rows() if r[0].value == "Notice")
+    lines = len(fairness.cell(row, 3).value) / fairness.column_dimensions["C"].width
+    assert fairness.row_dimensions[row].height >= lines * 12.75  # the whole notice shows, none of it cut off
+
+
+def test_ratings_and_answers_list_questions_in_the_kits_order(store, admin, interviewer, kit):
+    cid = store.add_candidate(admin, store.create_position(admin, "Desk").id, "Ana").id
+    iid = store.start_interview(interviewer, cid, kit)
+    for q in reversed(kit.questions):  # typed and rated from the last question back
+        store.save_answer_field(interviewer, iid, q.id, "why", f"why {q.id}")
+        store.save_rating(interviewer, iid, q.id, 3)
+    store.save_recommendation(interviewer, iid, "yes")
+    store.submit_interview(interviewer, iid, accept_gaps=True)
+    wb = _report(store, admin)
+    in_order = [f"Q{i}. {q.title}" for i, q in enumerate(kit.questions, 1)]
+    assert [r["Question"] for r in _rows(wb, "Ratings")] == in_order
+    assert [r["Question"] for r in _rows(wb, "Answers")] == in_order
+
+
+def test_the_motive_chart_bars_are_the_colours_the_app_gives_each_label(reported):
+    from data.records import LABEL_HEX
+    from ui.render import LABEL_STYLE
+
+    [mix] = [c for c in reported["Summary"]._charts if "motive" in "".join(
+        run.t for p in c.title.tx.rich.p for run in p.r or [])]
+    header = {c.column: c.value for c in reported["Summary"][1]}
+    fills = {header[_cells(s.val.numRef.f)[1]].lower(): getattr(s.graphicalProperties.solidFill.srgbClr, "val",
+                                                                s.graphicalProperties.solidFill.srgbClr)
+             for s in mix.series}
+    assert fills == {label: LABEL_HEX[label].lstrip("#").upper() for label in LABEL_HEX}
+    assert all(LABEL_STYLE[label][1] == LABEL_HEX[label] for label in LABEL_HEX)  # one palette, app and workbook
+    assert fills["intrinsic"] == "2E7D32"  # green, as in the app
+
+
+def test_a_summary_longer_than_its_charts_says_how_many_candidates_they_show(store, hr, kit):
+    from data.demo import generate
+
+    generate(store, 53, seed=9, kit=kit, position="Desk")
+    wb = _report(store, hr, ReportScope(position_ids=(next(p.id for p in store.list_positions()),)))
+    _, charts = _scales_and_charts(wb["Summary"])
+    n = len(_rows(wb, "Summary"))
+    assert n > 50 and [title for title, _, _ in charts] == [
+        f"Composite score per candidate: the first 50 of {n} rows, in the table's order",
+        f"Stated-motive mix per candidate (advisory): the first 50 of {n} rows, in the table's order"]
+    assert all(series == [(h, (2, 51)) for h, _ in series] for _, series, _ in charts)
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
+    assert about["Charts"] == f"The Summary's charts show its first 50 rows of {n}, in the table's order."
+
+
+def test_the_subject_access_workbook_names_self_identified_categories(store, admin, hr, interviewer, kit):
+    from analysis.privacy import subject_access_json, subject_access_xlsx
+
+    cid = store.add_candidate(admin, store.create_position(admin, "Desk").id, "Ana").id
+    store.set_self_id(hr, cid, "female", "hispanic_latino")
+    submitted_interview(store, interviewer, cid, kit, rating=3)
+    data = store.subject_access(hr, cid)
+    wb = openpyxl.load_workbook(io.BytesIO(subject_access_xlsx(hr, data)))
+    facts = {r[0]: r[1] for r in wb["Candidate"].iter_rows(min_row=2, values_only=True)}
+    assert facts["self-identified race/ethnicity"] == "Hispanic or Latino" and facts["self-identified sex"] == "Female"
+    assert not any("hispanic_latino" in str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                   if ws.title != "Audit trail")
+    assert "hispanic_latino" in subject_access_json(hr, data).decode()  # the JSON keeps the stored key for programs

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from data.records import LABEL_HEX
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'%^])")
 # Streamlit's Markdown (GitHub's autolink extension) turns `http://…`, `www.…` and `a@b.c` into live links
 # AFTER backslash escapes are resolved, so escaping cannot stop it. A WORD JOINER (U+2060) before each
@@ -37,13 +39,14 @@ def saved_mark(at: datetime | str) -> str:
     return f"✓ Saved {stamp} UTC"
 
 
-# The one place a label's colour is set, in spectrum order (the charts keep it): the
-# Streamlit colour name of its badge and highlights, and the hex its chart bars use.
+# The one place a label's badge colour is set, in spectrum order (the charts keep it): the
+# Streamlit colour name of its badge and highlights, and the hex its chart bars use (from
+# data.records.LABEL_HEX, which the Excel report's charts use too).
 LABEL_STYLE: dict[str, tuple[str, str]] = {
-    "intrinsic": ("green", "#2e7d32"),
-    "mixed": ("violet", "#7e57c2"),
-    "unclear": ("gray", "#9e9e9e"),
-    "extrinsic": ("orange", "#ef6c00"),
+    "intrinsic": ("green", LABEL_HEX["intrinsic"]),
+    "mixed": ("violet", LABEL_HEX["mixed"]),
+    "unclear": ("gray", LABEL_HEX["unclear"]),
+    "extrinsic": ("orange", LABEL_HEX["extrinsic"]),
 }
 LABEL_COLOURS = {label: name for label, (name, _) in LABEL_STYLE.items()}
 SIDE_COLOURS = {side: LABEL_COLOURS[side] for side in ("intrinsic", "extrinsic")}

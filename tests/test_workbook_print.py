@@ -1,0 +1,113 @@
+"""HR's workbook as it prints: rendered by LibreOffice headless (Debian's libreoffice-calc-nogui) to PDF.
+
+Each sheet prints its name in the page header, so the PDF's pages can be counted sheet by sheet.
+`.ci/run` installs LibreOffice and poppler-utils; without them these tests are skipped locally and
+fail in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.report import ReportScope, build_report
+
+SHEETS = ("Summary", "Candidates", "Answers", "Ratings", "Agreement", "Fairness", "Rubric", "About")
+
+
+def _tools() -> None:
+    missing = [tool for tool in ("soffice", "pdftotext", "pdfinfo") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{', '.join(missing)} missing: .ci/run must install libreoffice-calc-nogui "
+                               "and poppler-utils")
+        pytest.skip(f"{', '.join(missing)} not installed")
+
+
+def _pdf_pages(xlsx: Path) -> list[str]:
+    """Each printed page's text; LibreOffice runs with a profile of its own, so runs side by side never clash."""
+    profile = xlsx.parent / "lo-profile"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                           "--outdir", str(xlsx.parent), str(xlsx)], capture_output=True, text=True, timeout=300)
+    pdf = xlsx.with_suffix(".pdf")
+    assert pdf.exists(), done.stdout + done.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _page_size(xlsx: Path) -> str:
+    info = subprocess.run(["pdfinfo", str(xlsx.with_suffix(".pdf"))], capture_output=True, text=True, check=True)
+    return next(line.split(":", 1)[1].strip() for line in info.stdout.splitlines() if line.startswith("Page size"))
+
+
+def _sheet_of(page: str) -> str:
+    """The sheet a page belongs to: the name its header prints first."""
+    return page.strip().split()[0]
+
+
+_PRINTED: list = []  # one rendering serves every test here: LibreOffice takes a while
+
+
+@pytest.fixture
+def printed(store, hr, model, tmp_path):
+    """A 30-candidate demo report, printed."""
+    from data.demo import generate
+
+    _tools()
+    if _PRINTED:
+        return _PRINTED[0]
+    generate(store, 30, seed=3, model=model, position="Night desk")
+    xlsx = tmp_path / "report.xlsx"
+    pid = next(p.id for p in store.list_positions() if p.name == "Night desk")
+    xlsx.write_bytes(build_report(store, hr, ReportScope(position_ids=(pid,))))
+    names = [r.name for r in store.list_candidates(hr, limit=100)]
+    _PRINTED.append((_pdf_pages(xlsx), names, _page_size(xlsx)))
+    return _PRINTED[0]
+
+
+@pytest.mark.sqlite_only("what LibreOffice prints does not depend on the database")
+def test_a_30_candidate_report_prints_on_few_pages_with_a_summary_one_page_wide(printed):
+    pages, names, size = printed
+    assert size.startswith("841.89 x 595.3") and "A4" in size  # A4, landscape
+    per_sheet = Counter(_sheet_of(p) for p in pages)
+    assert set(per_sheet) == set(SHEETS)
+    assert len(pages) <= 40, per_sheet  # 134 pages before the sheets set fit-to-page
+    assert per_sheet["Summary"] <= 3 and per_sheet["About"] == 1, per_sheet
+    first = pages[0]
+    assert _sheet_of(first) == "Summary"
+    for header in ("Rank", "Candidate", "Ranking score", "Autonomy", "Disagreements"):  # first column to last
+        assert header in first, header
+    assert all(name in first for name in names)  # every candidate's row on the first page
+
+
+@pytest.mark.sqlite_only("what LibreOffice prints does not depend on the database")
+def test_each_summary_chart_prints_whole_on_one_page(printed):
+    pages, names, _ = printed
+    summary = [p for p in pages if _sheet_of(p) == "Summary"]
+    for title, legend, every_name in [("Composite score per candidate", ["Composite"], False),
+                                      ("Stated-motive mix per candidate (advisory)",
+                                       ["Intrinsic", "Extrinsic", "Mixed", "Unclear"], True)]:
+        [page] = [p for p in summary if title in p]
+        body = page.split(title, 1)[1]  # the chart from its title down: the bars' names, then the legend below
+        if every_name:  # a bar per candidate, each named, all on this page
+            assert all(name in body for name in names), title
+        last_bar = max(body.rfind(name) for name in names) if every_name else 0
+        assert all(body.rfind(label) > last_bar for label in legend), title  # and the chart's foot below them
+
+
+@pytest.mark.sqlite_only("what LibreOffice prints does not depend on the database")
+def test_the_about_sheet_prints_its_labels_beside_their_values_and_fairness_its_whole_notice(printed):
+    pages, _, _ = printed
+    [about] = [p for p in pages if _sheet_of(p) == "About"]
+    for label, value in [("Generated by", "harriet"), ("Scope", "position: Night desk"),
+                         ("Notice", "The motivation label is advisory.")]:
+        line = next(line for line in about.splitlines() if line.strip().startswith(label))
+        assert value in line, line  # the label and its value on one line of one page
+    assert "never weighs more than the interviewers' own ratings" in " ".join(about.split())
+    fairness = " ".join(" ".join(p for p in pages if _sheet_of(p) == "Fairness").split())
+    assert "A screening statistic, not a legal finding." in fairness
