@@ -72,7 +72,9 @@ class Keys:
     EDIT_CAND_SAVE = "candidates.edit.save"
 
     # import and reports pages
-    IMP_FILE = "import.file"
+    IMP_FILE = "import.file"  # the uploader's key is this plus the round (imp_file): a new round, an empty uploader
+    IMP_ROUND = "import.round"  # how many imports this session has made
+    IMP_DONE = "import.done"  # the last import's rows and what became of each, shown until the next upload
     IMP_SUBMIT = "import.submit"
     IMP_TABLE = "import.table"  # (file name, data.importer.Table): the upload read once, not on every rerun
     REP_SCOPE = "reports.scope"
@@ -225,6 +227,11 @@ class Keys:
     def replace(widget_key: str) -> str:
         """{"n", "text"}: text the page puts into the browser's field over what is typed there (a resolved conflict)."""
         return f"replace::{widget_key}"
+
+    @staticmethod
+    def imp_file(round_: int) -> str:
+        """The Import page's uploader in its n-th round: after an import the next round starts with no file."""
+        return f"{Keys.IMP_FILE}.{round_}"
 
     @staticmethod
     def rep_download(file_name: str) -> str:
