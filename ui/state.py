@@ -96,6 +96,7 @@ class Keys:
     AUD_CSV = "audit.csv"
     AUD_XLSX = "audit.xlsx"
     AUD_VERIFY = "audit.verify"
+    AUD_ROUTINE = "audit.routine"  # the toggle that shows routine sign-ins and sign-outs, hidden by default
     PRV_SEARCH = "privacy.search"
     PRV_CANDIDATE = "privacy.candidate"
     PRV_SAR = "privacy.sar"
