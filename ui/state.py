@@ -125,6 +125,23 @@ class Keys:
     SSO_LOGGED = "sso.logged"
     SSO_REFUSED = "sso.refused"
 
+    # model page
+    MOD_TRAIN = "model.train"
+    MOD_ROLLBACK = "model.rollback"
+
+    @staticmethod
+    def mod_accept(version: str) -> str:
+        return f"model.accept.{version}"
+
+    @staticmethod
+    def mod_accept_anyway(version: str) -> str:
+        """The second confirmation Accept asks for when a candidate's held-out answers are too few."""
+        return f"model.accept_anyway.{version}"
+
+    @staticmethod
+    def mod_discard(version: str) -> str:
+        return f"model.discard.{version}"
+
     # home page: the interviewer's assigned queue
     HOME_KIT = "home.kit"
 
