@@ -96,7 +96,7 @@ def record_name(entry: AuditEntry, names: dict[tuple[str, int], str | None]) -> 
     """
     if entry.entity_id is None:
         version = entry.detail.get("version") if entry.entity == "model" else None
-        return f"model {version}" if version else entry.entity
+        return f"model {version}" if version else ""  # an import, an export: the detail says what
     ref = f"{entry.entity} {entry.entity_id}"
     if entry.entity not in ("candidate", "interview", "position", "user"):
         return ref

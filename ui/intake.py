@@ -89,7 +89,7 @@ def import_counts(preview: Preview) -> str:
     if dup:
         parts.append("1 is already a candidate (a duplicate)" if dup == 1 else f"{dup:,} are already candidates (duplicates)")
     if other:
-        parts.append(f"{plural(other, 'row')} {'has' if other == 1 else 'have'} other problems")
+        parts.append(f"{plural(other, 'row')} {'has' if other == 1 else 'have'} {'other ' if dup else ''}problems")
     return "; ".join(parts) + "." + (" Rows with problems are never imported." if preview.invalid else "")
 
 

@@ -14,6 +14,7 @@ from ui.state import Keys, flash
 
 SCORES = (("macro_f1", "macro-F1 (labels present)"), ("accuracy", "accuracy"), ("kappa", "Cohen's kappa"),
           ("wrong_side_rate", "clear answers on the wrong side"))
+TWO_PLACES = st.column_config.NumberColumn(format="%.2f")
 
 
 def train_button(store: Store, user: User, active: MotivationModel, enough: bool) -> None:
@@ -32,13 +33,15 @@ def candidate_review(store: Store, user: User, cand: ModelVersion) -> None:
     st.subheader(f"Candidate {cand.version}")
     st.write(f"Evaluated on {review.n} held-out reviewed answers that neither model was trained on.")
     st.dataframe(pd.DataFrame([{"Score": name, f"Active ({m.get('compared_with')})": review.before.get(k),
-                                "Candidate": review.after.get(k)} for k, name in SCORES]), hide_index=True)
+                                "Candidate": review.after.get(k)} for k, name in SCORES]), hide_index=True,
+                 column_config={c: TWO_PLACES for c in (f"Active ({m.get('compared_with')})", "Candidate")})
     if review.support is not None:
         per = (m.get("held_out_before", {}).get("per_label_f1", {}), m.get("held_out_after", {}).get("per_label_f1", {}))
         st.dataframe(pd.DataFrame([{"Label": label, "Held-out answers": n,
                                     "F1 active": per[0].get(label) if n else None,
                                     "F1 candidate": per[1].get(label) if n else None}
-                                   for label, n in review.support.items()]), hide_index=True, placeholder="no answers")
+                                   for label, n in review.support.items()]), hide_index=True, placeholder="no answers",
+                     column_config={"F1 active": TWO_PLACES, "F1 candidate": TWO_PLACES})
     st.caption("Macro-F1 averages the F1 of the labels that have held-out answers; a label with none is left out "
                f"rather than counted as 0. Scores from fewer than {SMALL_HELD_OUT} answers, or fewer than "
                f"{SMALL_PER_LABEL} for a label, can differ by chance alone.")
