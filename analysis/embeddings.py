@@ -21,7 +21,7 @@ from collections import OrderedDict
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -166,16 +166,18 @@ class MiniLM:
         return [[self.tokenizer.cls, *ids[s:s + room], self.tokenizer.sep]
                 for s in range(0, max(1, len(ids) - room + STRIDE), STRIDE)]
 
-    def encode(self, texts: Sequence[str], batch: int = 32) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch: int = 32,
+               progress: Callable[[float], None] | None = None) -> np.ndarray:
         """One normalised 384-d vector per text; a long text is the normalised mean of its windows.
 
         Recent texts are remembered (CACHE_SIZE), so the model's confidence step and cross-validation
-        never encode the same answer twice."""
+        never encode the same answer twice. ``progress(share)`` hears how much of the encoding is done
+        after each batch (the longest step of training a model)."""
         texts = [t or "" for t in texts]
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            fresh = self._encode(missing, batch)
+            fresh = self._encode(missing, batch, progress)
             with self._lock:
                 for t, v in zip(missing, fresh):
                     self._cache[t] = v
@@ -189,7 +191,8 @@ class MiniLM:
             rows = [found[t] if t in found else self._cache[t] for t in texts]
         return np.vstack(rows) if rows else np.zeros((0, self.words.shape[1]), dtype=np.float32)
 
-    def _encode(self, texts: Sequence[str], batch: int) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], batch: int,
+                progress: Callable[[float], None] | None = None) -> np.ndarray:
         windows, owner = [], []
         for t, text in enumerate(texts):
             for win in self._windows(text or ""):
@@ -197,6 +200,7 @@ class MiniLM:
                 owner.append(t)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # batch similar lengths together
         vectors = np.zeros((len(windows), self.words.shape[1]), dtype=np.float32)
+        done, total = 0, max(1, sum(map(len, windows)))
         for s in range(0, len(order), batch):
             chunk = order[s:s + batch]
             width = max(len(windows[i]) for i in chunk)
@@ -206,6 +210,9 @@ class MiniLM:
                 ids[r, :len(windows[i])] = windows[i]
                 mask[r, :len(windows[i])] = 1.0
             vectors[chunk] = self._forward(ids, mask)
+            if progress is not None:  # by tokens, not windows: a batch of long windows takes longer
+                done += sum(len(windows[i]) for i in chunk)
+                progress(done / total)
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         np.add.at(out, np.asarray(owner, dtype=int), vectors)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)

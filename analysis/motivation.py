@@ -71,6 +71,9 @@ MAX_TEXT_CHARS = 40_000  # longer input is labelled on its first 40,000 characte
 NEIGHBOURS = 5  # familiarity: mean cosine similarity to this many nearest corpus answers
 UNFAMILIAR_WIDTH = 0.15  # how far below the familiarity floor confidence falls to a guess
 CONFIDENCE_GROUPS = 4  # folds of writing batches held out to learn the confidence step
+# Where training's steps start on its progress bar, in proportion to the time each took on the shipped
+# corpus (two cores): reading every answer's meaning, then the held-out folds, then the final fit.
+READ_SHARE, FINAL_FIT = 0.4, 0.85
 # Batches 1-8 of the corpus were written as tidy interview answers. At full weight they pulled the
 # model towards our own register: on real workers' words it scored 0.57 with them, 0.61 without,
 # 0.61 with them at a tenth (analysis/MODEL_CARD.md, "what each batch bought"). A tenth keeps what
@@ -197,14 +200,15 @@ class MotivationModel:
         groups = _groups(examples)
         weights = _weights(examples)
         report(0.0, "reading the answers' meaning")
-        E = encoder().encode(texts)
+        E = encoder().encode(texts, progress=lambda done: report(READ_SHARE * done, "reading the answers' meaning"))
         n_groups = len(set(groups))
         folds = min(CONFIDENCE_GROUPS, n_groups)
         P = np.zeros((len(texts), len(LABELS)))
         fam = np.zeros(len(texts))
         if folds >= 2:
             for k, (tr, te) in enumerate(GroupKFold(folds).split(texts, labels, groups)):
-                report(0.1 + 0.7 * k / folds, f"holding out writing batches ({k + 1} of {folds})")
+                report(READ_SHARE + (FINAL_FIT - READ_SHARE) * k / folds,
+                       f"holding out writing batches ({k + 1} of {folds})")
                 fold = build_pipeline(**params).fit([texts[i] for i in tr], labels[tr],
                                                     classify__sample_weight=weights[tr])
                 order = [list(fold.classes_).index(c) for c in LABELS]
@@ -212,7 +216,7 @@ class MotivationModel:
                 fam[te] = _familiarity(E[te], E[tr])
         else:  # one batch only (never the shipped corpus): fall back to the plain probabilities
             P[:] = 1 / len(LABELS)
-        report(0.8, "fitting the final model")
+        report(FINAL_FIT, "fitting the final model")
         pipeline = build_pipeline(**params).fit(texts, labels, classify__sample_weight=weights)
         for _, vectorizer in pipeline.named_steps["features"].transformer_list[:2]:
             vectorizer.stop_words_ = None  # only the pruned n-grams, kept for introspection: megabytes of nothing

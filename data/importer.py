@@ -31,6 +31,7 @@ MAX_ROWS = 10_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 50
 REQUIRED = ("name", "email", "position")
+DUPLICATE = "duplicate: "  # how a row naming someone already there begins its problem
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Row:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def duplicate(self) -> bool:
+        """The row names someone already there (in the database or earlier in the file): a file imported twice."""
+        return any(p.startswith(DUPLICATE) for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -269,9 +275,9 @@ def check_table(store: Store, actor: Actor, table: Table) -> Preview:
             else:
                 key = (position.lower(), email)
                 if key in seen:
-                    problems.append(f"duplicate of line {seen[key]}")
+                    problems.append(f"{DUPLICATE}the same email and position as line {seen[key]}")
                 elif email in existing[position.lower()]:
-                    problems.append(f"already a candidate for {positions[position.lower()].name}")
+                    problems.append(f"{DUPLICATE}already a candidate for {positions[position.lower()].name}")
                 seen.setdefault(key, n)
         rows.append(Row(n, name, email, position, tuple(problems)))
     return Preview(tuple(rows), (), tuple(notes))

@@ -40,8 +40,8 @@ def test_every_row_problem_is_reported_with_its_line(store, admin, hr):
     assert rows[3] == ("malformed email 'not-an-email'",)
     assert rows[4] == ("missing position",)
     assert rows[5] == ()
-    assert rows[6] == ("duplicate of line 5",)
-    assert rows[8] == ("already a candidate for Night desk",)
+    assert rows[6] == ("duplicate: the same email and position as line 5",)
+    assert rows[8] == ("duplicate: already a candidate for Night desk",)
     assert rows[9] == ("missing email",)
 
 
@@ -224,6 +224,51 @@ def test_the_import_page_reads_an_upload_once_and_checks_it_again_on_every_rerun
     store.add_candidate(admin, store.create_position(admin, "Concierge").id, "Ben First", "ben@example.com")
     at.run()
     assert not at.exception and reads == ["list.csv"]  # not read again ...
-    assert list(at.dataframe[0].value["problems"]) == ["ok", "already a candidate for Concierge"]  # ... but checked
+    assert list(at.dataframe[0].value["problems"]) == ["ok", "duplicate: already a candidate for Concierge"]  # ... checked
     at.get("file_uploader")[0].upload("other.csv", GOOD.encode(), "text/csv").run()
     assert reads == ["list.csv", "other.csv"]
+
+
+# -- the import flow (issue 16, Import) -----------------------------------------------------------
+
+def test_after_an_import_the_uploader_is_empty_and_the_page_says_what_was_imported(store, admin, hr):
+    at = app_as(store, hr, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", (GOOD + "Cleo,bad,Desk\n").encode(), "text/csv").run()
+    at.button(key=Keys.IMP_SUBMIT).click().run()
+    assert not at.exception
+    assert at.get("file_uploader")[0].value is None  # a fresh uploader, not the imported file
+    assert any("Imported 2 candidates" in s.value for s in at.success)
+    done = at.dataframe[0].value
+    assert list(done["result"]) == ["imported", "imported", "not imported: malformed email 'bad'"]
+    assert list(done["name"]) == ["Ana Lopez", "Ben Ode", "Cleo"]
+
+
+def test_the_same_file_uploaded_again_is_previewed_again_with_its_rows_reported_as_duplicates(store, admin, hr):
+    at = app_as(store, hr, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", GOOD.encode(), "text/csv").run()
+    at.button(key=Keys.IMP_SUBMIT).click().run()
+    at.get("file_uploader")[0].upload("list.csv", GOOD.encode(), "text/csv").run()
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert list(preview["problems"]) == ["duplicate: already a candidate for Night desk",
+                                         "duplicate: already a candidate for Concierge"]
+    assert any("0 rows ready to import; 2 are already candidates (duplicates)." in m.value for m in at.markdown)
+    assert at.button(key=Keys.IMP_SUBMIT).disabled and len(store.list_candidates(hr)) == 2
+
+
+def test_every_problem_is_listed_in_full_below_the_preview(store, admin, hr):
+    long_email = "x" * 150 + "@@example.com"
+    at = app_as(store, hr, "ui/pages/imports.py")
+    at.get("file_uploader")[0].upload("list.csv", (GOOD + f"Cleo,{long_email},Desk\n").encode(), "text/csv").run()
+    assert not at.exception
+    listed = [t.value for t in at.text]
+    assert f"Line 4: malformed email '{long_email}'" in "\n".join(listed)
+
+
+def test_the_upload_limit_the_uploader_shows_is_the_importers_limit(store, admin, hr):
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES  # the server refuses more, too
+    at = app_as(store, hr, "ui/pages/imports.py")
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb * 1024 * 1024 == MAX_BYTES

@@ -449,13 +449,17 @@ def test_model_page_shows_before_and_after_then_accepts_and_rolls_back(store, ad
     from analysis.registry import ensure_active_model
 
     shipped = ensure_active_model(store)
-    figures = {"macro_f1": 0.8, "accuracy": 0.8, "kappa": 0.7, "wrong_side_rate": 0.0}
+    support = [[20, 0, 0, 0], [0, 20, 0, 0], [0, 0, 10, 0], [0, 0, 0, 10]]  # 60 held-out answers, every label
+    per = {"intrinsic": 0.8, "extrinsic": 0.8, "mixed": 0.8, "unclear": 0.8}
+    figures = {"macro_f1": 0.8, "accuracy": 0.8, "kappa": 0.7, "wrong_side_rate": 0.0, "per_label_f1": per,
+               "confusion": support}
     store.add_model_version(admin, "org-candidate", model.to_bytes(), metrics={
-        "held_out_before": figures, "held_out_after": {**figures, "macro_f1": 0.9}, "n_held_out": 12,
-        "compared_with": shipped})
+        "held_out_before": figures, "held_out_after": {**figures, "per_label_f1": {**per, "mixed": 0.9, "unclear": 1.0}},
+        "n_held_out": 60, "compared_with": shipped})
     at = app_as(store, admin, "ui/pages/model.py")
-    table = at.dataframe[-1].value
-    assert list(table["Candidate"])[0] == 0.9 and list(table[f"Active ({shipped})"])[0] == 0.8
+    table = at.dataframe[-2].value
+    assert list(table["Candidate"])[0] == pytest.approx(0.875) and list(table[f"Active ({shipped})"])[0] == 0.8
+    assert not at.warning  # enough held-out answers of every label: Accept asks once
     at.button(key="model.accept.org-candidate").click().run()
     assert not at.exception and store.active_model_version() == "org-candidate"
     at.button(key="model.rollback").click().run()

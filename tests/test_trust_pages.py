@@ -14,10 +14,10 @@ def test_audit_page_lists_and_filters_entries(store, admin, hr, candidate):
     at = app_as(store, hr, "ui/pages/audit.py")
     assert not at.exception
     frame = at.dataframe[0].value
-    assert {"candidate.created", "position.created"} <= set(frame["Action"])
+    assert {"candidate.created", "position.created"} <= set(frame["Code"])
     at.selectbox(key=Keys.AUD_ACTION).set_value("candidate.created").run()
     frame = at.dataframe[0].value
-    assert set(frame["Action"]) == {"candidate.created"} and list(frame["Id"]) == [candidate.id]
+    assert set(frame["Action"]) == {"Candidate added"} and list(frame["Record"]) == [f"candidate {candidate.id}: {candidate.name}"]
     at.selectbox(key=Keys.AUD_ACTOR).set_value("command line").run()
     assert at.dataframe[0].value.empty and "0 matching entries." in [m.value for m in at.markdown]
     assert at.get("download_button")  # CSV and Excel exports are offered

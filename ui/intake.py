@@ -1,14 +1,16 @@
-"""The candidates page's forms: add a candidate to a position, add a position."""
+"""The candidates page's forms (add a candidate to a position, add a position), and the Import page's pieces."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from data.errors import PossibleDuplicate
+from data.importer import Preview, import_valid
 from data.records import LIMITS, Position, User
 from data.store import Store
 from ui import refusal
-from ui.render import md_escape
+from ui.render import md_escape, plural
 from ui.state import Keys, flash, reset
 
 
@@ -52,3 +54,65 @@ def add_position(store: Store, user: User) -> None:
                 flash(f"Added the position {md_escape(p.name)}.")
                 reset(Keys.NEW_POS_NAME, Keys.NEW_POS_DESC)
                 st.rerun()
+
+
+# -- the Import page ------------------------------------------------------------------------------
+
+LISTED_PROBLEMS = 200  # rows listed in full below the preview; the table holds every one
+
+
+def import_preview(preview: Preview) -> None:
+    """Every row, its problems first so they are never cut off, then each row not imported, in full."""
+    for problem in preview.file_problems:  # these quote the file's own column names
+        refusal.show(problem)
+    for note in preview.notes:
+        st.caption(md_escape(note))
+    if preview.rows:
+        st.dataframe(pd.DataFrame([{"line": r.line, "problems": "; ".join(r.problems) or "ok", "name": r.name,
+                                    "email": r.email, "position": r.position} for r in preview.rows]),
+                     hide_index=True, width="stretch",
+                     column_config={"problems": st.column_config.TextColumn(width="large")})
+    invalid = preview.invalid
+    if invalid:
+        with st.expander(f"Why {plural(len(invalid), 'row')} will not be imported", expanded=len(invalid) <= 20):
+            listed = [f"Line {r.line}: {'; '.join(r.problems)}" for r in invalid[:LISTED_PROBLEMS]]
+            if len(invalid) > LISTED_PROBLEMS:
+                listed.append(f"... and {len(invalid) - LISTED_PROBLEMS:,} more, each in the table above.")
+            st.text("\n".join(listed))  # plain text: the lines quote the file
+
+
+def import_counts(preview: Preview) -> str:
+    """ "3 rows ready to import; 2 are already candidates (duplicates); 1 row has other problems." """
+    dup = sum(r.duplicate for r in preview.invalid)
+    other = len(preview.invalid) - dup
+    parts = [f"{plural(len(preview.valid), 'row')} ready to import"]
+    if dup:
+        parts.append("1 is already a candidate (a duplicate)" if dup == 1 else f"{dup:,} are already candidates (duplicates)")
+    if other:
+        parts.append(f"{plural(other, 'row')} {'has' if other == 1 else 'have'} {'other ' if dup else ''}problems")
+    return "; ".join(parts) + "." + (" Rows with problems are never imported." if preview.invalid else "")
+
+
+def import_button(store: Store, user: User, preview: Preview) -> None:
+    """Import the valid rows, then start a new round: an empty uploader, and what became of every row."""
+    valid = len(preview.valid)
+    if st.button(f"Import the {plural(valid, 'valid row')}", type="primary", disabled=valid == 0, key=Keys.IMP_SUBMIT):
+        with refusal.shown():
+            added, created = import_valid(store, user, preview)
+            st.session_state[Keys.IMP_DONE] = [
+                (r.line, "imported" if r.ok else "not imported: " + "; ".join(r.problems), r.name, r.email, r.position)
+                for r in preview.rows]
+            flash(f"Imported {plural(added, 'candidate')}." + (f" New position(s): {md_escape(', '.join(created))}."
+                                                               if created else ""))
+            st.session_state[Keys.IMP_ROUND] = st.session_state.get(Keys.IMP_ROUND, 0) + 1
+            reset(Keys.IMP_TABLE)
+            st.rerun()
+
+
+def last_import() -> None:
+    """What the last import did with each row of its file (until another file is uploaded)."""
+    done = st.session_state.get(Keys.IMP_DONE)
+    if done:
+        st.subheader("Last import")
+        st.dataframe(pd.DataFrame(done, columns=["line", "result", "name", "email", "position"]),
+                     hide_index=True, width="stretch", column_config={"result": st.column_config.TextColumn(width="large")})

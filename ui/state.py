@@ -72,7 +72,9 @@ class Keys:
     EDIT_CAND_SAVE = "candidates.edit.save"
 
     # import and reports pages
-    IMP_FILE = "import.file"
+    IMP_FILE = "import.file"  # the uploader's key is this plus the round (imp_file): a new round, an empty uploader
+    IMP_ROUND = "import.round"  # how many imports this session has made
+    IMP_DONE = "import.done"  # the last import's rows and what became of each, shown until the next upload
     IMP_SUBMIT = "import.submit"
     IMP_TABLE = "import.table"  # (file name, data.importer.Table): the upload read once, not on every rerun
     REP_SCOPE = "reports.scope"
@@ -94,6 +96,7 @@ class Keys:
     AUD_CSV = "audit.csv"
     AUD_XLSX = "audit.xlsx"
     AUD_VERIFY = "audit.verify"
+    AUD_ROUTINE = "audit.routine"  # the toggle that shows routine sign-ins and sign-outs, hidden by default
     PRV_SEARCH = "privacy.search"
     PRV_CANDIDATE = "privacy.candidate"
     PRV_SAR = "privacy.sar"
@@ -121,6 +124,23 @@ class Keys:
     SSO_SETUP_SUBMIT = "sso.setup_submit"
     SSO_LOGGED = "sso.logged"
     SSO_REFUSED = "sso.refused"
+
+    # model page
+    MOD_TRAIN = "model.train"
+    MOD_ROLLBACK = "model.rollback"
+
+    @staticmethod
+    def mod_accept(version: str) -> str:
+        return f"model.accept.{version}"
+
+    @staticmethod
+    def mod_accept_anyway(version: str) -> str:
+        """The second confirmation Accept asks for when a candidate's held-out answers are too few."""
+        return f"model.accept_anyway.{version}"
+
+    @staticmethod
+    def mod_discard(version: str) -> str:
+        return f"model.discard.{version}"
 
     # home page: the interviewer's assigned queue
     HOME_KIT = "home.kit"
@@ -225,6 +245,11 @@ class Keys:
     def replace(widget_key: str) -> str:
         """{"n", "text"}: text the page puts into the browser's field over what is typed there (a resolved conflict)."""
         return f"replace::{widget_key}"
+
+    @staticmethod
+    def imp_file(round_: int) -> str:
+        """The Import page's uploader in its n-th round: after an import the next round starts with no file."""
+        return f"{Keys.IMP_FILE}.{round_}"
 
     @staticmethod
     def rep_download(file_name: str) -> str:

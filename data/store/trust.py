@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, delete, func, literal, or_, select, update
 
@@ -68,10 +68,15 @@ class TrustStore(StoreBase):
     def audit_entries(
         self, actor: Actor, *, action: str = "", who: str = "", entity: str = "", entity_id: int | None = None,
         since: datetime | None = None, until: datetime | None = None, limit: int = 500, offset: int = 0,
+        hide: Iterable[str] = (),
     ) -> tuple[list[AuditEntry], int]:
-        """Newest first, filtered; returns (one page of entries, how many match in all)."""
+        """Newest first, filtered; returns (one page of entries, how many match in all).
+
+        `hide` leaves out entries with these actions (the page's routine sign-ins)."""
         require(actor, "audit.view")
         conditions = []
+        if hidden := list(hide):
+            conditions.append(audit_log.c.action.not_in(hidden))
         if action:
             conditions.append(audit_log.c.action.like(action.replace("%", "").replace("_", "\\_") + "%", escape="\\"))
         if who:
@@ -123,6 +128,37 @@ class TrustStore(StoreBase):
     @staticmethod
     def _entry(r: Row) -> AuditEntry:
         return AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, json.loads(r.detail or "{}"))
+
+    def audit_record_names(self, actor: Actor, entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str | None]:
+        """The name each entry's record has now, read at display time: the log itself holds ids only.
+
+        Keyed by (entity, id): a candidate's or position's name, a user's username, an interview's
+        candidate's name; None for an anonymised candidate (and their interviews). A record erased
+        since is not in the answer at all.
+        """
+        require(actor, "audit.view")
+        wanted: dict[str, set[int]] = {}
+        for e in entries:
+            if e.entity_id is not None and e.entity in ("candidate", "interview", "position", "user"):
+                wanted.setdefault(e.entity, set()).add(e.entity_id)
+        names: dict[tuple[str, int], str | None] = {}
+        with self.reading() as conn:
+            if ids := wanted.get("candidate"):
+                for cid, name, gone in conn.execute(select(candidates.c.id, candidates.c.name, candidates.c.anonymised_at)
+                                                    .where(candidates.c.id.in_(sorted(ids)))):
+                    names["candidate", cid] = None if gone else name
+            if ids := wanted.get("interview"):
+                for iid, name, gone in conn.execute(
+                        select(interviews.c.id, candidates.c.name, candidates.c.anonymised_at)
+                        .join(candidates, candidates.c.id == interviews.c.candidate_id).where(interviews.c.id.in_(sorted(ids)))):
+                    names["interview", iid] = None if gone else name
+            if ids := wanted.get("position"):
+                for pid, name in conn.execute(select(positions.c.id, positions.c.name).where(positions.c.id.in_(sorted(ids)))):
+                    names["position", pid] = name
+            if ids := wanted.get("user"):
+                for uid, name in conn.execute(select(users.c.id, users.c.username).where(users.c.id.in_(sorted(ids)))):
+                    names["user", uid] = name
+        return names
 
     def audit_vocabulary(self, actor: Actor) -> tuple[list[str], list[str]]:
         """(actions, actors) that occur in the log, for the filter menus."""

@@ -2,13 +2,14 @@
 
 from datetime import datetime, time, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from analysis.privacy import audit_csv, audit_xlsx
+from data.audit import ROUTINE, action_name, family_name
 from ui import refusal
-from ui.audit_chain import chain_state
+from ui.audit_chain import chain_state, entries_table
 from ui.navigation import open_page
+from ui.render import plural
 from ui.state import Keys
 
 PAGE_SIZE = 200
@@ -24,38 +25,37 @@ actions, actors = store.audit_vocabulary(user)
 families = sorted({a.split(".")[0] + "." for a in actions})
 c1, c2, c3, c4 = st.columns(4)
 action = c1.selectbox("Action", ["", *families, *actions], key=Keys.AUD_ACTION,
-                      format_func=lambda a: "any" if not a else (f"{a}*" if a.endswith(".") else a))
+                      format_func=lambda a: "any" if not a else (family_name(a) if a.endswith(".") else action_name(a)))
 who = c2.selectbox("Who", ["", *actors], key=Keys.AUD_ACTOR, format_func=lambda a: a or "anyone")
 entity = c3.selectbox("Record type", ["", "candidate", "interview", "position", "user", "model", "export"],
                       key=Keys.AUD_ENTITY, format_func=lambda e: e or "any")
 entity_id = c4.number_input("Record id", min_value=0, value=None, step=1, key=Keys.AUD_ENTITY_ID,
                             placeholder="any")
-d1, d2 = st.columns(2)
+d1, d2, d3 = st.columns(3)
 since = d1.date_input("From (inclusive)", value=None, key=Keys.AUD_SINCE)
 until = d2.date_input("To (inclusive)", value=None, key=Keys.AUD_UNTIL)
+routine = d3.toggle("Show routine sign-ins and sign-outs", key=Keys.AUD_ROUTINE) or bool(action)
 if since and until and since > until:
     st.error("The start date is after the end date.")
     st.stop()
 filters = dict(
     action=action, who=who, entity=entity, entity_id=int(entity_id) if entity_id is not None else None,
     since=datetime.combine(since, time.min) if since else None,
-    until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
+    until=datetime.combine(until, time.min) + timedelta(days=1) if until else None, hide=() if routine else ROUTINE,
 )
-described = ", ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "")) or "none"
+described = ", ".join(f"{k}={','.join(v) if k == 'hide' else v}" for k, v in filters.items()
+                      if v not in (None, "", ())) or "none"
 with refusal.shown(stop=True):
     _, total = store.audit_entries(user, limit=1, **filters)
     pages = max(1, -(-total // PAGE_SIZE))
     page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1, key=Keys.AUD_PAGE)
     entries, total = store.audit_entries(user, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE, **filters)
+    hidden = 0 if routine else store.audit_entries(user, limit=1, **(filters | {"hide": ()}))[1] - total
 
-st.write(f"{total:,} matching entries.")
-st.dataframe(
-    pd.DataFrame([{"When (UTC)": e.at, "Who": e.actor, "Action": e.action, "Record": e.entity,
-                   "Id": e.entity_id, "Detail": ", ".join(f"{k}: {v}" for k, v in e.detail.items())}
-                  for e in entries], columns=["When (UTC)", "Who", "Action", "Record", "Id", "Detail"]),
-    hide_index=True, width="stretch",
-    column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
-)
+st.write(f"{plural(total, 'matching entry', 'matching entries')}."
+         + (f" {plural(hidden, 'routine sign-in or sign-out', 'routine sign-ins and sign-outs')} not shown."
+            if hidden else ""))
+entries_table(store, user, entries)
 
 st.subheader("Export")
 if total > EXPORT_LIMIT:
