@@ -94,7 +94,10 @@ def restore_sqlite(settings: Settings, source: Path) -> Restored:
     if db.exists() and source.resolve() == db.resolve():
         raise StoreError("That is the database itself; name the backup copy to restore.")
     staged = db.with_name(db.name + ".restoring")
-    seen = write_copy(source, staged, _inspect)  # checked before the database is touched
+    try:
+        seen = write_copy(source, staged, _inspect)  # checked before the database is touched
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{source} is not a Motive database ({exc}); nothing was changed.") from exc
     if seen["schema_version"] is None or int(seen["schema_version"]) > SCHEMA_VERSION:
         staged.unlink(missing_ok=True)
         raise StoreError(f"{source} is at schema v{seen['schema_version']}, which this Motive (v{SCHEMA_VERSION}) "

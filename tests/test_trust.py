@@ -386,3 +386,61 @@ def test_subject_access_download_holds_json_and_excel_of_the_same_data(store, ad
     assert {"Candidate", "Answers", "Label reviews", "Audit trail"} <= set(wb.sheetnames)
     stories = [row[2] for row in wb["Answers"].iter_rows(min_row=2, values_only=True)]
     assert STORY in stories
+
+
+# -- erasure while another connection reads: SQLite's write-ahead log (issue 15, item 9) -------------
+
+def _wal_bytes(store):
+    from pathlib import Path
+
+    wal = Path(store.engine.url.database + "-wal")
+    return wal.read_bytes() if wal.exists() else b""
+
+
+def _reader_holding_a_snapshot(store):
+    import sqlite3
+
+    reader = sqlite3.connect(store.engine.url.database, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM candidates").fetchone()  # the read transaction pins the log
+    return reader
+
+
+def test_erasure_while_someone_reads_says_the_write_ahead_log_still_holds_the_text(store, admin, hr, interviewer,
+                                                                                   kit, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's write-ahead log; PostgreSQL's WAL is the server's (see SECURITY.md)")
+    cand, _ = interviewed(store, admin, interviewer, kit, name="Zebedee Quixotic", email="zq@example.com")
+    assert b"Zebedee" in _wal_bytes(store)  # the test can see the text in the log
+    store.checkpoint_patience = 0.5
+    reader = _reader_holding_a_snapshot(store)
+    try:
+        result = store.erase_candidate(hr, cand.id, "candidate request")
+        assert result.wal_emptied is False, "the erasure must say the log could not be emptied"
+        assert b"Zebedee" in _wal_bytes(store)  # what it says is true
+        assert store.empty_wal(hr) is False
+    finally:
+        reader.close()
+    assert store.empty_wal(hr) is True
+    assert b"Zebedee" not in _wal_bytes(store)
+    assert b"Zebedee" not in open(store.engine.url.database, "rb").read()
+    with pytest.raises(AccessDenied):
+        store.empty_wal(interviewer)
+
+
+def test_erasure_waits_a_little_for_a_reader_and_then_empties_the_write_ahead_log(store, admin, hr, interviewer,
+                                                                                  kit, backend):
+    import threading
+    import time
+
+    if backend != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    cand, _ = interviewed(store, admin, interviewer, kit, name="Zebedee Quixotic", email="zq@example.com")
+    reader = _reader_holding_a_snapshot(store)
+    threading.Timer(0.4, reader.close).start()  # a report that finishes reading soon after
+    started = time.monotonic()
+    result = store.erase_candidate(hr, cand.id, "candidate request")
+    assert result.wal_emptied is True
+    assert time.monotonic() - started < store.checkpoint_patience
+    assert b"Zebedee" not in _wal_bytes(store)
+    assert b"Zebedee" not in open(store.engine.url.database, "rb").read()
