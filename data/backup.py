@@ -15,6 +15,9 @@ next starts, as long as the ledger `motive.db.erasures` is still beside it.
 
 PostgreSQL is backed up with its own tools (see docs/deployment.md):
     pg_dump --format=custom --file=motive.dump "$DATABASE"
+and, having nothing beside it to keep tombstones in, writes them out with `tombstones FILE`
+(daily, and after the last erasure before a restore) and hands them back after a pg_restore
+with `reapply FILE`. Both work on SQLite too.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from data.copies import database_file, remember, write_copy
+from data.copies import database_file, read_ledger_file, remember, write_copy, write_ledger
 from data.errors import StoreError
-from data.records import CatchUp
+from data.records import COMMAND_LINE, CatchUp
 from data.schema import SCHEMA_VERSION
 from data.settings import Settings
 from data.store import Store
@@ -137,8 +140,12 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.backup") -> 
     args_in = sys.argv[1:] if argv is None else list(argv)
     if args_in[:1] == ["restore"]:
         return _restore_main(args_in[1:], f"{prog} restore")
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0],
-                                     epilog=f"To put a copy back (app stopped): {prog} restore FILE")
+    if args_in[:1] in (["tombstones"], ["reapply"]):
+        return _ledger_main(args_in[0], args_in[1:], f"{prog} {args_in[0]}")
+    parser = argparse.ArgumentParser(
+        prog=prog, description=__doc__.splitlines()[0],
+        epilog=f"To put a copy back (app stopped): {prog} restore FILE. For PostgreSQL: {prog} tombstones FILE "
+               f"writes the erasures out, {prog} reapply FILE applies them again after a pg_restore.")
     parser.add_argument("file", help="where to write the copy")
     parser.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     args = parser.parse_args(args_in)
@@ -165,14 +172,45 @@ def _restore_main(argv: list[str], prog: str) -> int:
         say(f"restored {done.file} (schema v{done.schema_version}, now v{SCHEMA_VERSION})")
         if done.replaced_kept_as:
             say(f"the database it replaced is kept, owner-only, as {done.replaced_kept_as}")
-        caught = done.caught_up
-        say(f"{caught.tombstones} erasure(s) and anonymisation(s) recorded since the copy was taken were applied "
-            f"again: {len(caught.erased)} candidate(s) erased again"
-            + (f" (ids {', '.join(map(str, caught.erased))})" if caught.erased else "")
-            + f", {len(caught.anonymised)} anonymised again"
-            + (f" (ids {', '.join(map(str, caught.anonymised))})" if caught.anonymised else ""))
+        _say_caught_up(done.caught_up, "since the copy was taken")
 
     return command(run, errors=(sqlite3.Error,))
+
+
+def _say_caught_up(caught: CatchUp, when: str) -> None:
+    from data.cli import say
+
+    say(f"{caught.tombstones} erasure(s) and anonymisation(s) recorded {when} were applied again: "
+        f"{len(caught.erased)} candidate(s) erased again"
+        + (f" (ids {', '.join(map(str, caught.erased))})" if caught.erased else "")
+        + f", {len(caught.anonymised)} anonymised again"
+        + (f" (ids {', '.join(map(str, caught.anonymised))})" if caught.anonymised else ""))
+
+
+def _ledger_main(action: str, argv: list[str], prog: str) -> int:
+    from data.cli import command, open_store, say
+
+    parser = argparse.ArgumentParser(prog=prog, description=(
+        "Write every erasure and anonymisation in the audit log to FILE (ids, times and hashes, no names)."
+        if action == "tombstones" else
+        "Apply again the erasures and anonymisations in FILE that this database is missing (after a restore)."))
+    parser.add_argument("file", help="the tombstone file (JSON lines)")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        store = open_store()
+        try:
+            if action == "tombstones":
+                stones = store.tombstone_ledger(COMMAND_LINE)
+                write_ledger(Path(args.file), stones)
+                say(f"wrote {len(stones)} tombstone(s) to {args.file} (owner-only)")
+            else:
+                _say_caught_up(store.catch_up_erasures(COMMAND_LINE, read_ledger_file(Path(args.file))),
+                               f"in {args.file} and missing here")
+        finally:
+            store.dispose()
+
+    return command(run)
 
 
 if __name__ == "__main__":

@@ -267,3 +267,20 @@ def read_ledger(db: Path) -> list[dict]:
 
 def add_to_ledger(db: Path, tombstones: Iterable[dict]) -> None:
     _append_lines(ledger_path(db), tombstones)
+
+
+def write_ledger(path: Path, tombstones: Iterable[dict]) -> None:
+    """Write a whole ledger to `path` (owner-only, replacing it at once): for a PostgreSQL deployment."""
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    _append_lines(partial, tombstones)
+    if not partial.exists():
+        _owner_only(partial)
+    partial.replace(path)
+
+
+def read_ledger_file(path: Path) -> list[dict]:
+    """A ledger written by `write_ledger`; FileNotFoundError if there is none."""
+    if not path.is_file():
+        raise FileNotFoundError(2, "no such file", str(path))
+    return [e for e in _read_lines(path) if isinstance(e.get("hash"), str)]

@@ -292,22 +292,35 @@ class TrustStore(StoreBase):
         found.update(copies_erased=tuple(erased), copies_kept=tuple(kept))
         return found
 
-    def catch_up_erasures(self, actor: Actor = SYSTEM) -> CatchUp:
+    def tombstone_ledger(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every erasure and anonymisation in the audit log as ledger entries: ids, times, hashes, no names.
+
+        On PostgreSQL nothing sits beside the database, so `python -m motive backup tombstones`
+        writes this out, and `... reapply` hands it back to `catch_up_erasures` after a pg_restore.
+        """
+        require(actor, "privacy.manage")
+        with self.reading() as conn:
+            mark = self._lineage(conn)
+            return [dict(s, lineage=mark) for s in self._tombstones(conn)]
+
+    def catch_up_erasures(self, actor: Actor = SYSTEM, ledger: list[dict[str, Any]] | None = None) -> CatchUp:
         """Re-apply every tombstone in the ledger that this database's audit log is missing.
 
         That happens when a database was put back from a copy taken before those erasures (or
-        anonymisations): the copy's audit log ends earlier, the ledger beside the file does not.
+        anonymisations): the copy's audit log ends earlier, the ledger beside the file (SQLite),
+        or the `ledger` passed in (written out by `tombstone_ledger`), does not.
         Each tombstone is applied once: a `tombstone.reapplied` entry records it, even when
         the candidate is not in this database, so a later candidate given the same id is safe.
         Only tombstones of this database (the same first account or position) are applied.
         """
         require(actor, "privacy.manage")
         db = self._database_file()
-        if db is None:
-            return CatchUp()
-        ledger = read_ledger(db)
+        if ledger is None:
+            ledger = read_ledger(db) if db else []
+        ledger = [e for e in ledger if isinstance(e, dict) and isinstance(e.get("hash"), str)]
         if not ledger:
-            self._sync_ledger(db)
+            if db:
+                self._sync_ledger(db)
             return CatchUp()
         with self.reading() as conn:
             mark = self._lineage(conn)
@@ -345,7 +358,8 @@ class TrustStore(StoreBase):
                 self._audit(conn, actor, REAPPLIED, "candidate" if stone.get("action") == "candidate.erased"
                             else "position", stone.get("entity_id"), tombstone=stone["hash"], of=stone.get("action"),
                             recorded_at=stone.get("at"), candidates=hit)
-        self._sync_ledger(db)
+        if db:
+            self._sync_ledger(db)
         return CatchUp(tuple(erased), tuple(anonymised), missing)
 
     # -- retention -----------------------------------------------------------------------------
