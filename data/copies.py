@@ -220,21 +220,24 @@ def erase_from_copy(copy: Path, candidate_id: int, database_lineage: str | None)
     if not copy.exists():
         return "not found at this path: if it was moved, it still holds the candidate"
     try:
-        os.chmod(copy, OWNER_ONLY)
         conn = sqlite3.connect(f"file:{copy}?mode=rw", uri=True, timeout=5)
-    except (OSError, sqlite3.Error) as exc:
+    except sqlite3.Error as exc:
         return f"could not be opened for writing ({exc})"
     try:
         conn.isolation_level = None
-        conn.execute("PRAGMA secure_delete=ON")
-        conn.execute("PRAGMA journal_mode=DELETE")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "candidates" not in tables:
             return "not a Motive database, so not searched"
         if database_lineage is None or _file_lineage(conn, tables) != database_lineage:
             return "a copy of another database (its first account or position differs), so not searched"
+        try:
+            os.chmod(copy, OWNER_ONLY)  # one of ours: owner-only from now on, as new copies are
+        except OSError as exc:
+            return f"could not be made owner-only ({exc})"
         if conn.execute("SELECT 1 FROM candidates WHERE id = ?", (candidate_id,)).fetchone() is None:
             return ABSENT
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("BEGIN IMMEDIATE")
         try:
             for table, column, points_at in CANDIDATE_ROWS:

@@ -209,7 +209,7 @@ def test_the_privacy_page_lists_backups_and_says_which_copies_still_hold_an_eras
     files = list(table["File"])
     assert str((tmp_path / name).resolve()) in files  # the name as it is, a plain table cell
     row = table[table["File"] == str(world_readable.resolve())].iloc[0]
-    assert row["Owner-only"] == "NO" and row["Kind"] == "backup"
+    assert row["Owner-only"] == "no: others can read it" and row["Kind"] == "backup"
     assert "Backups" in [h.value for h in at.header]
 
     at.selectbox(key=Keys.PRV_CANDIDATE).set_value(cand.id).run()

@@ -38,8 +38,9 @@ def section(user: User, store: Store) -> None:
         st.dataframe(
             [{"File": f.path, "Kind": f.kind,
               "Written (UTC)": f.written_at.strftime("%Y-%m-%d %H:%M") if f.written_at else "not found",
-              "Size (KB)": round(f.size / 1024) if f.size is not None else None,
-              "Owner-only": {True: "yes", False: "NO", None: ""}[f.owner_only]} for f in files],
+              "Size": f"{f.size / 1024:,.0f} KB" if f.size is not None else "",
+              "Owner-only": {True: "yes", False: "no: others can read it", None: ""}[f.owner_only]}
+             for f in files],
             hide_index=True, width="stretch")
     else:
         st.info("Motive knows of no backup copies of this database.")

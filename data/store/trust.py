@@ -35,7 +35,7 @@ from data.access import require
 from data.chain import COLUMNS as CHAIN_COLUMNS, GENESIS, ChainState, ChainWalk
 from data.copies import (ABSENT, ERASED, TOMBSTONE_ACTIONS, BackupFile, add_to_ledger, database_file,
                          erase_from_copy, known_copies, lineage, read_ledger)
-from data.errors import NotFoundError, ValidationError
+from data.errors import NotFoundError, StoreError, ValidationError
 from data.fields import FIELD_NAMES
 from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, CatchUp, ErasureResult,
                           ModelStatus, RetentionRun)
@@ -262,8 +262,8 @@ class TrustStore(StoreBase):
         """Add the audit log's tombstones the ledger lacks; False if the ledger cannot be written."""
         with self.reading() as conn:
             mark, stones = self._lineage(conn), self._tombstones(conn)
-        have = {e["hash"] for e in read_ledger(db)}
         try:
+            have = {e["hash"] for e in read_ledger(db)}
             add_to_ledger(db, [dict(s, lineage=mark) for s in stones if s["hash"] not in have])
         except OSError:
             return False
@@ -316,7 +316,11 @@ class TrustStore(StoreBase):
         require(actor, "privacy.manage")
         db = self._database_file()
         if ledger is None:
-            ledger = read_ledger(db) if db else []
+            try:
+                ledger = read_ledger(db) if db else []
+            except OSError as exc:
+                raise StoreError(f"Motive cannot read its tombstone list beside the database ({exc}), so it cannot "
+                                 "tell whether erasures must be applied again; make the file readable by the app.") from exc
         ledger = [e for e in ledger if isinstance(e, dict) and isinstance(e.get("hash"), str)]
         if not ledger:
             if db:
