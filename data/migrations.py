@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from data.chain import GENESIS, entry_hash
+from data.copies import write_copy
 from data.errors import StoreError
 from data.schema import SCHEMA_VERSION
 
@@ -414,21 +415,13 @@ def current_version(conn: Connection) -> int:
 
 
 def _backup_sqlite(engine: Engine, version: int) -> Path | None:
+    """Copy the file aside before an upgrade: owner-only, one file, found by its name (data/copies.py)."""
     db = engine.url.database
     if not db or db == ":memory:" or not Path(db).exists():
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = Path(f"{db}.v{version}-{stamp}.bak")
-    import sqlite3
-
-    src = sqlite3.connect(db)
-    try:
-        dst = sqlite3.connect(target)
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
+    write_copy(Path(db), target)
     return target
 
 

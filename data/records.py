@@ -426,6 +426,21 @@ class ErasureResult:
     labels: int
     reviews: int
     models_to_retrain: tuple[str, ...]  # retrained on this candidate's reviewed answers
+    # Beyond the database (SQLite): the known copies they were erased from, the copies that may
+    # still hold them with why, and whether the write-ahead log could be emptied of their text.
+    copies_erased: tuple[str, ...] = ()
+    copies_kept: tuple[tuple[str, str], ...] = ()
+    wal_emptied: bool = True
+    ledger_written: bool = True  # the tombstone beside the database, re-applied after a restore
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """Erasures and anonymisations re-applied to a database whose audit log was behind the ledger."""
+
+    erased: tuple[int, ...] = ()  # candidate ids erased again
+    anonymised: tuple[int, ...] = ()  # candidate ids anonymised again
+    tombstones: int = 0  # tombstones the database was missing (some name candidates it no longer holds)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "import": ("data.importer", (), "import a candidate list (.csv or .xlsx)"),
     "report": ("analysis.report", (), "write HR's Excel report"),
     "retention": ("data.retention", (), "anonymise candidates past their retention period"),
-    "backup": ("data.backup", (), "copy the SQLite database safely while the app runs"),
+    "backup": ("data.backup", (), "copy the SQLite database while the app runs; restore; tombstones, reapply"),
     "audit": ("data.audit", (), "verify the audit log's hash chain"),
     "demo": ("motive.demo", (), "add demo candidates and interviews"),
     "label": ("analysis.motivation", ("label",), "label answers with the active motivation model"),

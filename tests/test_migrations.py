@@ -79,3 +79,24 @@ def test_foreign_database_is_not_touched(tmp_path):
         conn.execute(text("CREATE TABLE invoices (id INTEGER)"))
     with pytest.raises(StoreError, match="another application"):
         migrations.upgrade(engine)
+
+
+def test_the_copy_kept_before_an_upgrade_is_owner_only_whatever_the_umask(settings, tmp_path, backend):
+    import os
+    import stat
+
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's upgrade makes no file copy; back up with pg_dump first")
+    engine = _v1_database(settings)
+    before = os.umask(0)
+    try:
+        migrations.upgrade(engine)
+    finally:
+        os.umask(before)
+    engine.dispose()
+    (copy,) = tmp_path.glob("motive.db.v1-*.bak")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob("motive.db.v1-*.bak-*")), "one self-contained file, no -wal or -shm"
+    from data.copies import known_copies
+
+    assert [f.kind for f in known_copies(tmp_path / "motive.db")] == ["upgrade"]

@@ -386,3 +386,107 @@ def test_subject_access_download_holds_json_and_excel_of_the_same_data(store, ad
     assert {"Candidate", "Answers", "Label reviews", "Audit trail"} <= set(wb.sheetnames)
     stories = [row[2] for row in wb["Answers"].iter_rows(min_row=2, values_only=True)]
     assert STORY in stories
+
+
+# -- erasure while another connection reads: SQLite's write-ahead log (issue 15, item 9) -------------
+
+def _wal_bytes(store):
+    from pathlib import Path
+
+    wal = Path(store.engine.url.database + "-wal")
+    return wal.read_bytes() if wal.exists() else b""
+
+
+def _reader_holding_a_snapshot(store):
+    import sqlite3
+
+    reader = sqlite3.connect(store.engine.url.database, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM candidates").fetchone()  # the read transaction pins the log
+    return reader
+
+
+def test_erasure_while_someone_reads_says_the_write_ahead_log_still_holds_the_text(store, admin, hr, interviewer,
+                                                                                   kit, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's write-ahead log; PostgreSQL's WAL is the server's (see SECURITY.md)")
+    cand, _ = interviewed(store, admin, interviewer, kit, name="Zebedee Quixotic", email="zq@example.com")
+    assert b"Zebedee" in _wal_bytes(store)  # the test can see the text in the log
+    store.checkpoint_patience = 0.5
+    reader = _reader_holding_a_snapshot(store)
+    try:
+        result = store.erase_candidate(hr, cand.id, "candidate request")
+        assert result.wal_emptied is False, "the erasure must say the log could not be emptied"
+        assert b"Zebedee" in _wal_bytes(store)  # what it says is true
+        assert store.empty_wal(hr) is False
+    finally:
+        reader.close()
+    assert store.empty_wal(hr) is True
+    assert b"Zebedee" not in _wal_bytes(store)
+    assert b"Zebedee" not in open(store.engine.url.database, "rb").read()
+    with pytest.raises(AccessDenied):
+        store.empty_wal(interviewer)
+
+
+def test_erasure_waits_a_little_for_a_reader_and_then_empties_the_write_ahead_log(store, admin, hr, interviewer,
+                                                                                  kit, backend):
+    import threading
+    import time
+
+    if backend != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    cand, _ = interviewed(store, admin, interviewer, kit, name="Zebedee Quixotic", email="zq@example.com")
+    reader = _reader_holding_a_snapshot(store)
+    threading.Timer(0.4, reader.close).start()  # a report that finishes reading soon after
+    started = time.monotonic()
+    result = store.erase_candidate(hr, cand.id, "candidate request")
+    assert result.wal_emptied is True
+    assert time.monotonic() - started < store.checkpoint_patience
+    assert b"Zebedee" not in _wal_bytes(store)
+    assert b"Zebedee" not in open(store.engine.url.database, "rb").read()
+
+
+# -- a PostgreSQL restore: tombstones written out, applied again after pg_restore (issue 15, item 10) --
+
+def test_tombstones_written_out_are_applied_again_after_a_pg_restore(store, admin, hr, interviewer, kit, backend,
+                                                                      db_url, tmp_path, capsys):
+    import shutil
+    import subprocess
+    from urllib.parse import parse_qs, urlsplit
+
+    from sqlalchemy import create_engine
+
+    from data import backup
+    from data.store import Store
+    from tests.conftest import POSTGRES_URL
+
+    if backend != "postgresql" or not shutil.which("pg_dump"):
+        pytest.skip("SQLite keeps its tombstones beside the file (tests/test_backup.py); this is pg_dump's path")
+    schema = parse_qs(urlsplit(db_url).query)["application_name"][0]
+    libpq = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    cand, _ = interviewed(store, admin, interviewer, kit, name="Zebedee Quixotic", email="zq@example.com")
+    dump = tmp_path / "motive.dump"
+    subprocess.run(["pg_dump", "--format=custom", f"--schema={schema}", f"--file={dump}", libpq], check=True)
+    store.erase_candidate(hr, cand.id, "candidate request")
+    assert backup.main(["tombstones", str(tmp_path / "erasures.jsonl")]) == 0
+    store.dispose()
+    owner = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = :n AND pid <> pg_backend_pid()"), {"n": schema})
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    owner.dispose()
+    subprocess.run(["pg_restore", "--no-owner", f"--dbname={libpq}", str(dump)], check=True)
+    restored = Store(store.settings)
+    assert restored.get_candidate(admin, cand.id).name == "Zebedee Quixotic"  # pg_restore brought them back
+    restored.dispose()
+    capsys.readouterr()
+
+    assert backup.main(["reapply", str(tmp_path / "erasures.jsonl")]) == 0
+    assert f"1 candidate(s) erased again (ids {cand.id})" in capsys.readouterr().out
+    again = Store(store.settings)
+    with pytest.raises(NotFoundError):
+        again.get_candidate(admin, cand.id)
+    assert backup.main(["reapply", str(tmp_path / "erasures.jsonl")]) == 0  # once only
+    assert "0 erasure(s)" in capsys.readouterr().out
+    again.dispose()

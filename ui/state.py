@@ -111,6 +111,7 @@ class Keys:
     PRV_RET_SAVE = "privacy.retention_save"
     PRV_RET_PREVIEW = "privacy.retention_preview"
     PRV_RET_RUN = "privacy.retention_run"
+    PRV_EMPTY_WAL = "privacy.backups_empty_wal"
     FAIR_POSITION = "fairness.position"
     FAIR_SEARCH = "fairness.search"
     FAIR_CANDIDATE = "fairness.candidate"

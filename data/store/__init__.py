@@ -15,7 +15,10 @@ audit writer):
 
 from __future__ import annotations
 
-from data.records import AuditEntry, ErasureResult, RetentionRun
+from sqlalchemy import Engine
+
+from data.records import AuditEntry, CatchUp, ErasureResult, RetentionRun
+from data.settings import Settings
 from data.store.accounts import AccountStore
 from data.store.assignments import AssignmentStore
 from data.store.base import clean_text, make_engine, normalise_email, utcnow
@@ -43,3 +46,8 @@ __all__ = [
 
 class Store(AccountStore, HiringStore, AssignmentStore, InterviewStore, LabelStore, PanelStore, TrustStore):
     """Motive's persistence: accounts, hiring, assignments, interviews, labels, panels, and the privacy duties."""
+
+    def __init__(self, settings: Settings, *, engine: Engine | None = None, upgrade: bool = True) -> None:
+        super().__init__(settings, engine=engine, upgrade=upgrade)
+        # A database put back from a copy gets the erasures made since, before anyone is served.
+        self.caught_up = self.catch_up_erasures() if upgrade else CatchUp()

@@ -9,7 +9,11 @@ They live in one module so that a data protection officer can read these rules i
   here edits or removes one. Each entry carries a hash over its content and the previous
   entry's hash (data/chain.py), so `audit_chain` finds any change made around the store.
 * **Erasure** deletes the candidate and everything recorded about them; the log keeps a
-  tombstone with counts only. The log never held their name, contact or words.
+  tombstone with counts only. The log never held their name, contact or words. On SQLite it
+  also empties the write-ahead log (or says it could not), erases them from every copy of the
+  database Motive knows of (data/copies.py, or names the copies it could not change), and
+  writes the tombstone to the ledger beside the database, so a database put back from a copy
+  has its later erasures re-applied before it serves anyone (`catch_up_erasures`).
 * **Retention** anonymises candidates not hired once a position's retention period has
   passed since their last activity: name, e-mail and every free text go; ratings,
   recommendations, labels and self-identification stay for statistics.
@@ -20,16 +24,20 @@ They live in one module so that a data protection officer can read these rules i
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, delete, func, literal, or_, select, update
 
 from data.access import require
 from data.chain import COLUMNS as CHAIN_COLUMNS, GENESIS, ChainState, ChainWalk
-from data.errors import NotFoundError, ValidationError
+from data.copies import (ABSENT, ERASED, TOMBSTONE_ACTIONS, BackupFile, add_to_ledger, database_file,
+                         erase_from_copy, known_copies, lineage, read_ledger)
+from data.errors import NotFoundError, StoreError, ValidationError
 from data.fields import FIELD_NAMES
-from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, ErasureResult,
+from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, CatchUp, ErasureResult,
                           ModelStatus, RetentionRun)
 from data.schema import (
     answer_history,
@@ -58,10 +66,13 @@ SEX_KEYS = tuple(SEX_CATEGORIES)
 RACE_KEYS = tuple(RACE_CATEGORIES)
 MAX_RETENTION_DAYS = 3650
 CHAIN_BATCH = 5000  # audit entries read at a time while walking the chain
+REAPPLIED = "tombstone.reapplied"  # a ledger tombstone this database was missing, applied to it
 
 
 class TrustStore(StoreBase):
     """Accountability and privacy: who did what, and what is kept about a candidate, for how long."""
+
+    checkpoint_patience = 5.0  # seconds an erasure retries emptying SQLite's write-ahead log while others read
 
     # -- the audit trail ---------------------------------------------------------------------
 
@@ -218,14 +229,178 @@ class TrustStore(StoreBase):
             self._audit(conn, actor, "candidate.erased", "candidate", candidate_id, reason=reason,
                         interviews=len(iv_ids), answers=n_answers, labels=n_labels, reviews=n_reviews,
                         models_to_retrain=retrain)
-            self.after_commit(self._checkpoint)
-        return ErasureResult(candidate_id, len(iv_ids), n_answers, n_labels, n_reviews, tuple(retrain))
+            beyond: dict[str, Any] = {}
+            self.after_commit(lambda: beyond.update(self._erase_beyond(candidate_id)))
+        return ErasureResult(candidate_id, len(iv_ids), n_answers, n_labels, n_reviews, tuple(retrain), **beyond)
 
-    def _checkpoint(self) -> None:
-        """On SQLite, fold the write-ahead log into the main file so erased pages are overwritten there too."""
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    def _checkpoint(self) -> bool:
+        """On SQLite, fold the write-ahead log into the main file and empty it, so erased pages are
+        overwritten there and gone from the log; False if readers kept it busy for all of
+        `checkpoint_patience` (the log then still holds the old pages).
+
+        A reader's open snapshot pins the log: the checkpoint reports busy and leaves it whole.
+        It is retried with a growing pause rather than waiting out the 30-second busy timeout.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return True
+        deadline, pause = time.monotonic() + self.checkpoint_patience, 0.02
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection  # outside SQLAlchemy's transaction: a checkpoint is not one
+            raw.execute("PRAGMA busy_timeout=50")
+            try:
+                while True:
+                    busy, log, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    if not busy and log <= 0:
+                        return True
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    time.sleep(min(pause, left))
+                    pause = min(pause * 2, 0.5)
+            finally:
+                raw.execute("PRAGMA busy_timeout=30000")
+
+    def empty_wal(self, actor: Actor) -> bool:
+        """Try again to empty SQLite's write-ahead log (after an erasure could not); True once it is empty."""
+        require(actor, "privacy.manage")
+        return self._checkpoint()
+
+    # -- copies of the database and the tombstone ledger (SQLite) -----------------------------
+
+    def _database_file(self) -> Path | None:
+        return database_file(self.engine.url)
+
+    def backup_files(self, actor: Actor) -> list[BackupFile]:
+        """The copies of this database Motive wrote or found (SQLite), newest first; none on PostgreSQL."""
+        require(actor, "privacy.manage")
+        db = self._database_file()
+        return known_copies(db) if db else []
+
+    def _lineage(self, conn: Connection) -> str | None:
+        first = [conn.execute(select(func.min(t.c.created_at))).scalar() for t in (users, positions)]
+        return lineage(min((t for t in first if t is not None), default=None))
+
+    def _tombstones(self, conn: Connection) -> list[dict[str, Any]]:
+        """The audit log's erasures and anonymisations, oldest first, as ledger entries (no personal data)."""
+        rows = conn.execute(
+            select(audit_log.c.hash, audit_log.c.at, audit_log.c.action, audit_log.c.entity_id, audit_log.c.detail)
+            .where(audit_log.c.action.in_(TOMBSTONE_ACTIONS)).order_by(audit_log.c.id)
+        ).all()
+        stones = []
+        for r in rows:
+            detail = json.loads(r.detail or "{}")
+            ids = [r.entity_id] if r.action == "candidate.erased" else list(detail.get("candidate_ids", []))
+            stones.append({"hash": r.hash, "at": r.at.isoformat(), "action": r.action, "entity_id": r.entity_id,
+                           "candidates": ids, "reason": detail.get("reason")})
+        return stones
+
+    def _sync_ledger(self, db: Path) -> bool:
+        """Add the audit log's tombstones the ledger lacks; False if the ledger cannot be written."""
+        with self.reading() as conn:
+            mark, stones = self._lineage(conn), self._tombstones(conn)
+        try:
+            have = {e["hash"] for e in read_ledger(db)}
+            add_to_ledger(db, [dict(s, lineage=mark) for s in stones if s["hash"] not in have])
+        except OSError:
+            return False
+        return True
+
+    def _erase_beyond(self, candidate_id: int) -> dict[str, Any]:
+        """After an erasure commits: the write-ahead log, the ledger, and every known copy."""
+        found: dict[str, Any] = {"wal_emptied": self._checkpoint()}
+        db = self._database_file()
+        if db is None:
+            return found
+        found["ledger_written"] = self._sync_ledger(db)
+        with self.reading() as conn:
+            mark = self._lineage(conn)
+        erased, kept = [], []
+        for copy in known_copies(db):
+            outcome = erase_from_copy(Path(copy.path), candidate_id, mark)
+            if outcome == ERASED:
+                erased.append(copy.path)
+            elif outcome != ABSENT:
+                kept.append((copy.path, outcome))
+        if erased or kept:
+            with self.atomic() as conn:  # file names only: they are not personal data
+                self._audit(conn, SYSTEM, "candidate.erased_from_copies", "candidate", candidate_id,
+                            copies=erased, still_holding=[path for path, _ in kept])
+        found.update(copies_erased=tuple(erased), copies_kept=tuple(kept))
+        return found
+
+    def tombstone_ledger(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every erasure and anonymisation in the audit log as ledger entries: ids, times, hashes, no names.
+
+        On PostgreSQL nothing sits beside the database, so `python -m motive backup tombstones`
+        writes this out, and `... reapply` hands it back to `catch_up_erasures` after a pg_restore.
+        """
+        require(actor, "privacy.manage")
+        with self.reading() as conn:
+            mark = self._lineage(conn)
+            return [dict(s, lineage=mark) for s in self._tombstones(conn)]
+
+    def catch_up_erasures(self, actor: Actor = SYSTEM, ledger: list[dict[str, Any]] | None = None) -> CatchUp:
+        """Re-apply every tombstone in the ledger that this database's audit log is missing.
+
+        That happens when a database was put back from a copy taken before those erasures (or
+        anonymisations): the copy's audit log ends earlier, the ledger beside the file (SQLite),
+        or the `ledger` passed in (written out by `tombstone_ledger`), does not.
+        Each tombstone is applied once: a `tombstone.reapplied` entry records it, even when
+        the candidate is not in this database, so a later candidate given the same id is safe.
+        Only tombstones of this database (the same first account or position) are applied.
+        """
+        require(actor, "privacy.manage")
+        db = self._database_file()
+        if ledger is None:
+            try:
+                ledger = read_ledger(db) if db else []
+            except OSError as exc:
+                raise StoreError(f"Motive cannot read its tombstone list beside the database ({exc}), so it cannot "
+                                 "tell whether erasures must be applied again; make the file readable by the app.") from exc
+        ledger = [e for e in ledger if isinstance(e, dict) and isinstance(e.get("hash"), str)]
+        if not ledger:
+            if db:
+                self._sync_ledger(db)
+            return CatchUp()
+        with self.reading() as conn:
+            mark = self._lineage(conn)
+            done = set(conn.execute(select(audit_log.c.hash).where(audit_log.c.action.in_(TOMBSTONE_ACTIONS))).scalars())
+            for detail in conn.execute(select(audit_log.c.detail).where(audit_log.c.action == REAPPLIED)).scalars():
+                done.add(json.loads(detail or "{}").get("tombstone"))
+        erased: list[int] = []
+        anonymised: list[int] = []
+        missing = 0
+        for stone in ledger:
+            if mark is None or stone.get("lineage") != mark or stone["hash"] in done:
+                continue
+            done.add(stone["hash"])
+            missing += 1
+            ids = [int(i) for i in stone.get("candidates", []) if isinstance(i, int)]
+            with self.atomic() as conn:
+                held = conn.execute(select(candidates.c.id, candidates.c.anonymised_at)
+                                    .where(candidates.c.id.in_(ids or [-1])).order_by(candidates.c.id)).all()
+                hit = []
+                if stone.get("action") == "candidate.erased":
+                    reason = stone.get("reason") if stone.get("reason") in ERASURE_REASONS else "other"
+                    for cid, _ in held:
+                        self.erase_candidate(actor, cid, reason)
+                        hit.append(cid)
+                    erased += hit
+                else:
+                    now = utcnow()
+                    for cid, anonymised_at in held:
+                        if anonymised_at is None:
+                            self._anonymise(conn, cid, now)
+                            hit.append(cid)
+                    anonymised += hit
+                    if hit:
+                        self.after_commit(self._checkpoint)
+                self._audit(conn, actor, REAPPLIED, "candidate" if stone.get("action") == "candidate.erased"
+                            else "position", stone.get("entity_id"), tombstone=stone["hash"], of=stone.get("action"),
+                            recorded_at=stone.get("at"), candidates=hit)
+        if db:
+            self._sync_ledger(db)
+        return CatchUp(tuple(erased), tuple(anonymised), missing)
 
     # -- retention -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import streamlit as st
 from analysis.privacy import subject_access_zip
 from data.records import LIMITS
 from data.store import ERASURE_REASONS, MAX_RETENTION_DAYS
-from ui import refusal
+from ui import backups, refusal
 from ui.navigation import open_page
 from ui.render import md_escape
 from ui.state import Keys, flash, reset, show_flash
@@ -48,10 +48,10 @@ else:
             if result.models_to_retrain:
                 message += (" Retrained model(s) " + ", ".join(result.models_to_retrain) + " learnt from this "
                             "candidate's reviewed answers: retrain on the Model page and retire them.")
-            flash(message)
+            flash(message + backups.erasure_note(result))
             reset(Keys.PRV_CONFIRM, Keys.PRV_CANDIDATE)
             st.rerun()
-
+backups.section(user, store)  # ui/backups.py: the copies of the database, and emptying its write-ahead log
 st.header("Retention")
 st.write("Candidates not hired are anonymised once the position's retention period has passed since their last "
          "activity: name, e-mail and every typed text go; ratings, recommendations and labels stay for statistics. "
