@@ -87,14 +87,9 @@ def test_sign_out_ends_the_session(store, admin):
     ],
 )
 def test_each_page_checks_the_role_itself(store, admin, role, page, allowed):
-    """Run the page file directly, as if the menu had been bypassed."""
+    """Open the page by its address, as a typed URL or an old bookmark would: the page itself decides."""
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    if allowed:  # through the router, so the page's links resolve
-        at = app_as(store, user, f"ui/pages/{page}.py")
-    else:
-        at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=30)
-        at.session_state[Keys.SESSION_TOKEN] = store.create_session(user)
-        at.run()
+    at = app_as(store, user, f"ui/pages/{page}.py")
     assert not at.exception
     refused = any("does not give access" in e.value for e in at.error)
     assert refused is (not allowed)
@@ -126,21 +121,17 @@ def assert_plain_session_state(at):
 @pytest.mark.parametrize("role", ["admin", "interviewer", "recruiter", "hr"])
 @pytest.mark.parametrize("spec", navigation.PAGES, ids=lambda spec: spec.url)
 def test_the_menu_and_the_page_guard_follow_the_one_declaration(store, admin, candidate, role, spec):
-    """The router offers a page exactly when its declared permission allows it, and the page itself agrees."""
+    """The menu lists a page exactly when its declared permission allows it, and the page itself agrees."""
     from data.access import allowed
 
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    if allowed(role, spec.permission):
-        at = app_as(store, user, spec.path)  # raises if the router did not offer the page
-        assert not at.exception and not any("does not give access" in e.value for e in at.error)
+    at = app_as(store, user, spec.path)  # every page resolves by its address, offered or not
+    assert not at.exception
+    refused = any("does not give access" in e.value for e in at.error)
+    assert refused is not allowed(role, spec.permission)
+    assert (spec.url in navigation.listed(role)) is (spec.listed and allowed(role, spec.permission))
+    if not refused:
         assert_plain_session_state(at)
-        return
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app_as(store, user, spec.path)
-    at = AppTest.from_file(str(ROOT / spec.path), default_timeout=30)  # the menu bypassed
-    at.session_state[Keys.SESSION_TOKEN] = store.create_session(user)
-    at.run()
-    assert not at.exception and any("does not give access" in e.value for e in at.error)
 
 
 def test_candidates_page_adds_a_position_and_a_candidate(store, admin):
@@ -664,3 +655,11 @@ def test_a_full_database_refuses_a_write_with_what_to_do(store, admin):
         for n in range(50):
             store.create_position(admin, f"Position {n}", "x" * 4000)
     assert str(full.value) == FULL
+
+
+def test_an_interviewer_opening_an_hr_page_by_its_address_is_told_and_shown_the_way_home(store, admin, interviewer):
+    at = app_as(store, interviewer, "ui/pages/fairness.py")
+    assert not at.exception
+    assert titles(at) == ["You don't have access to this page"]
+    assert [p.proto.page for p in at.get("page_link")] == [""]  # the home page, the app's root
+    assert "fairness" not in navigation.listed("interviewer") and "home" in navigation.listed("interviewer")
