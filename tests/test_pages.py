@@ -663,3 +663,49 @@ def test_an_interviewer_opening_an_hr_page_by_its_address_is_told_and_shown_the_
     assert titles(at) == ["You don't have access to this page"]
     assert [p.proto.page for p in at.get("page_link")] == [""]  # the home page, the app's root
     assert "fairness" not in navigation.listed("interviewer") and "home" in navigation.listed("interviewer")
+
+
+def _told_browser_empty(widget) -> bool:
+    """The page sent the browser this widget emptied: without set_value the browser keeps showing, and
+    sends back with the next click, what was typed before."""
+    return widget.proto.set_value and widget.value in ("", None, [])
+
+
+def test_a_recruiter_adding_a_candidate_gets_an_empty_form_back_and_a_second_click_adds_nothing(store, admin,
+                                                                                                  recruiter):
+    store.create_position(admin, "Night concierge")
+    at = app_as(store, recruiter, "ui/pages/candidates.py")
+    at.text_input(key=Keys.NEW_CAND_NAME).input("Jo <b>Bloggs</b>")
+    at.selectbox(key=Keys.NEW_CAND_POSITION).select_index(0)
+    at.button(key=Keys.NEW_CAND_SUBMIT).click().run()
+    assert not at.exception
+    assert [c.name for c in store.list_candidates(admin)] == ["Jo <b>Bloggs</b>"]
+    assert [s.value for s in at.success] == [md_escape("Added candidate Jo <b>Bloggs</b> to the position Night concierge.")]
+    assert _told_browser_empty(at.text_input(key=Keys.NEW_CAND_NAME))
+    assert _told_browser_empty(at.text_input(key=Keys.NEW_CAND_EMAIL))
+    at.button(key=Keys.NEW_CAND_SUBMIT).click().run()
+    assert not at.exception and len(store.list_candidates(admin)) == 1
+    assert not at.success and "needs a name" in at.error[0].value
+
+
+def test_a_recruiter_adding_a_position_gets_an_empty_form_back_and_a_second_click_adds_nothing(store, recruiter):
+    at = app_as(store, recruiter, "ui/pages/candidates.py")
+    at.text_input(key=Keys.NEW_POS_NAME).input("Night concierge")
+    at.text_area(key=Keys.NEW_POS_DESC).input("Evenings")
+    at.button(key=Keys.NEW_POS_SUBMIT).click().run()
+    assert not at.exception and [p.name for p in store.list_positions()] == ["Night concierge"]
+    assert [s.value for s in at.success] == [md_escape("Added the position Night concierge.")]
+    assert _told_browser_empty(at.text_input(key=Keys.NEW_POS_NAME))
+    assert _told_browser_empty(at.text_area(key=Keys.NEW_POS_DESC))
+    at.button(key=Keys.NEW_POS_SUBMIT).click().run()
+    assert not at.exception and len(store.list_positions()) == 1
+
+
+def test_an_admin_adding_an_account_gets_an_empty_form_back(store, admin):
+    at = app_as(store, admin, "ui/pages/users.py")
+    at.text_input(key=Keys.USR_NEW_NAME).input("newcomer")
+    at.text_input(key=Keys.USR_NEW_PASSWORD).input(PASSWORD)
+    at.button(key=Keys.USR_NEW_SUBMIT).click().run()
+    assert not at.exception and store.find_user("newcomer")
+    assert _told_browser_empty(at.text_input(key=Keys.USR_NEW_NAME))
+    assert _told_browser_empty(at.text_input(key=Keys.USR_NEW_PASSWORD))

@@ -12,7 +12,7 @@ from data.store import Store
 from rubric import Rubric
 from ui import refusal
 from ui.render import md_escape
-from ui.state import Keys, flash, reset
+from ui.state import Keys, clear, flash
 
 
 def table(cands: list[Candidate], rows: list[Assignment], kits: dict[str, Rubric], stages: Stages) -> None:
@@ -52,7 +52,7 @@ def assign_form(store: Store, user: User, cands: list[Candidate], kits: dict[str
                 already = len(who) - added
                 flash(f"Assigned {added} interviewer(s) to {md_escape(by_id[cid].name)}"
                       + (f"; {already} already were." if already else "."))
-                reset(Keys.ASG_INTERVIEWERS)
+                clear(Keys.ASG_INTERVIEWERS)
                 st.rerun()
 
 
@@ -91,5 +91,5 @@ def reopen_form(store: Store, user: User, submitted: list[Interview]) -> None:
                 store.reopen_interview(user, iid, reason)
                 flash(f"Reopened {md_escape(by_id[iid].interviewer_name)}'s interview of "
                       f"{md_escape(by_id[iid].candidate_name)} for a correction.")
-                reset(Keys.ASG_REOPEN_REASON, Keys.ASG_REOPEN_CONFIRM)
+                clear(Keys.ASG_REOPEN_REASON, Keys.ASG_REOPEN_CONFIRM)
                 st.rerun()

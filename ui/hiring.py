@@ -13,7 +13,7 @@ from data.stages import OTHER, Stages
 from data.store import Store
 from ui import refusal
 from ui.render import md_escape, plural
-from ui.state import Keys, flash, reset
+from ui.state import Keys, clear, flash
 
 PAGE_SIZE = 50
 ORDERS = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name A–Z", "stage changed": "Stage changed, latest first"}
@@ -97,7 +97,7 @@ def move(store: Store, user: User, shown: list[Candidate], stages: Stages) -> No
             stayed = len(who) - moved
             flash(md_escape(f"Moved {plural(moved, 'candidate')} to {stages.name(to)}."
                             + (f" {plural(stayed, 'candidate was', 'candidates were')} already there." if stayed else "")))
-            reset(Keys.MOVE_WHO, Keys.MOVE_ALL, Keys.MOVE_STAGE, f"{Keys.MOVE_REASON}.{to}", Keys.MOVE_NOTE)
+            clear(Keys.MOVE_WHO, Keys.MOVE_ALL, Keys.MOVE_STAGE, f"{Keys.MOVE_REASON}.{to}", Keys.MOVE_NOTE)
             st.rerun()
 
 
@@ -139,7 +139,7 @@ def edit_candidate(store: Store, user: User, shown: list[Candidate]) -> None:
             with refusal.shown():
                 done = store.update_candidate(user, cid, name, email)
                 flash(f"Saved {md_escape(done.name)}.")
-                reset(Keys.EDIT_CAND)
+                clear(Keys.EDIT_CAND)
                 st.rerun()
 
 

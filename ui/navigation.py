@@ -19,7 +19,7 @@ from data.access import allowed
 from data.records import User
 from data.settings import Settings
 from data.store import Store
-from ui import auth, resources
+from ui import auth, resources, state
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,6 +114,7 @@ def open_page(script: str | Path) -> OpenPage:
     Stops the script (with a sign-in warning or a refusal) when the user may not open it.
     """
     spec = spec_for(script)
+    state.apply_clears()  # before any widget of the page is drawn
     config = resources.settings()
     store = resources.store(config)
     return OpenPage(auth.require(spec.permission, store), config, store)
