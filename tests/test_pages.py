@@ -709,3 +709,20 @@ def test_an_admin_adding_an_account_gets_an_empty_form_back(store, admin):
     assert not at.exception and store.find_user("newcomer")
     assert _told_browser_empty(at.text_input(key=Keys.USR_NEW_NAME))
     assert _told_browser_empty(at.text_input(key=Keys.USR_NEW_PASSWORD))
+
+
+def test_a_question_a_colleague_left_unrated_reads_as_a_dash_in_the_panel_not_none(store, admin, interviewer,
+                                                                                      candidate, kit):
+    from tests.builders import submitted_interview
+    from ui.render import EMPTY_CELL
+
+    olga = make_user(store, "olga", "interviewer")
+    first = store.start_interview(olga, candidate.id, kit)
+    store.save_rating(olga, first, kit.questions[0].id, 2)
+    store.submit_interview(olga, first, accept_gaps=True)
+    mine = submitted_interview(store, interviewer, candidate.id, kit, rating=4)
+    at = app_as(store, interviewer, "ui/pages/interview.py", {"interview": str(mine)})
+    assert not at.exception
+    panel = at.dataframe[0]
+    assert panel.value["olga"].isna().sum() == len(kit.questions) - 1  # the cells Streamlit would print as "None"
+    assert panel.proto.placeholder == EMPTY_CELL == "—"

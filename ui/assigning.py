@@ -11,7 +11,7 @@ from data.stages import Stages
 from data.store import Store
 from rubric import Rubric
 from ui import refusal
-from ui.render import md_escape
+from ui.render import EMPTY_CELL, md_escape, plural
 from ui.state import Keys, clear, flash
 
 
@@ -29,8 +29,9 @@ def table(cands: list[Candidate], rows: list[Assignment], kits: dict[str, Rubric
                         if a else "",
                         "Assigned": a.assigned_at.strftime("%Y-%m-%d") if a else "",
                         "State": a.state if a else "", "Overdue": "overdue" if a and a.overdue else ""})
-    st.dataframe(pd.DataFrame(out), hide_index=True, width="stretch")
-    st.caption(f"{len(cands)} candidates, {len(rows)} assignments, {sum(a.overdue for a in rows)} overdue.")
+    st.dataframe(pd.DataFrame(out), placeholder=EMPTY_CELL, hide_index=True, width="stretch")
+    st.caption(f"{plural(len(cands), 'candidate')}, {plural(len(rows), 'assignment')}, "
+               f"{sum(a.overdue for a in rows):,} overdue.")
 
 
 def assign_form(store: Store, user: User, cands: list[Candidate], kits: dict[str, Rubric]) -> None:
@@ -50,8 +51,8 @@ def assign_form(store: Store, user: User, cands: list[Candidate], kits: dict[str
             with refusal.shown():
                 added = store.assign_interviewers(user, cid, who, kit_id)
                 already = len(who) - added
-                flash(f"Assigned {added} interviewer(s) to {md_escape(by_id[cid].name)}"
-                      + (f"; {already} already were." if already else "."))
+                flash(f"Assigned {plural(added, 'interviewer')} to {md_escape(by_id[cid].name)}"
+                      + (f"; {plural(already, 'was', 'were')} already." if already else "."))
                 clear(Keys.ASG_INTERVIEWERS)
                 st.rerun()
 

@@ -10,6 +10,7 @@ from ui import refusal
 from ui.audit_chain import chain_state
 from ui.navigation import open_page
 from ui.state import Keys
+from ui.render import EMPTY_CELL
 
 PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
@@ -53,7 +54,7 @@ st.dataframe(
     pd.DataFrame([{"When (UTC)": e.at, "Who": e.actor, "Action": e.action, "Record": e.entity,
                    "Id": e.entity_id, "Detail": ", ".join(f"{k}: {v}" for k, v in e.detail.items())}
                   for e in entries], columns=["When (UTC)", "Who", "Action", "Record", "Id", "Detail"]),
-    hide_index=True, width="stretch",
+    placeholder=EMPTY_CELL, hide_index=True, width="stretch",
     column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
 )
 

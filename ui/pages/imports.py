@@ -8,7 +8,7 @@ import streamlit as st
 from data.importer import MAX_BYTES, check_table, import_valid, read_table
 from ui import refusal
 from ui.navigation import open_page
-from ui.render import md_escape
+from ui.render import EMPTY_CELL, md_escape, plural
 from ui.state import Keys, flash, show_flash
 
 user, _, store = open_page(__file__)
@@ -33,13 +33,14 @@ for note in preview.notes:
 if preview.rows:
     st.dataframe(pd.DataFrame([{"line": r.line, "name": r.name, "email": r.email, "position": r.position,
                                 "problems": "; ".join(r.problems) or "ok"} for r in preview.rows]),
-                 hide_index=True, width="stretch")
+                 placeholder=EMPTY_CELL, hide_index=True, width="stretch")
 valid, invalid = len(preview.valid), len(preview.invalid)
-st.write(f"{valid} row(s) ready to import, {invalid} with problems (those are never imported).")
-if st.button(f"Import the {valid} valid row(s)", type="primary", disabled=valid == 0, key=Keys.IMP_SUBMIT):
+st.write(f"{plural(valid, 'row')} ready to import, {invalid:,} with problems (those are never imported).")
+if st.button(f"Import the {plural(valid, 'valid row')}", type="primary", disabled=valid == 0, key=Keys.IMP_SUBMIT):
     with refusal.shown():
         added, created = import_valid(store, user, preview)
-        flash(f"Imported {added} candidate(s)." + (f" New position(s): {md_escape(', '.join(created))}."
+        flash(f"Imported {plural(added, 'candidate')}." + (f" New {'position' if len(created) == 1 else 'positions'}: "
+                                                          f"{md_escape(', '.join(created))}."
                                                    if created else ""))
         st.session_state.pop(Keys.IMP_FILE, None)
         st.session_state.pop(Keys.IMP_TABLE, None)

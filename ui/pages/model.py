@@ -7,6 +7,7 @@ from analysis.motivation import ModelError
 from analysis.retraining import MIN_REVIEWED, reviewed, train_candidate
 from ui import refusal, resources
 from ui.navigation import open_page
+from ui.render import EMPTY_CELL
 from ui.state import flash, show_flash
 
 SCORES = (("macro_f1", "macro-F1"), ("accuracy", "accuracy"), ("kappa", "Cohen's kappa"),
@@ -23,7 +24,7 @@ st.caption("The label advises interviewers; it is never the basis of a decision.
 versions = store.list_model_versions()
 st.dataframe(pd.DataFrame([{"Version": v.version, "Status": v.status, "By": v.created_by or "shipped",
                             "Created": v.created_at.strftime("%Y-%m-%d %H:%M"), "Notes": v.notes} for v in versions]),
-             hide_index=True, width="stretch")
+             placeholder=EMPTY_CELL, hide_index=True, width="stretch")
 
 n = len(reviewed(store))
 st.subheader("Retrain with your interviewers' reviewed labels")
@@ -41,7 +42,7 @@ for cand in [v for v in versions if v.status == "candidate"]:
     st.write(f"Evaluated on {m.get('n_held_out')} held-out reviewed answers that neither model was trained on.")
     before, after = m.get("held_out_before", {}), m.get("held_out_after", {})
     st.dataframe(pd.DataFrame([{"Score": name, f"Active ({m.get('compared_with')})": before.get(k),
-                                "Candidate": after.get(k)} for k, name in SCORES]), hide_index=True)
+                                "Candidate": after.get(k)} for k, name in SCORES]), placeholder=EMPTY_CELL, hide_index=True)
     accept, discard = st.columns(2)
     if accept.button("Accept: make it active", key=f"model.accept.{cand.version}", type="primary"):
         store.activate_model(user, cand.version)

@@ -7,7 +7,7 @@ from data.access import Role
 from data.records import LIMITS
 from ui import refusal
 from ui.navigation import open_page
-from ui.render import md_escape
+from ui.render import EMPTY_CELL, md_escape
 from ui.state import Keys, clear, flash, show_flash
 
 user, _, store = open_page(__file__)
@@ -20,7 +20,7 @@ pauses = store.sign_in_pauses(user)
 st.dataframe(
     pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active, "Single sign-on e-mail": u.email or "",
                    "Sign-in paused": pauses[u.id].summary if u.id in pauses else ""} for u in accounts]),
-    hide_index=True, width="stretch",
+    placeholder=EMPTY_CELL, hide_index=True, width="stretch",
 )
 
 with st.form("new_user"):
