@@ -10,6 +10,7 @@ audit writer):
     interviews.py  kits, answers, ratings, recommendations, submitting, withdrawing, reopening
     labels.py      motivation labels, reviews, model versions
     panels.py      submitted interviews read together: panels, comparisons, reports
+    overview.py    the homes' counts: open positions by stage, who waits, what changed since a last visit
     trust.py       audit reads, erasure, retention, subject access, self-identification
 """
 
@@ -22,6 +23,7 @@ from data.store.base import clean_text, make_engine, normalise_email, utcnow
 from data.store.hiring import HiringStore
 from data.store.interviews import InterviewStore
 from data.store.labels import LabelStore
+from data.store.overview import OverviewStore
 from data.store.panels import PanelStore
 from data.store.trust import ERASURE_REASONS, MAX_RETENTION_DAYS, RACE_KEYS, SEX_KEYS, TrustStore
 
@@ -41,5 +43,7 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, HiringStore, AssignmentStore, InterviewStore, LabelStore, PanelStore, TrustStore):
-    """Motive's persistence: accounts, hiring, assignments, interviews, labels, panels, and the privacy duties."""
+class Store(AccountStore, HiringStore, AssignmentStore, InterviewStore, LabelStore, PanelStore, TrustStore,
+            OverviewStore):
+    """Motive's persistence: accounts, hiring, assignments, interviews, labels, panels, the privacy duties, and
+    the homes' overview."""
