@@ -111,7 +111,7 @@ def administration(store: Store, user: User) -> None:
     waiting = [v.version for v in versions if v.status == ModelStatus.CANDIDATE]
     left, right = st.columns(2)
     left.metric("Active accounts", f"{len(active):,}")
-    left.caption(", ".join(plural(sum(u.role == r for u in active), r) for r in roles)
+    left.caption(", ".join(plural(sum(u.role == r for u in active), *(("HR", "HR") if r == "hr" else (r,))) for r in roles)
                  + f"; {len(accounts) - len(active):,} deactivated; {plural(paused, 'sign-in pause')}.")
     right.metric("Model in use", store.active_model_version() or "none")
     right.caption(f"{plural(len(waiting), 'retrained version')} waiting for review." if waiting
