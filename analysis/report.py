@@ -16,7 +16,6 @@ sheet up to print one page wide. Questions are listed in their kit's order.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import sys

@@ -25,6 +25,7 @@ from pathlib import Path
 from data.errors import ValidationError
 from data.records import COMMAND_LINE, LIMITS, Actor
 from data.store import Store
+from data.wording import plural
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -244,7 +245,8 @@ def check_table(store: Store, actor: Actor, table: Table) -> Preview:
         notes.append(f"Ignored column(s): {', '.join(extra)}.")
     blank = _blank_rows(table.rows)
     if blank:
-        notes.append(f"{len(blank):,} blank row(s) skipped, holding no one: row(s) {_spans(blank)}.")
+        notes.append(f"{plural(len(blank), 'blank row')} skipped, holding no one: {'row' if len(blank) == 1 else 'rows'} "
+                     f"{_spans(blank)}.")
     at = {c: header.index(c) for c in REQUIRED}
 
     existing = defaultdict(set)  # position name (lower) -> emails already there
@@ -320,8 +322,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.importer") -
             say("Imported nothing.", err=True)
             return 1
         added, created = import_valid(store, actor, preview)
-        say(f"Imported {added} candidate(s)" + (f"; created position(s): {', '.join(map(field, created))}"
-                                                if created else "") + ".")
+        say(f"Imported {plural(added, 'candidate')}"
+            + (f"; created {'position' if len(created) == 1 else 'positions'}: {', '.join(map(field, created))}"
+               if created else "")
+            + ".")
         return 0
 
     return command(run, suffix=" Nothing was imported.")

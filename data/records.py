@@ -453,3 +453,39 @@ class RetentionRun:
     @property
     def total(self) -> int:
         return sum(len(v) for v in self.anonymised.values())
+
+
+@dataclass(frozen=True)
+class RecentMove:
+    """One stage move for a home's "since your last visit": names as they are now, never from the audit log."""
+
+    candidate_id: int
+    candidate_name: str
+    position_name: str
+    from_stage: str | None
+    to_stage: str
+    mover: str
+    moved_at: datetime
+
+
+@dataclass(frozen=True)
+class RecentSubmission:
+    """One interview submitted since a person's last visit."""
+
+    candidate_id: int
+    candidate_name: str
+    position_name: str
+    interviewer_name: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What happened in hiring since `since` (None: nothing to compare with; then the last week)."""
+
+    since: datetime | None
+    moves: int
+    submitted: int
+    added: int
+    recent_moves: tuple[RecentMove, ...]
+    recent_submissions: tuple[RecentSubmission, ...]

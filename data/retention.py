@@ -12,6 +12,7 @@ import sys
 
 from data.cli import command, open_store, say
 from data.records import COMMAND_LINE
+from data.wording import plural
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m data.retention") -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.retention") 
             done = store.apply_retention(COMMAND_LINE, dry_run=args.dry_run)
         finally:
             store.dispose()
-        say(f"{'would anonymise' if done.dry_run else 'anonymised'} {done.total} candidate(s)")
+        say(f"{'would anonymise' if done.dry_run else 'anonymised'} {plural(done.total, 'candidate')}")
         for position_id, ids in sorted(done.anonymised.items()):
             say(f"  position {position_id}: candidates {', '.join(map(str, ids))}")
 

@@ -556,6 +556,22 @@ def test_an_interviewer_sees_their_assigned_queue(db_url, store, admin, kit):
         assert f"interview={iid}" in page.url
 
 
+def test_an_interviewer_opening_an_hr_page_by_its_address_is_told_and_finds_the_way_home(db_url, store, admin):
+    make_user(store, "ivan", "interviewer")
+    env = {"MOTIVE_DATABASE_URL": db_url, "MOTIVE_PASSWORD_ROUNDS": "4"}
+    with streamlit_server(env) as url, chromium_page(1440, 900) as page:
+        page.goto(f"{url}/fairness")  # a bookmark, or a link a colleague pasted
+        sign_in(page, "ivan", PASSWORD)
+        expect(page.get_by_role("heading", name="You don't have access to this page")).to_be_visible()
+        expect(page.get_by_text("Your role (interviewer) does not give access to this page")).to_be_visible()
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        expect(page.get_by_role("link", name="Fairness")).to_have_count(0)  # not offered in the menu either
+        _shot(page, "no-access.png")
+        page.get_by_role("link", name="Go to your home page").click()
+        expect(page.get_by_text("Assigned to you")).to_be_visible()
+        assert not page.url.rstrip("/").endswith("fairness")
+
+
 class _Beacon(http.server.BaseHTTPRequestHandler):
     """Answers every request with a 1x1 GIF and remembers the path: any request at all is a leak."""
 
@@ -671,8 +687,8 @@ def test_planted_addresses_never_reach_the_browser_as_images_or_links(db_url, st
                         _settled(page)
                         if who == "admin":
                             found.append((who, path, leaks(page)))
-                            page.get_by_role("button", name="Import the 1 valid row(s)").click()
-                            page.get_by_text("Imported 1 candidate(s)", exact=False).wait_for()
+                            page.get_by_role("button", name="Import the 1 valid row").click()
+                            page.get_by_text("Imported 1 candidate", exact=False).wait_for()
                             _settled(page)
                     found.append((who, path, leaks(page)))
                     if path.startswith(f"interview?interview={opened}"):

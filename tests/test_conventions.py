@@ -1,6 +1,7 @@
 """House rules that keep the layers apart, checked by parsing the code."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,25 @@ def test_every_text_field_has_a_length_limit(path):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
                 "text_input", "text_area", "chat_input"):
             assert any(k.arg == "max_chars" for k in node.keywords), f"{path.name}:{node.lineno} has no max_chars"
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_table_shows_an_empty_cell_as_a_dash_not_none(path):
+    """Streamlit prints "None" in a cell without a value unless the table names a placeholder."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe":
+            assert any(k.arg == "placeholder" for k in node.keywords), f"{path.name}:{node.lineno} has no placeholder"
+
+
+PLURAL_GUESS = re.compile(r"\w\(s\)|\(e?s\)\W")  # "candidate(s)": a count that did not make its noun agree
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_message_guesses_a_plural(path):
+    """Counts are said with ui.render.plural ("1 candidate", "3 candidates"), never "candidate(s)"."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            assert not PLURAL_GUESS.search(node.value), f"{path.name}:{node.lineno}: {node.value!r}"
 
 
 def test_every_length_limit_is_documented():

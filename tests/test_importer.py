@@ -109,7 +109,7 @@ def test_command_line_imports_reports_and_fails_when_nothing_imported(db_url, st
     f = tmp_path / "l.csv"
     f.write_text(GOOD + "Bad,nope,Desk\n")
     done = _cli(f, dict(os.environ))
-    assert done.returncode == 0 and "Imported 2 candidate(s)" in done.stdout
+    assert done.returncode == 0 and "Imported 2 candidates" in done.stdout
     assert "line 4: not imported: malformed email 'nope'" in done.stderr
     again = _cli(f, dict(os.environ))
     assert again.returncode == 1 and "Imported nothing." in again.stderr
@@ -184,7 +184,7 @@ def test_blank_rows_never_push_candidates_past_the_row_limit_and_are_reported(st
     preview = read_candidates(store, hr, "l.xlsx", data)
     assert not preview.file_problems and len(preview.valid) == MAX_ROWS
     assert preview.valid[-1].name == f"P{MAX_ROWS - 1}" and preview.valid[0].line == 102
-    assert "100 blank row(s) skipped, holding no one: row(s) 2-101." in preview.notes
+    assert "100 blank rows skipped, holding no one: rows 2-101." in preview.notes
 
 
 def test_blank_rows_do_not_count_but_one_person_past_the_limit_still_refuses_the_file(store, admin, hr):
@@ -198,7 +198,7 @@ def test_every_row_not_imported_is_named_with_its_row_number(store, admin, hr):
     preview = read_candidates(store, hr, "l.csv", text.encode())
     assert [r.line for r in preview.valid] == [2, 8] and [(r.line, r.problems) for r in preview.invalid] == [
         (5, ("missing email",))]
-    assert preview.notes == ("4 blank row(s) skipped, holding no one: row(s) 3-4, 6-7.",)  # trailing ones hold no one
+    assert preview.notes == ("4 blank rows skipped, holding no one: rows 3-4, 6-7.",)  # trailing ones hold no one
 
 
 def test_a_workbook_whose_first_rows_are_empty_finds_its_header_below_them(store, admin, hr):

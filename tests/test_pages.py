@@ -87,14 +87,9 @@ def test_sign_out_ends_the_session(store, admin):
     ],
 )
 def test_each_page_checks_the_role_itself(store, admin, role, page, allowed):
-    """Run the page file directly, as if the menu had been bypassed."""
+    """Open the page by its address, as a typed URL or an old bookmark would: the page itself decides."""
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    if allowed:  # through the router, so the page's links resolve
-        at = app_as(store, user, f"ui/pages/{page}.py")
-    else:
-        at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=30)
-        at.session_state[Keys.SESSION_TOKEN] = store.create_session(user)
-        at.run()
+    at = app_as(store, user, f"ui/pages/{page}.py")
     assert not at.exception
     refused = any("does not give access" in e.value for e in at.error)
     assert refused is (not allowed)
@@ -126,21 +121,17 @@ def assert_plain_session_state(at):
 @pytest.mark.parametrize("role", ["admin", "interviewer", "recruiter", "hr"])
 @pytest.mark.parametrize("spec", navigation.PAGES, ids=lambda spec: spec.url)
 def test_the_menu_and_the_page_guard_follow_the_one_declaration(store, admin, candidate, role, spec):
-    """The router offers a page exactly when its declared permission allows it, and the page itself agrees."""
+    """The menu lists a page exactly when its declared permission allows it, and the page itself agrees."""
     from data.access import allowed
 
     user = admin if role == "admin" else make_user(store, f"u-{role}", role)
-    if allowed(role, spec.permission):
-        at = app_as(store, user, spec.path)  # raises if the router did not offer the page
-        assert not at.exception and not any("does not give access" in e.value for e in at.error)
+    at = app_as(store, user, spec.path)  # every page resolves by its address, offered or not
+    assert not at.exception
+    refused = any("does not give access" in e.value for e in at.error)
+    assert refused is not allowed(role, spec.permission)
+    assert (spec.url in navigation.listed(role)) is (spec.listed and allowed(role, spec.permission))
+    if not refused:
         assert_plain_session_state(at)
-        return
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app_as(store, user, spec.path)
-    at = AppTest.from_file(str(ROOT / spec.path), default_timeout=30)  # the menu bypassed
-    at.session_state[Keys.SESSION_TOKEN] = store.create_session(user)
-    at.run()
-    assert not at.exception and any("does not give access" in e.value for e in at.error)
 
 
 def test_candidates_page_adds_a_position_and_a_candidate(store, admin):
@@ -688,3 +679,74 @@ def test_a_full_database_refuses_a_write_with_what_to_do(store, admin):
         for n in range(50):
             store.create_position(admin, f"Position {n}", "x" * 4000)
     assert str(full.value) == FULL
+
+
+def test_an_interviewer_opening_an_hr_page_by_its_address_is_told_and_shown_the_way_home(store, admin, interviewer):
+    at = app_as(store, interviewer, "ui/pages/fairness.py")
+    assert not at.exception
+    assert titles(at) == ["You don't have access to this page"]
+    assert [p.proto.page for p in at.get("page_link")] == [""]  # the home page, the app's root
+    assert "fairness" not in navigation.listed("interviewer") and "home" in navigation.listed("interviewer")
+
+
+def _told_browser_empty(widget) -> bool:
+    """The page sent the browser this widget emptied: without set_value the browser keeps showing, and
+    sends back with the next click, what was typed before."""
+    return widget.proto.set_value and widget.value in ("", None, [])
+
+
+def test_a_recruiter_adding_a_candidate_gets_an_empty_form_back_and_a_second_click_adds_nothing(store, admin,
+                                                                                                  recruiter):
+    store.create_position(admin, "Night concierge")
+    at = app_as(store, recruiter, "ui/pages/candidates.py")
+    at.text_input(key=Keys.NEW_CAND_NAME).input("Jo <b>Bloggs</b>")
+    at.selectbox(key=Keys.NEW_CAND_POSITION).select_index(0)
+    at.button(key=Keys.NEW_CAND_SUBMIT).click().run()
+    assert not at.exception
+    assert [c.name for c in store.list_candidates(admin)] == ["Jo <b>Bloggs</b>"]
+    assert [s.value for s in at.success] == [md_escape("Added candidate Jo <b>Bloggs</b> to the position Night concierge.")]
+    assert _told_browser_empty(at.text_input(key=Keys.NEW_CAND_NAME))
+    assert _told_browser_empty(at.text_input(key=Keys.NEW_CAND_EMAIL))
+    at.button(key=Keys.NEW_CAND_SUBMIT).click().run()
+    assert not at.exception and len(store.list_candidates(admin)) == 1
+    assert not at.success and "needs a name" in at.error[0].value
+
+
+def test_a_recruiter_adding_a_position_gets_an_empty_form_back_and_a_second_click_adds_nothing(store, recruiter):
+    at = app_as(store, recruiter, "ui/pages/candidates.py")
+    at.text_input(key=Keys.NEW_POS_NAME).input("Night concierge")
+    at.text_area(key=Keys.NEW_POS_DESC).input("Evenings")
+    at.button(key=Keys.NEW_POS_SUBMIT).click().run()
+    assert not at.exception and [p.name for p in store.list_positions()] == ["Night concierge"]
+    assert [s.value for s in at.success] == [md_escape("Added the position Night concierge.")]
+    assert _told_browser_empty(at.text_input(key=Keys.NEW_POS_NAME))
+    assert _told_browser_empty(at.text_area(key=Keys.NEW_POS_DESC))
+    at.button(key=Keys.NEW_POS_SUBMIT).click().run()
+    assert not at.exception and len(store.list_positions()) == 1
+
+
+def test_an_admin_adding_an_account_gets_an_empty_form_back(store, admin):
+    at = app_as(store, admin, "ui/pages/users.py")
+    at.text_input(key=Keys.USR_NEW_NAME).input("newcomer")
+    at.text_input(key=Keys.USR_NEW_PASSWORD).input(PASSWORD)
+    at.button(key=Keys.USR_NEW_SUBMIT).click().run()
+    assert not at.exception and store.find_user("newcomer")
+    assert _told_browser_empty(at.text_input(key=Keys.USR_NEW_NAME))
+    assert _told_browser_empty(at.text_input(key=Keys.USR_NEW_PASSWORD))
+
+
+def test_a_question_a_colleague_left_unrated_reads_as_a_dash_in_the_panel_not_none(store, admin, interviewer,
+                                                                                      candidate, kit):
+    from tests.builders import submitted_interview
+    from ui.render import EMPTY_CELL
+
+    olga = make_user(store, "olga", "interviewer")
+    first = store.start_interview(olga, candidate.id, kit)
+    store.save_rating(olga, first, kit.questions[0].id, 2)
+    store.submit_interview(olga, first, accept_gaps=True)
+    mine = submitted_interview(store, interviewer, candidate.id, kit, rating=4)
+    at = app_as(store, interviewer, "ui/pages/interview.py", {"interview": str(mine)})
+    assert not at.exception
+    panel = at.dataframe[0]
+    assert panel.value["olga"].isna().sum() == len(kit.questions) - 1  # the cells Streamlit would print as "None"
+    assert panel.proto.placeholder == EMPTY_CELL == "—"

@@ -112,11 +112,7 @@ def test_compare_page_with_a_single_candidate_and_hostile_names(store, admin, in
 
 @pytest.mark.parametrize("role", ["interviewer"])
 def test_compare_page_is_refused_to_interviewers(store, admin, role):
-    from streamlit.testing.v1 import AppTest
+    from tests.conftest import app_as
 
-    from tests.conftest import ROOT
-
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "compare.py"), default_timeout=30)
-    at.session_state[Keys.SESSION_TOKEN] = store.create_session(make_user(store, "ivy", role))
-    at.run()
+    at = app_as(store, make_user(store, "ivy", role), "ui/pages/compare.py")  # by its address
     assert "does not give access" in at.error[0].value

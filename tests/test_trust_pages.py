@@ -114,7 +114,7 @@ def test_single_sign_on_shows_only_the_identity_provider_button(store, admin):
 def test_single_sign_on_takes_the_role_from_motives_own_table(store, admin):
     ivan = make_user(store, "ivan", "interviewer")
     store.set_user_email(admin, ivan.id, "ivan@corp.example")
-    at = sso_app("ivan@corp.example", script="ui/pages/users.py")  # the page itself, bypassing the menu
+    at = sso_app("ivan@corp.example", "ui/pages/users.py")  # the page by its address
     assert not at.exception and any("does not give access" in e.value for e in at.error)
     at = sso_app("ivan@corp.example", "ui/pages/interview.py")
     assert not at.exception and not at.error

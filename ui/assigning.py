@@ -11,8 +11,8 @@ from data.stages import Stages
 from data.store import Store
 from rubric import Rubric
 from ui import refusal
-from ui.render import md_escape
-from ui.state import Keys, flash, reset
+from ui.render import EMPTY_CELL, md_escape, plural
+from ui.state import Keys, clear, flash
 
 
 def table(cands: list[Candidate], rows: list[Assignment], kits: dict[str, Rubric], stages: Stages) -> None:
@@ -29,8 +29,9 @@ def table(cands: list[Candidate], rows: list[Assignment], kits: dict[str, Rubric
                         if a else "",
                         "Assigned": a.assigned_at.strftime("%Y-%m-%d") if a else "",
                         "State": a.state if a else "", "Overdue": "overdue" if a and a.overdue else ""})
-    st.dataframe(pd.DataFrame(out), hide_index=True, width="stretch")
-    st.caption(f"{len(cands)} candidates, {len(rows)} assignments, {sum(a.overdue for a in rows)} overdue.")
+    st.dataframe(pd.DataFrame(out), placeholder=EMPTY_CELL, hide_index=True, width="stretch")
+    st.caption(f"{plural(len(cands), 'candidate')}, {plural(len(rows), 'assignment')}, "
+               f"{sum(a.overdue for a in rows):,} overdue.")
 
 
 def assign_form(store: Store, user: User, cands: list[Candidate], kits: dict[str, Rubric]) -> None:
@@ -50,9 +51,9 @@ def assign_form(store: Store, user: User, cands: list[Candidate], kits: dict[str
             with refusal.shown():
                 added = store.assign_interviewers(user, cid, who, kit_id)
                 already = len(who) - added
-                flash(f"Assigned {added} interviewer(s) to {md_escape(by_id[cid].name)}"
-                      + (f"; {already} already were." if already else "."))
-                reset(Keys.ASG_INTERVIEWERS)
+                flash(f"Assigned {plural(added, 'interviewer')} to {md_escape(by_id[cid].name)}"
+                      + (f"; {plural(already, 'was', 'were')} already." if already else "."))
+                clear(Keys.ASG_INTERVIEWERS)
                 st.rerun()
 
 
@@ -91,5 +92,5 @@ def reopen_form(store: Store, user: User, submitted: list[Interview]) -> None:
                 store.reopen_interview(user, iid, reason)
                 flash(f"Reopened {md_escape(by_id[iid].interviewer_name)}'s interview of "
                       f"{md_escape(by_id[iid].candidate_name)} for a correction.")
-                reset(Keys.ASG_REOPEN_REASON, Keys.ASG_REOPEN_CONFIRM)
+                clear(Keys.ASG_REOPEN_REASON, Keys.ASG_REOPEN_CONFIRM)
                 st.rerun()

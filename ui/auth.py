@@ -22,6 +22,7 @@ from ui.render import md_escape
 from ui.state import Keys
 
 COOKIE = "motive_session"
+HOME = "ui/pages/home.py"  # every signed-in role may open it (ui/navigation.py PAGES)
 # Signing out forgets every answer draft this browser kept (ui/components/autosave), whoever typed it.
 CLEAR_DRAFTS = (
     "for (const key of Object.keys(localStorage))"
@@ -94,7 +95,9 @@ def require(permission: str, store: Store | None = None) -> User:
         st.warning("Please sign in.")
         st.stop()
     if not allowed(user.role, permission):
-        st.error(f"Your role ({user.role}) does not give access to this page.")
+        st.title("You don't have access to this page")
+        st.error(f"Your role ({user.role}) does not give access to this page. If you need it, ask your administrator.")
+        st.page_link(HOME, label="Go to your home page", icon=":material/home:")
         st.stop()
     return user
 

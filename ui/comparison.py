@@ -14,6 +14,7 @@ from analysis.compare import Filters, filtered, shown_sentence, stage_options
 from data.records import RECOMMENDATION_LABELS, RECOMMENDATIONS
 from data.stages import Stages
 from ui import state
+from ui.render import EMPTY_CELL, plural
 from ui.state import Keys
 
 FILTER_KEYS = (Keys.CMP_STATUS, Keys.CMP_INTERVIEWER, Keys.CMP_DATES)
@@ -82,10 +83,10 @@ def ranking(scores: pd.DataFrame, team: Stages) -> pd.DataFrame:
         return shown
     table = shown.assign(certainty=shown["single_interviewer"].map({True: "1 interviewer only", False: ""}),
                          status=shown["status"].map(team.name))
-    st.dataframe(table[list(RANKING)], hide_index=True, width="stretch", column_config=RANKING)
+    st.dataframe(table[list(RANKING)], placeholder=EMPTY_CELL, hide_index=True, width="stretch", column_config=RANKING)
     partial = int(shown["n_partial"].sum())
     if partial:
-        what = "1 interview" if partial == 1 else f"{partial} interviews"
+        what = plural(partial, "interview")
         st.caption(f"{what} rated only some of their kit's questions (see Partial): each rating counts once, so a "
                    "partial interview weighs less than a full one.")
     st.caption("Ranking uses the interviewers' ratings; the stated-motive labels are advisory and weigh at most what "
@@ -100,7 +101,7 @@ def _count(n: int, noun: str) -> str:
 def _table(rows: list[tuple], columns: list[str], numbers: dict[str, str]) -> None:
     """A read-only table whose numeric columns stay numeric (an undefined statistic is an empty cell)."""
     frame = pd.DataFrame(rows, columns=columns).astype({c: float for c in numbers})
-    st.dataframe(frame, hide_index=True, width="stretch",
+    st.dataframe(frame, placeholder=EMPTY_CELL, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format=f) for c, f in numbers.items()})
 
 

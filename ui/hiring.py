@@ -12,8 +12,8 @@ from data.records import LIMITS, Candidate, Position, User
 from data.stages import OTHER, Stages
 from data.store import Store
 from ui import refusal
-from ui.render import md_escape, plural
-from ui.state import Keys, flash, reset
+from ui.render import EMPTY_CELL, md_escape, plural
+from ui.state import Keys, clear, flash
 
 PAGE_SIZE = 50
 ORDERS = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name A–Z", "stage changed": "Stage changed, latest first"}
@@ -66,7 +66,7 @@ def table(found: list[Candidate], stages: Stages, total: int, offset: int, *, li
                           "Stage": stages.name(c.status), "In stage since": c.status_changed_at or c.created_at,
                           "Added": c.created_at, "Page": f"candidate?candidate={int(c.id)}"} for c in found])
     st.dataframe(
-        rows if links else rows.drop(columns="Page"), hide_index=True, width="stretch",
+        rows if links else rows.drop(columns="Page"), placeholder=EMPTY_CELL, hide_index=True, width="stretch",
         column_config={"In stage since": st.column_config.DateColumn(format="YYYY-MM-DD"),
                        "Added": st.column_config.DateColumn(format="YYYY-MM-DD"),
                        "Page": st.column_config.LinkColumn("Scorecards", display_text="Open")},
@@ -97,7 +97,7 @@ def move(store: Store, user: User, shown: list[Candidate], stages: Stages) -> No
             stayed = len(who) - moved
             flash(md_escape(f"Moved {plural(moved, 'candidate')} to {stages.name(to)}."
                             + (f" {plural(stayed, 'candidate was', 'candidates were')} already there." if stayed else "")))
-            reset(Keys.MOVE_WHO, Keys.MOVE_ALL, Keys.MOVE_STAGE, f"{Keys.MOVE_REASON}.{to}", Keys.MOVE_NOTE)
+            clear(Keys.MOVE_WHO, Keys.MOVE_ALL, Keys.MOVE_STAGE, f"{Keys.MOVE_REASON}.{to}", Keys.MOVE_NOTE)
             st.rerun()
 
 
@@ -139,7 +139,7 @@ def edit_candidate(store: Store, user: User, shown: list[Candidate]) -> None:
             with refusal.shown():
                 done = store.update_candidate(user, cid, name, email)
                 flash(f"Saved {md_escape(done.name)}.")
-                reset(Keys.EDIT_CAND)
+                clear(Keys.EDIT_CAND)
                 st.rerun()
 
 
@@ -157,7 +157,7 @@ def stage_panel(store: Store, user: User, candidate: Candidate, stages: Stages) 
         st.dataframe(pd.DataFrame([{
             "When": m.moved_at, "From": stages.name(m.from_stage) if m.from_stage else "", "To": stages.name(m.to_stage),
             "Reason": m.reason, "Note": m.note, "By": m.mover} for m in reversed(moves)]),
-            hide_index=True, width="stretch",
+            placeholder=EMPTY_CELL, hide_index=True, width="stretch",
             column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     else:
         st.caption(f"No moves yet: in the first stage since they were added on {candidate.created_at:%Y-%m-%d}.")

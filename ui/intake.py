@@ -1,4 +1,8 @@
-"""The candidates page's forms (add a candidate to a position, add a position), and the Import page's pieces."""
+"""The candidates page's forms (add a candidate to a position, add a position), and the Import page's pieces.
+
+After a save each form comes back empty, in the browser too (ui.state.clear), and says beside it what
+it added, so a second click adds nothing unseen.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from data.records import LIMITS, Position, User
 from data.store import Store
 from ui import refusal
 from ui.render import md_escape, plural
-from ui.state import Keys, flash, reset
+from ui.state import Keys, clear, flash, reset, show_flash
 
 
 def add_candidate(store: Store, user: User, positions: dict[int, Position]) -> None:
@@ -28,7 +32,9 @@ def add_candidate(store: Store, user: User, positions: dict[int, Position]) -> N
         if asked and asked == (name.strip(), pos):
             st.warning(md_escape(f"{asked[0]} has already applied for {positions[pos].name}. Is this the same person?"))
             same_ok = st.checkbox("It is a different person with the same name: add them", key=Keys.NEW_CAND_SAME_OK)
-        if st.form_submit_button("Add candidate", key=Keys.NEW_CAND_SUBMIT):
+        submitted = st.form_submit_button("Add candidate", key=Keys.NEW_CAND_SUBMIT)
+        show_flash(Keys.NEW_CAND_DONE)  # beside the form, where the person is looking
+        if submitted:
             if pos is None:
                 st.error("Choose a position (or add one first).")
                 return
@@ -38,8 +44,10 @@ def add_candidate(store: Store, user: User, positions: dict[int, Position]) -> N
                 except PossibleDuplicate:
                     st.session_state[Keys.NEW_CAND_ASKED] = (name.strip(), pos)
                     st.rerun()
-                flash(f"Added {md_escape(c.name)} for {md_escape(c.position_name)}.")
-                reset(Keys.NEW_CAND_NAME, Keys.NEW_CAND_EMAIL, Keys.NEW_CAND_ASKED, Keys.NEW_CAND_SAME_OK)
+                flash(md_escape(f"Added candidate {c.name} to the position {c.position_name}."), Keys.NEW_CAND_DONE)
+                reset(Keys.NEW_CAND_ASKED)
+                # The position stays chosen: the next candidate is often for it too.
+                clear(Keys.NEW_CAND_NAME, Keys.NEW_CAND_EMAIL, Keys.NEW_CAND_SAME_OK)
                 st.rerun()
 
 
@@ -48,11 +56,13 @@ def add_position(store: Store, user: User) -> None:
         st.subheader("Add a position")
         pname = st.text_input("Position name", key=Keys.NEW_POS_NAME, max_chars=LIMITS["position_name"])
         pdesc = st.text_area("Description (optional)", key=Keys.NEW_POS_DESC, max_chars=LIMITS["position_description"])
-        if st.form_submit_button("Add position", key=Keys.NEW_POS_SUBMIT):
+        submitted = st.form_submit_button("Add position", key=Keys.NEW_POS_SUBMIT)
+        show_flash(Keys.NEW_POS_DONE)
+        if submitted:
             with refusal.shown():
                 p = store.create_position(user, pname, pdesc)
-                flash(f"Added the position {md_escape(p.name)}.")
-                reset(Keys.NEW_POS_NAME, Keys.NEW_POS_DESC)
+                flash(md_escape(f"Added the position {p.name}."), Keys.NEW_POS_DONE)
+                clear(Keys.NEW_POS_NAME, Keys.NEW_POS_DESC)
                 st.rerun()
 
 

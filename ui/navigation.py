@@ -1,8 +1,10 @@
 """Every page declared once: the router builds the menu from it, and each page opens through it.
 
-A page's permission is written here and nowhere else. `menu()` hides what a role may not
-open; `open_page()`, which every page script calls first, refuses it: the menu is a
-convenience, the guard is the check.
+A page's permission is written here and nowhere else. `menu()` lists what a role may open and
+registers the rest hidden, so a link or a typed address to a refused page reaches the page's own
+refusal ("You don't have access to this page", with the way home) instead of Streamlit's "Page not
+found"; `open_page()`, which every page script calls first, refuses it: the menu is a convenience,
+the guard is the check.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from data.access import allowed
 from data.records import User
 from data.settings import Settings
 from data.store import Store
-from ui import auth, resources
+from ui import auth, resources, state
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_STYLE = Path(__file__).resolve().parent / "app.css"  # static CSS every page loads
@@ -67,23 +69,36 @@ def spec_for(script: str | Path) -> PageSpec:
     raise LookupError(f"{script} is not declared in ui/navigation.py PAGES")
 
 
-def _page(spec: PageSpec) -> st.Page:
+def _page(spec: PageSpec, *, shown: bool = True) -> st.Page:
     return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.url == DEFAULT,
-                   visibility="visible" if spec.listed else "hidden")
+                   visibility="visible" if shown else "hidden")
+
+
+def _in_menu(role: str, spec: PageSpec) -> bool:
+    return spec.listed and allowed(role, spec.permission)
 
 
 def menu(role: str) -> dict[str, list[st.Page]]:
-    """The pages a role may open, under their audience's heading, in declaration order (unlisted ones hidden)."""
-    sections: dict[str, list[st.Page]] = {}
+    """Every page: those a role may open under their audience's heading, in declaration order (unlisted
+    ones hidden); the refused ones hidden above every heading, so no heading is left standing empty and
+    opening one by its address shows the page's refusal rather than "Page not found"."""
+    sections: dict[str, list[st.Page]] = {"": []}
     for spec in PAGES:
         if allowed(role, spec.permission):
-            sections.setdefault(spec.section, []).append(_page(spec))
+            sections.setdefault(spec.section, []).append(_page(spec, shown=_in_menu(role, spec)))
+        else:
+            sections[""].append(_page(spec, shown=False))
     return sections
+
+
+def listed(role: str) -> list[str]:
+    """The url of every page the menu shows a role, in declaration order: what a person can reach by clicking."""
+    return [spec.url for spec in PAGES if _in_menu(role, spec)]
 
 
 def every_page() -> list[st.Page]:
     """All pages, for the hidden router before sign-in: a deep link survives the sign-in form."""
-    return [_page(spec) for spec in PAGES]
+    return [_page(spec, shown=spec.listed) for spec in PAGES]
 
 
 class OpenPage(NamedTuple):
@@ -100,6 +115,7 @@ def open_page(script: str | Path) -> OpenPage:
     Stops the script (with a sign-in warning or a refusal) when the user may not open it.
     """
     spec = spec_for(script)
+    state.apply_clears()  # before any widget of the page is drawn
     config = resources.settings()
     store = resources.store(config)
     return OpenPage(auth.require(spec.permission, store), config, store)

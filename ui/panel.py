@@ -9,7 +9,7 @@ from data.errors import AccessDenied
 from data.records import RECOMMENDATION_LABELS, Interview, User
 from data.store import Store
 from rubric import Rubric
-from ui.render import md_escape
+from ui.render import EMPTY_CELL, md_escape
 
 
 def render(store: Store, user: User, iv: Interview, kit: Rubric) -> None:
@@ -29,7 +29,7 @@ def render(store: Store, user: User, iv: Interview, kit: Rubric) -> None:
             for sheet in others:
                 row[sheet.interview.interviewer_name] = sheet.ratings.get(q.id)
             rows.append(row)
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        st.dataframe(pd.DataFrame(rows), placeholder=EMPTY_CELL, hide_index=True, width="stretch", column_config={
             "question": st.column_config.TextColumn("Question"),
             "you": st.column_config.NumberColumn("You", format="%d"),
             **{name: st.column_config.NumberColumn(format="%d") for name in rows[0]

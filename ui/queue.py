@@ -9,7 +9,7 @@ from data.settings import Settings
 from data.store import Store
 from rubric import Rubric
 from ui import refusal
-from ui.render import md_escape
+from ui.render import md_escape, plural
 from ui.state import Keys
 
 INTERVIEW_PAGE = "ui/pages/interview.py"
@@ -26,7 +26,7 @@ def assigned(store: Store, user: User, config: Settings, kits: dict[str, Rubric]
     waiting = sum(a.interview_status != InterviewStatus.SUBMITTED for a in queue)
     late = sum(a.overdue for a in queue)
     st.caption(f"{waiting} of {len(queue)} still to do" + (f", {late} overdue" if late else "")
-               + f" (due {config.assignment_due_days} days after assignment).")
+               + f" (due {plural(config.assignment_due_days, 'day')} after assignment).")
     pick_kit = [a for a in queue if a.interview_id is None and a.kit_id is None]
     kit_id = next(iter(kits), None)
     if pick_kit and len(kits) > 1:

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from data.records import LABEL_HEX
+from data.wording import plural  # noqa: F401  (the pages say counts through ui.render, as they show text)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'%^])")
 # Streamlit's Markdown (GitHub's autolink extension) turns `http://…`, `www.…` and `a@b.c` into live links
@@ -14,6 +15,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'%^])")
 # never changes how emoji or Arabic letters are drawn) and screen readers skip it.
 _AUTOLINK_TRIGGER = re.compile(r"([:.@])")
 WORD_JOINER = "\u2060"
+EMPTY_CELL = "—"  # what every table shows in a cell with no value (st.dataframe's placeholder), never "None"
 
 
 def md_escape(text: str | None) -> str:
@@ -27,11 +29,6 @@ def md_escape(text: str | None) -> str:
         return ""
     flat = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK_TRIGGER.sub(WORD_JOINER + r"\1", flat))
-
-
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    """"1 candidate", "3 candidates", "0 candidates": a count with its noun agreeing."""
-    return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
 
 
 def saved_mark(at: datetime | str) -> str:

@@ -92,7 +92,7 @@ def finish(store: Store, user: User, sheet: Sheet, kit: Rubric, read_only: bool)
         return
     accept = True
     if open_parts:
-        accept = st.checkbox(f"Submit with these {len(open_parts)} part(s) flagged as unanswered",
+        accept = st.checkbox(f"Submit with {'this part' if len(open_parts) == 1 else f'these {len(open_parts)} parts'} flagged as unanswered",
                              key=Keys.IV_ACCEPT_GAPS)
     if st.button("Submit interview", type="primary", key=Keys.IV_SUBMIT, disabled=not accept):
         with refusal.shown():

@@ -19,6 +19,7 @@ class Keys:
     FLASH = "motive.flash"
     PENDING_SAVES = "motive.pending_saves"
     SERVER_SESSION = "motive.server_session"  # a token per server session, so a field can tell a restart
+    CLEARS = "motive.clears"  # {widget key: empty value} to put into those widgets at the next run (clear())
 
     # sign-in and set-up forms
     SIGNIN_USER = "signin.username"
@@ -46,6 +47,8 @@ class Keys:
     NEW_POS_SUBMIT = "positions.new.submit"
     NEW_CAND_SAME_OK = "candidates.new.same_name_ok"
     NEW_CAND_ASKED = "candidates.new.asked"  # the name a same-name warning was shown for
+    NEW_CAND_DONE = "candidates.new.done"  # what the form just added, shown beside it (flash slot)
+    NEW_POS_DONE = "positions.new.done"
     CAND_STAGES = "candidates.stages"
     CAND_ORDER = "candidates.order"
     CAND_PAGE = "candidates.page"
@@ -285,18 +288,51 @@ def pop(key: str, default: Any = None) -> Any:
     return st.session_state.pop(key, default)
 
 
-def flash(message: str) -> None:
-    """A one-time success message shown after the next rerun."""
-    st.session_state[Keys.FLASH] = message
+def flash(message: str, slot: str = Keys.FLASH) -> None:
+    """A one-time success message shown after the next rerun (`slot`: where show_flash(slot) puts it)."""
+    st.session_state[slot] = message
 
 
-def show_flash() -> None:
-    message = st.session_state.pop(Keys.FLASH, None)
+def show_flash(slot: str = Keys.FLASH) -> None:
+    message = st.session_state.pop(slot, None)
     if message:
         st.success(message)
 
 
 def reset(*keys: str) -> None:
-    """Forget widget values so the widgets come back empty on the next run (after a successful submit)."""
+    """Forget widget values before the widgets are drawn in this run, so they come back at their defaults.
+
+    After a save, when the widgets were already drawn, use clear(): the browser keeps showing what it
+    was sent last, and sends it back with the next click.
+    """
     for key in keys:
         st.session_state.pop(key, None)
+
+
+def _empty(value: Any) -> Any:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return []
+    return None  # a selectbox drawn with index=None, or a value that was never a widget's
+
+
+def clear(*keys: str) -> None:
+    """After a successful save: empty these widgets at the next run, in the browser as well as here.
+
+    Forgetting a drawn widget's value is not enough: the browser still shows what was typed and sends
+    it back with the next click, so a second click would save it a second time. A value put into
+    session state before its widget is drawn is one Streamlit hands to the browser; `apply_clears()`,
+    which every page runs first (ui.navigation.open_page), does that.
+    """
+    pending = dict(st.session_state.get(Keys.CLEARS) or {})
+    for key in keys:
+        pending[key] = _empty(st.session_state.get(key))
+    st.session_state[Keys.CLEARS] = pending
+
+
+def apply_clears() -> None:
+    for key, value in (st.session_state.pop(Keys.CLEARS, None) or {}).items():
+        st.session_state[key] = value

@@ -10,6 +10,7 @@ audit writer):
     interviews.py  kits, answers, ratings, recommendations, submitting, withdrawing, reopening
     labels.py      motivation labels, reviews, model versions
     panels.py      submitted interviews read together: panels, comparisons, reports
+    overview.py    the homes' counts: open positions by stage, who waits, what changed since a last visit
     trust.py       audit reads, erasure, retention, subject access, self-identification
 """
 
@@ -25,6 +26,7 @@ from data.store.base import clean_text, make_engine, normalise_email, utcnow
 from data.store.hiring import HiringStore
 from data.store.interviews import InterviewStore
 from data.store.labels import LabelStore
+from data.store.overview import OverviewStore
 from data.store.panels import PanelStore
 from data.store.trust import ERASURE_REASONS, MAX_RETENTION_DAYS, RACE_KEYS, SEX_KEYS, TrustStore
 
@@ -44,8 +46,10 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, HiringStore, AssignmentStore, InterviewStore, LabelStore, PanelStore, TrustStore):
-    """Motive's persistence: accounts, hiring, assignments, interviews, labels, panels, and the privacy duties."""
+class Store(AccountStore, HiringStore, AssignmentStore, InterviewStore, LabelStore, PanelStore, TrustStore,
+            OverviewStore):
+    """Motive's persistence: accounts, hiring, assignments, interviews, labels, panels, the privacy duties, and
+    the homes' overview."""
 
     def __init__(self, settings: Settings, *, engine: Engine | None = None, upgrade: bool = True) -> None:
         super().__init__(settings, engine=engine, upgrade=upgrade)

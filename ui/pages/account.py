@@ -5,7 +5,7 @@ import streamlit as st
 from data.records import LIMITS
 from ui import refusal
 from ui.navigation import open_page
-from ui.state import Keys, flash, reset, show_flash
+from ui.state import Keys, clear, flash, show_flash
 
 user, _, store = open_page(__file__)
 
@@ -24,5 +24,5 @@ with st.form("change_password"):
             with refusal.shown():
                 store.change_password(user, old, new, keep_token=st.session_state.get(Keys.SESSION_TOKEN))
                 flash("Password changed. Your other sign-ins have ended.")
-                reset(Keys.ACC_OLD, Keys.ACC_NEW, Keys.ACC_REPEAT)
+                clear(Keys.ACC_OLD, Keys.ACC_NEW, Keys.ACC_REPEAT)
                 st.rerun()

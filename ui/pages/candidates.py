@@ -6,6 +6,7 @@ import streamlit as st
 from data.access import allowed
 from ui import hiring, intake, refusal, resources
 from ui.navigation import open_page
+from ui.render import EMPTY_CELL
 from ui.state import Keys, show_flash
 
 user, config, store = open_page(__file__)
@@ -43,7 +44,7 @@ if allowed(user.role, "interviews.review") and found:
     else:
         rows = [{"Interviewer": name, **counts} for name, counts in sorted(profile["by_interviewer"].items())]
         rows.append({"Interviewer": "All interviewers", **profile["total"]})
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows), placeholder=EMPTY_CELL, hide_index=True, width="stretch")
         st.caption("Answers per stated-motive label, using the interviewer's confirmed or overridden label where "
                    "there is one. Advisory: read the answers, not only the counts.")
 

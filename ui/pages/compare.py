@@ -7,7 +7,7 @@ from analysis.compare import evidence_quotes
 from analysis.scoring import disagreements, score
 from ui import charts, comparison
 from ui.navigation import open_page
-from ui.render import md_escape
+from ui.render import EMPTY_CELL, md_escape
 from ui.state import Keys
 
 user, config, store = open_page(__file__)
@@ -38,7 +38,7 @@ if pick:
     st.subheader("What they said, question by question")
     st.caption("Each interviewer's final label (* = reviewed by the interviewer) and the candidate's why.")
     st.dataframe(evidence_quotes(store, user, dict(zip(chosen["candidate_id"], chosen["name"])), kit),
-                 width="stretch")
+                 placeholder=EMPTY_CELL, width="stretch")
     for cid, name in zip(chosen["candidate_id"], chosen["name"]):
         st.page_link("ui/pages/candidate.py", label=f"Scorecards of {md_escape(name)}", query_params={"candidate": str(cid)})
         gaps = disagreements(data, kits, int(cid))

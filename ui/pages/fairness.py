@@ -8,7 +8,7 @@ from data.records import RACE_CATEGORIES, SEX_CATEGORIES
 from data.records import LIMITS
 from ui import refusal
 from ui.navigation import open_page
-from ui.render import md_escape, plural
+from ui.render import EMPTY_CELL, md_escape, plural
 from ui.state import Keys, flash, show_flash
 
 user, _, store = open_page(__file__)
@@ -55,7 +55,7 @@ for title, rows, meaning in [
     flagged = [r for r in rows if r.flag]
     if flagged:
         st.warning("Below four fifths: " + "; ".join(md_escape(r.group) for r in flagged))
-    st.dataframe(_table(rows), hide_index=True, width="stretch", column_config=config)
+    st.dataframe(_table(rows), placeholder=EMPTY_CELL, hide_index=True, width="stretch", column_config=config)
 st.caption("A screening statistic, not a legal finding: small groups swing widely. A flag asks for a closer look "
            "at that stage of the process.")
 

@@ -7,6 +7,7 @@ from analysis.retraining import MIN_REVIEWED, reviewed
 from ui import refusal, resources
 from ui.model_versions import candidate_review, train_button
 from ui.navigation import open_page
+from ui.render import EMPTY_CELL
 from ui.state import Keys, flash, show_flash
 
 user, config, store = open_page(__file__)
@@ -20,7 +21,7 @@ st.caption("The label advises interviewers; it is never the basis of a decision.
 versions = store.list_model_versions()
 st.dataframe(pd.DataFrame([{"Version": v.version, "Status": v.status, "By": v.created_by or "shipped",
                             "Created": v.created_at.strftime("%Y-%m-%d %H:%M"), "Notes": v.notes} for v in versions]),
-             hide_index=True, width="stretch")
+             placeholder=EMPTY_CELL, hide_index=True, width="stretch")
 
 n = len(reviewed(store))
 st.subheader("Retrain with your interviewers' reviewed labels")

@@ -7,7 +7,7 @@ from data.records import LIMITS
 from data.store import ERASURE_REASONS, MAX_RETENTION_DAYS
 from ui import backups, refusal
 from ui.navigation import open_page
-from ui.render import md_escape
+from ui.render import md_escape, plural
 from ui.state import Keys, flash, reset, show_flash
 
 user, _, store = open_page(__file__)
@@ -43,10 +43,11 @@ else:
     if st.button("Erase this candidate", key=Keys.PRV_ERASE, disabled=confirm.strip() != str(cid)):
         with refusal.shown():
             result = store.erase_candidate(user, cid, reason)
-            message = (f"Erased candidate {cid}: {result.interviews} interview(s), {result.answers} answer(s), "
-                       f"{result.labels} label(s), {result.reviews} review(s).")
+            message = (f"Erased candidate {cid}: {plural(result.interviews, 'interview')}, "
+                       f"{plural(result.answers, 'answer')}, {plural(result.labels, 'label')}, "
+                       f"{plural(result.reviews, 'review')}.")
             if result.models_to_retrain:
-                message += (" Retrained model(s) " + ", ".join(result.models_to_retrain) + " learnt from this "
+                message += (" Retrained models " + ", ".join(result.models_to_retrain) + " learnt from this "
                             "candidate's reviewed answers: retrain on the Model page and retire them.")
             flash(message + backups.erasure_note(result))
             reset(Keys.PRV_CONFIRM, Keys.PRV_CANDIDATE)
@@ -82,8 +83,8 @@ if preview.button("Preview a retention pass", key=Keys.PRV_RET_PREVIEW):
     if not due.total:
         st.info("Nothing is due for anonymisation.")
     for p_id, ids in due.anonymised.items():
-        st.write(f"{md_escape(positions[p_id].name)}: {len(ids)} candidate(s) due (ids {', '.join(map(str, ids))}).")
+        st.write(f"{md_escape(positions[p_id].name)}: {plural(len(ids), 'candidate')} due (ids {', '.join(map(str, ids))}).")
 if run.button("Run retention now", key=Keys.PRV_RET_RUN):
     done = store.apply_retention(user)
-    flash(f"Retention pass done: {done.total} candidate(s) anonymised.")
+    flash(f"Retention pass done: {plural(done.total, 'candidate')} anonymised.")
     st.rerun()

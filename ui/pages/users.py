@@ -7,8 +7,8 @@ from data.access import Role
 from data.records import LIMITS
 from ui import refusal
 from ui.navigation import open_page
-from ui.render import md_escape
-from ui.state import Keys, flash, reset, show_flash
+from ui.render import EMPTY_CELL, md_escape
+from ui.state import Keys, clear, flash, show_flash
 
 user, _, store = open_page(__file__)
 roles = [r.value for r in Role]
@@ -20,7 +20,7 @@ pauses = store.sign_in_pauses(user)
 st.dataframe(
     pd.DataFrame([{"Username": u.username, "Role": u.role, "Active": u.active, "Single sign-on e-mail": u.email or "",
                    "Sign-in paused": pauses[u.id].summary if u.id in pauses else ""} for u in accounts]),
-    hide_index=True, width="stretch",
+    placeholder=EMPTY_CELL, hide_index=True, width="stretch",
 )
 
 with st.form("new_user"):
@@ -35,7 +35,7 @@ with st.form("new_user"):
         with refusal.shown():
             made = store.create_user(name, password, role, actor=user)
             flash(f"Created {md_escape(made.username)} ({made.role}).")
-            reset(Keys.USR_NEW_NAME, Keys.USR_NEW_PASSWORD)
+            clear(Keys.USR_NEW_NAME, Keys.USR_NEW_PASSWORD)
             st.rerun()
 
 st.subheader("Change an account")
@@ -71,7 +71,7 @@ with st.form("reset_password"):
         with refusal.shown():
             store.reset_password(user, target.id, new_pw)
             flash(f"New password set for {md_escape(target.username)}.")
-            reset(Keys.USR_RESET_PASSWORD)
+            clear(Keys.USR_RESET_PASSWORD)
             st.rerun()
 with st.form(f"sso_email_{target.id}"):
     email = st.text_input("Single sign-on e-mail (the identity provider's address; empty unlinks)",
