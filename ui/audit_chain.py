@@ -18,6 +18,7 @@ from data.chain import ChainState
 from data.records import AuditEntry, User
 from data.store import Store, utcnow
 from ui import refusal
+from ui.render import EMPTY_CELL
 from ui.state import Keys
 
 CHECK_EVERY_SECONDS = 300
@@ -46,7 +47,7 @@ def entries_table(store: Store, user: User, entries: list[AuditEntry]) -> None:
                        "Record": record_name(e, names), "Detail": ", ".join(f"{k}: {v}" for k, v in e.detail.items()),
                        "Code": e.action} for e in entries],
                      columns=["When (UTC)", "Who", "Action", "Record", "Detail", "Code"]),
-        hide_index=True, width="stretch",
+        placeholder=EMPTY_CELL, hide_index=True, width="stretch",
         column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
                        "Record": st.column_config.TextColumn(width="medium")},
     )

@@ -10,7 +10,7 @@ import streamlit as st
 from data.records import ErasureResult, User
 from data.store import Store
 from ui import refusal
-from ui.render import md_escape, plural
+from ui.render import EMPTY_CELL, md_escape, plural
 from ui.state import Keys
 
 
@@ -41,7 +41,7 @@ def section(user: User, store: Store) -> None:
               "Size": f"{f.size / 1024:,.0f} KB" if f.size is not None else "",
               "Owner-only": {True: "yes", False: "no: others can read it", None: ""}[f.owner_only]}
              for f in files],
-            hide_index=True, width="stretch")
+            placeholder=EMPTY_CELL, hide_index=True, width="stretch")
     else:
         st.info("Motive knows of no backup copies of this database.")
     st.caption("Erasing a candidate erases them from every copy listed here, or names the copy it could not "

@@ -14,7 +14,7 @@ from data.importer import Preview, import_valid
 from data.records import LIMITS, Position, User
 from data.store import Store
 from ui import refusal
-from ui.render import md_escape, plural
+from ui.render import EMPTY_CELL, md_escape, plural
 from ui.state import Keys, clear, flash, reset, show_flash
 
 
@@ -80,7 +80,7 @@ def import_preview(preview: Preview) -> None:
     if preview.rows:
         st.dataframe(pd.DataFrame([{"line": r.line, "problems": "; ".join(r.problems) or "ok", "name": r.name,
                                     "email": r.email, "position": r.position} for r in preview.rows]),
-                     hide_index=True, width="stretch",
+                     placeholder=EMPTY_CELL, hide_index=True, width="stretch",
                      column_config={"problems": st.column_config.TextColumn(width="large")})
     invalid = preview.invalid
     if invalid:
@@ -112,7 +112,7 @@ def import_button(store: Store, user: User, preview: Preview) -> None:
             st.session_state[Keys.IMP_DONE] = [
                 (r.line, "imported" if r.ok else "not imported: " + "; ".join(r.problems), r.name, r.email, r.position)
                 for r in preview.rows]
-            flash(f"Imported {plural(added, 'candidate')}." + (f" New position(s): {md_escape(', '.join(created))}."
+            flash(f"Imported {plural(added, 'candidate')}." + (f" New {'position' if len(created) == 1 else 'positions'}: {md_escape(', '.join(created))}."
                                                                if created else ""))
             st.session_state[Keys.IMP_ROUND] = st.session_state.get(Keys.IMP_ROUND, 0) + 1
             reset(Keys.IMP_TABLE)
@@ -125,4 +125,5 @@ def last_import() -> None:
     if done:
         st.subheader("Last import")
         st.dataframe(pd.DataFrame(done, columns=["line", "result", "name", "email", "position"]),
-                     hide_index=True, width="stretch", column_config={"result": st.column_config.TextColumn(width="large")})
+                     placeholder=EMPTY_CELL, hide_index=True, width="stretch",
+                     column_config={"result": st.column_config.TextColumn(width="large")})

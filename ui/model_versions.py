@@ -10,6 +10,7 @@ from analysis.retraining import SMALL_HELD_OUT, SMALL_PER_LABEL, review_held_out
 from data.records import ModelVersion, User
 from data.store import Store
 from ui import refusal
+from ui.render import EMPTY_CELL
 from ui.state import Keys, flash
 
 SCORES = (("macro_f1", "macro-F1 (labels present)"), ("accuracy", "accuracy"), ("kappa", "Cohen's kappa"),
@@ -33,7 +34,7 @@ def candidate_review(store: Store, user: User, cand: ModelVersion) -> None:
     st.subheader(f"Candidate {cand.version}")
     st.write(f"Evaluated on {review.n} held-out reviewed answers that neither model was trained on.")
     st.dataframe(pd.DataFrame([{"Score": name, f"Active ({m.get('compared_with')})": review.before.get(k),
-                                "Candidate": review.after.get(k)} for k, name in SCORES]), hide_index=True,
+                                "Candidate": review.after.get(k)} for k, name in SCORES]), placeholder=EMPTY_CELL, hide_index=True,
                  column_config={c: TWO_PLACES for c in (f"Active ({m.get('compared_with')})", "Candidate")})
     if review.support is not None:
         per = (m.get("held_out_before", {}).get("per_label_f1", {}), m.get("held_out_after", {}).get("per_label_f1", {}))
