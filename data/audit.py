@@ -41,6 +41,8 @@ ACTIONS: dict[str, str] = {
     "candidate.updated": "Candidate corrected",
     "candidate.stage_changed": "Candidate moved to a stage",
     "candidate.erased": "Candidate erased",
+    "candidate.erased_from_copies": "Candidate erased from backup copies",
+    "tombstone.reapplied": "Erasure applied again after a restore",
     "candidates.imported": "Candidates imported",
     "retention.anonymised": "Candidates anonymised by retention",
     "self_id.recorded": "Self-identification recorded",
@@ -73,6 +75,7 @@ FAMILIES: dict[str, str] = {
     "candidates": "Imports", "retention": "Retention", "self_id": "Self-identification",
     "interview": "Interviews", "answer": "Answers", "rating": "Ratings", "recommendation": "Recommendations",
     "label": "Motivation labels", "model": "Models", "export": "Exports", "demo": "Demo data",
+    "tombstone": "Erasures applied again",
 }
 # Entries of every working day that bury the rest: the page hides them unless asked.
 ROUTINE = ("auth.signed_in", "auth.signed_out")
