@@ -268,6 +268,7 @@ def test_submit_flags_gaps_and_then_locks_the_interview(store, interviewer, cand
     assert at.button(key=Keys.IV_SUBMIT).disabled
     at.radio(key=f"{Keys.IV_RECOMMENDATION}.{iid}").set_value("yes").run()
     at.checkbox(key=Keys.IV_ACCEPT_GAPS).check().run()
+    at.checkbox(key=Keys.IV_CONFIRM_SUBMIT).check().run()
     at.button(key=Keys.IV_SUBMIT).click().run()
     assert not at.exception
     assert store.get_interview(interviewer, iid).submitted
