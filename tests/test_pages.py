@@ -257,7 +257,7 @@ def test_probes_follow_what_is_missing(store, interviewer, candidate, kit):
     store.save_answer_field(interviewer, iid, "extra-mile", "story", "I stayed late.")
     store.save_answer_field(interviewer, iid, "extra-mile", "feeling", "Great.")
     infos = [i.value for i in _interview_app(store, interviewer, iid).info]
-    assert ASK_WHY in infos and ASK_FEELING not in infos
+    assert md_escape(ASK_WHY) in infos and md_escape(ASK_FEELING) not in infos
 
 
 def test_submit_flags_gaps_and_then_locks_the_interview(store, interviewer, candidate, kit):
@@ -425,7 +425,7 @@ def test_after_an_override_the_interview_leads_with_the_interviewers_label_and_p
     iid = store.start_interview(interviewer, candidate.id, kit)
     assert _answered(store, model, interviewer, iid, EXTRINSIC).label == "extrinsic"
     before = _interview_app(store, interviewer, iid)
-    assert kit.extrinsic_probe in [i.value for i in before.info]  # complete, but the reason is an outer one
+    assert md_escape(kit.extrinsic_probe) in [i.value for i in before.info]  # complete, but the reason is an outer one
     store.review_label(interviewer, iid, "extra-mile", action="override", label="intrinsic",
                        reason="She stayed on long after the numbers were counted.")
     at = _interview_app(store, interviewer, iid)
@@ -433,7 +433,7 @@ def test_after_an_override_the_interview_leads_with_the_interviewers_label_and_p
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges == [":green-badge[**Your label: intrinsic**]"]  # the interviewer's label leads, alone in the badge
     assert any("Overridden by ivan" in c.value and "the model read extrinsic" in c.value for c in at.caption)
-    assert kit.extrinsic_probe not in [i.value for i in at.info]  # the probe speaks of the final label
+    assert md_escape(kit.extrinsic_probe) not in [i.value for i in at.info]  # the probe speaks of the final label
 
 
 def test_one_click_on_submit_does_not_submit_the_interview(store, interviewer, candidate, kit):

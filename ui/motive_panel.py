@@ -64,10 +64,10 @@ def render(store: Store, user: User, interview_id: int, answer: Answer, record: 
     label_key, reason_key = f"{Keys.review(interview_id, qid)}.label", f"{Keys.review(interview_id, qid)}.reason"
     confirm_col, override_col = st.columns(2)
     review = record.review
-    agree = "Confirm" if review is None else f"Use the model's: {record.label}"
+    agree = "Confirm" if review is None else "Confirmed" if review.action == "confirm" else "Undo override"
     confirm_col.button(agree, key=f"{Keys.review(interview_id, qid)}.confirm", on_click=saving.review,
                        args=(store, user, interview_id, qid, "confirm"), width="stretch",
-                       disabled=review is not None and review.action == "confirm")
+                       help=f"Keep the model's label: {record.label}", disabled=agree == "Confirmed")
     with override_col.popover("Override", width="stretch"):
         st.selectbox("The candidate's stated motive is", [x for x in MOTIVE_LABELS if x != record.label],
                      key=label_key)

@@ -57,7 +57,7 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, kit
         st.markdown("**Probe next**")
         for probe in next_probes(answer, record, kit) or ("Nothing missing: the story, the why and the feeling "
                                                           "are all there.",):
-            st.info(probe, icon=":material/help:")
+            st.info(md_escape(probe), icon=":material/help:")  # a kit's probe is the kit file's text
         motive_panel.render(store, user, interview_id, answer, record, read_only)
         if q.probes:
             with st.expander("More probes from the kit"):
