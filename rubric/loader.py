@@ -102,7 +102,7 @@ def _principle(name: str, value: Any, origin: str) -> Principle:
         return Principle(name=name, summary=_text(value, where, "summary"))
     if set(value) - {"title", "summary"} or "summary" not in value:
         raise RubricError(f"{where}: a principle table takes 'summary' and optionally 'title'")
-    title = _text(value["title"], where, "title", max_len=80) if "title" in value else ""
+    title = _text(value["title"], where, "title", max_len=200) if "title" in value else ""
     return Principle(name=name, summary=_text(value["summary"], where, "summary"), title=title)
 
 
