@@ -1,6 +1,6 @@
 """Interview kits: data files, frozen dataclasses and one strict loader."""
 
-from rubric.model import Principle, Question, Rubric, RubricError
+from rubric.model import Principle, Question, Rubric, RubricError, title_of
 from rubric.loader import default_kit, load_kit, load_kit_text, load_kits
 
 __all__ = [
@@ -12,4 +12,5 @@ __all__ = [
     "load_kit",
     "load_kit_text",
     "load_kits",
+    "title_of",
 ]

@@ -19,7 +19,8 @@ KITS_DIR = Path(__file__).resolve().parent / "kits"
 DEFAULT_KIT_FILE = KITS_DIR / "customer_service.toml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_TOP_KEYS = {"id", "name", "version", "description", "principles", "questions", "scoring"}
+_TOP_KEYS = {"id", "name", "version", "description", "principles", "questions", "scoring", "follow_up"}
+_FOLLOW_UPS = {"extrinsic"}  # [follow_up]: the probe the interview suggests when an answer reads so
 MAX_MOTIVATION_WEIGHT = 0.5  # the model's labels never weigh more than the interviewers' ratings
 _REQUIRED_TOP = {"id", "name", "version", "principles", "questions"}
 _Q_KEYS = {"id", "title", "prompt", "why", "feeling", "principles", "probes", "anchors", "weight"}
@@ -92,6 +93,19 @@ def _question(raw: Any, index: int, origin: str, principles: set[str]) -> Questi
     )
 
 
+def _principle(name: str, value: Any, origin: str) -> Principle:
+    """`name = "summary"`, or a table `[principles.name]` with `summary` and the `title` people read."""
+    where = f"{origin}: principle '{name}'"
+    if not _ID.match(name):
+        raise RubricError(f"{origin}: principle name '{name}' must be lowercase letters, digits, '-' or '_'")
+    if not isinstance(value, dict):
+        return Principle(name=name, summary=_text(value, where, "summary"))
+    if set(value) - {"title", "summary"} or "summary" not in value:
+        raise RubricError(f"{where}: a principle table takes 'summary' and optionally 'title'")
+    title = _text(value["title"], where, "title", max_len=200) if "title" in value else ""
+    return Principle(name=name, summary=_text(value["summary"], where, "summary"), title=title)
+
+
 def load_kit_text(text: str, origin: str = "<kit>") -> Rubric:
     """Parse and validate a kit from TOML text; `origin` names it in every error."""
     try:
@@ -115,11 +129,7 @@ def load_kit_text(text: str, origin: str = "<kit>") -> Rubric:
     raw_principles = raw["principles"]
     if not isinstance(raw_principles, dict) or not raw_principles:
         raise RubricError(f"{origin}: [principles] must map each short name to its summary")
-    principles = []
-    for name, summary in raw_principles.items():
-        if not _ID.match(name):
-            raise RubricError(f"{origin}: principle name '{name}' must be lowercase letters, digits, '-' or '_'")
-        principles.append(Principle(name=name, summary=_text(summary, f"{origin}: principle '{name}'", "summary")))
+    principles = [_principle(name, value, origin) for name, value in raw_principles.items()]
 
     raw_questions = raw["questions"]
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -142,6 +152,11 @@ def load_kit_text(text: str, origin: str = "<kit>") -> Rubric:
             "label advises and may never weigh more than the interviewers' own ratings"
         )
 
+    follow_up = raw.get("follow_up", {})
+    if not isinstance(follow_up, dict) or set(follow_up) - _FOLLOW_UPS:
+        raise RubricError(f"{origin}: [follow_up] takes only {sorted(_FOLLOW_UPS)}")
+    extrinsic_probe = _text(follow_up["extrinsic"], f"{origin}: [follow_up]", "extrinsic") if follow_up else ""
+
     return Rubric(
         id=kit_id,
         name=_text(raw["name"], origin, "name", max_len=200),
@@ -151,6 +166,7 @@ def load_kit_text(text: str, origin: str = "<kit>") -> Rubric:
         questions=questions,
         source=text,
         motivation_weight=float(weight),
+        extrinsic_probe=extrinsic_probe,
     )
 
 

@@ -129,8 +129,49 @@ def test_newcomer_makes_the_first_admin_and_submits_an_interview(db_url, tmp_pat
         page.get_by_text("Yes", exact=True).click()
         page.get_by_text("✓ Saved", exact=False).first.wait_for()
         page.get_by_text("flagged as unanswered").click()
+        page.get_by_text("I have reviewed my answers").click()
         page.get_by_role("button", name="Submit interview").click()
         page.get_by_text("Submitted: this interview is read-only.").wait_for()
+
+
+def _words(text: str) -> str:
+    """The text up to its first `.`, `:` or `@`: Markdown shows each with a word joiner before it (ui/render.py)."""
+    return re.split(r"[.:@]", text)[0]
+
+
+def test_the_first_question_fits_a_1440_by_900_screen_with_its_probe_and_anchors(opened, store, kit, model):
+    """Issue 16: the question, the three answer fields, the probe and the rating with every anchor, without scrolling."""
+    from analysis.labelling import save_answer
+
+    env, iid, interviewer = opened
+    first = kit.questions[0]
+    for field, text in (("story", "Her parcel was stuck in the depot, so I re-booked the van and rang her back the "
+                                  "same day. She had waited a week and rung us four times."),
+                        ("why", "My manager was watching and I would have got a written warning otherwise."),
+                        ("feeling", "Relieved that I kept my bonus.")):
+        save_answer(store, model, interviewer, iid, first.id, field, text)
+    assert store.labels(interviewer, iid)[first.id].evidence  # the label panel at its fullest: evidence shown
+    with streamlit_server(env) as url, chromium_page(1440, 900) as page:
+        page.goto(f"{url}/interview?interview={iid}")
+        sign_in(page, "ivan", PASSWORD)
+        page.get_by_text(f"Q1. {first.title}").wait_for()
+        page.get_by_text(kit.extrinsic_probe).wait_for()
+        page.wait_for_timeout(1000)  # let the fields settle at their height
+        in_view = {
+            "question": page.get_by_text(_words(first.prompt)),
+            **{label: page.get_by_label(label, exact=True) for label in ("What happened", first.why_prompt,
+                                                                        first.feeling_prompt)},
+            "probe": page.get_by_text(kit.extrinsic_probe),
+            "evidence": page.get_by_text("towards intrinsic"),
+            "rating": page.get_by_text("Rating (behavioural anchors)"),
+            **{f"anchor {n}": page.get_by_text(_words(first.anchor(n))) for n in range(1, 6)},
+        }
+        _shot(page, "interview-one-screen.png")
+        for what, element in in_view.items():
+            box = element.first.bounding_box()
+            assert box is not None, f"{what} is not on the page"
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 900, f"{what} is outside the 900 px window: {box}"
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 1440, f"{what} is outside the 1440 px window: {box}"
 
 
 def test_compare_page_shows_candidates_side_by_side(db_url, store, admin, model):

@@ -369,19 +369,32 @@ def test_import_page_refuses_a_workbook_built_to_stall_it(store, admin):
 
 
 def test_a_kit_files_anchors_probes_and_prompts_show_inert_on_the_interview_page(store, interviewer, candidate,
-                                                                                   tmp_path, monkeypatch):
+                                                                                   tmp_path, monkeypatch, model):
+    from analysis.labelling import save_answer
     from rubric.loader import load_kit
     from tests.builders import mini_kit
 
     planted = "![a](http://127.0.0.1:9/a.png) www.anchor.example :red[x] $x^2$ ann@beacon.example"
     kit_text = (mini_kit(principles={"listen": planted}).replace('id = "mini"', 'id = "planted"')
                 .replace('1 = "a"', f'1 = "{planted}"').replace('title = "Listening"', f'title = "{planted}"')
-                .replace('prompt = "Tell me about a time."', f'prompt = "{planted}"'))
+                .replace('prompt = "Tell me about a time."', f'prompt = "{planted}"')
+                .replace(f'listen = "{planted}"', f'[principles.listen]\ntitle = "{planted}"\nsummary = "{planted}"')
+                .replace("[principles]", f'[follow_up]\nextrinsic = "{planted} ?"\n[principles]', 1))
     (tmp_path / "planted.toml").write_text(kit_text)
     monkeypatch.setenv("MOTIVE_KITS_DIR", str(tmp_path))
-    iid = store.start_interview(interviewer, candidate.id, load_kit(tmp_path / "planted.toml"))
+    kit = load_kit(tmp_path / "planted.toml")
+    assert kit.principles[0].title == planted and kit.extrinsic_probe == f"{planted} ?"
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    for field, text in (("story", "I re-booked her van."), ("why", "My manager was watching and I would have got a "
+                                                                    "written warning otherwise."),
+                        ("feeling", "Relieved that I kept my bonus.")):
+        save_answer(store, model, interviewer, iid, "q1", field, text)
+    assert store.labels(interviewer, iid)["q1"].label == "extrinsic"  # so the kit's follow-up is on the page
     at = app_as(store, interviewer, "ui/pages/interview.py", query={"interview": str(iid)})
-    assert any(planted in _shown(text).replace(WORD_JOINER, "") for _, text in _texts(at)), "the anchor is shown"
+    shown = [_shown(text).replace(WORD_JOINER, "") for _, text in _texts(at)]
+    assert any(planted in text for text in shown), "the anchor is shown"
+    assert any(f"Principles it probes: {planted}" in text for text in shown), "the principle's name is shown"
+    assert any(f"{planted} ?" in text for text in shown), "the kit's follow-up is shown"
     assert_inert(at, "interview")
 
 

@@ -248,7 +248,7 @@ def test_probes_follow_what_is_missing(store, interviewer, candidate, kit):
     store.save_answer_field(interviewer, iid, "extra-mile", "story", "I stayed late.")
     store.save_answer_field(interviewer, iid, "extra-mile", "feeling", "Great.")
     infos = [i.value for i in _interview_app(store, interviewer, iid).info]
-    assert ASK_WHY in infos and ASK_FEELING not in infos
+    assert md_escape(ASK_WHY) in infos and md_escape(ASK_FEELING) not in infos
 
 
 def test_submit_flags_gaps_and_then_locks_the_interview(store, interviewer, candidate, kit):
@@ -259,6 +259,7 @@ def test_submit_flags_gaps_and_then_locks_the_interview(store, interviewer, cand
     assert at.button(key=Keys.IV_SUBMIT).disabled
     at.radio(key=f"{Keys.IV_RECOMMENDATION}.{iid}").set_value("yes").run()
     at.checkbox(key=Keys.IV_ACCEPT_GAPS).check().run()
+    at.checkbox(key=Keys.IV_CONFIRM_SUBMIT).check().run()
     at.button(key=Keys.IV_SUBMIT).click().run()
     assert not at.exception
     assert store.get_interview(interviewer, iid).submitted
@@ -363,7 +364,7 @@ def test_saving_the_why_shows_the_advisory_label_and_evidence(store, interviewer
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert any("extrinsic" in t and "confident" in t for t in texts)
-    assert any("-background[" in t for t in texts)  # highlighted evidence
+    assert any(":color[" in t and "background=" in t for t in texts)  # the evidence phrases, tinted
     assert store.labels(interviewer, iid)["extra-mile"].label == "extrinsic"
 
 
@@ -395,6 +396,60 @@ def test_interviewer_overrides_the_label_with_a_reason(store, interviewer, candi
     assert not at.exception
     rec = store.labels(interviewer, iid)["extra-mile"]
     assert rec.final_label == "mixed" and rec.label == "extrinsic"
+
+
+EXTRINSIC = {"story": "Her parcel was stuck in the depot, so I re-booked the van and rang her back the same day.",
+             "why": "My manager was watching and I would have got a written warning otherwise.",
+             "feeling": "Relieved that I kept my bonus."}
+
+
+def _answered(store, model, interviewer, iid, texts, question="extra-mile"):
+    from analysis.labelling import save_answer
+
+    for field, text in texts.items():
+        save_answer(store, model, interviewer, iid, question, field, text)
+    return store.labels(interviewer, iid)[question]
+
+
+def test_after_an_override_the_interview_leads_with_the_interviewers_label_and_probes_it(
+        store, interviewer, candidate, kit, model):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    assert _answered(store, model, interviewer, iid, EXTRINSIC).label == "extrinsic"
+    before = _interview_app(store, interviewer, iid)
+    assert md_escape(kit.extrinsic_probe) in [i.value for i in before.info]  # complete, but the reason is an outer one
+    store.review_label(interviewer, iid, "extra-mile", action="override", label="intrinsic",
+                       reason="She stayed on long after the numbers were counted.")
+    at = _interview_app(store, interviewer, iid)
+    assert not at.exception
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges == [":green-badge[**Your label: intrinsic**]"]  # the interviewer's label leads, alone in the badge
+    assert any("Overridden by ivan" in c.value and "the model read extrinsic" in c.value for c in at.caption)
+    assert md_escape(kit.extrinsic_probe) not in [i.value for i in at.info]  # the probe speaks of the final label
+
+
+def test_one_click_on_submit_does_not_submit_the_interview(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    for q in kit.questions:
+        for field in ("story", "why", "feeling"):
+            store.save_answer_field(interviewer, iid, q.id, field, f"The {field} of {q.id}.")
+        store.save_rating(interviewer, iid, q.id, 4)
+    store.save_recommendation(interviewer, iid, "yes", None)
+    at = _interview_app(store, interviewer, iid, q="__finish__")
+    assert not at.warning  # nothing unanswered: only the confirmation stands between a click and submitting
+    assert at.button(key=Keys.IV_SUBMIT).disabled
+    confirm = at.checkbox(key=Keys.IV_CONFIRM_SUBMIT)
+    assert "cannot change it afterwards" in confirm.label and "only HR can reopen it" in confirm.label
+    assert not store.get_interview(interviewer, iid).submitted
+    confirm.check().run()
+    at.button(key=Keys.IV_SUBMIT).click().run()
+    assert not at.exception and store.get_interview(interviewer, iid).submitted
+
+
+def test_the_interview_names_the_principles_a_question_probes(store, interviewer, candidate, kit):
+    iid = store.start_interview(interviewer, candidate.id, kit)
+    at = _interview_app(store, interviewer, iid)
+    probes = [c.value for c in at.caption if c.value.startswith("Principles it probes")]
+    assert probes == ["Principles it probes: Above and beyond, No thanks needed"]
 
 
 def test_model_page_shows_the_active_model_to_admins(store, admin):

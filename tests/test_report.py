@@ -99,7 +99,7 @@ def test_summary_has_charts_frozen_header_filter_and_formats(reported):
 def test_about_carries_the_advisory_notice_and_versions(reported):
     about = {r[0]: r[1] for r in reported["About"].iter_rows(values_only=True)}
     assert "advisory" in about["Notice"] and about["Scope"] == "position: Desk"
-    assert "v1.0.0" in about["Interview kits"] and about["Motivation model"]
+    assert "v1.1.0" in about["Interview kits"] and about["Motivation model"]
 
 
 def test_empty_selection_still_makes_a_valid_workbook(store, admin):

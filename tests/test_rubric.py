@@ -86,3 +86,36 @@ def test_two_kits_with_one_id_are_refused(tmp_path):
 def test_missing_kits_folder_names_the_setting(tmp_path):
     with pytest.raises(RubricError, match="MOTIVE_KITS_DIR"):
         load_kits(tmp_path / "absent")
+
+
+def test_principles_read_as_names_not_as_their_short_ids():
+    kit = default_kit()
+    assert kit.principles_of(kit.question("extra-mile")) == "Above and beyond, No thanks needed"
+    assert kit.principle_titles["impact-over-intent"] == "Impact over intent"
+    assert not any("-" in title for title in kit.principle_titles.values())
+
+
+def test_a_kit_may_give_a_principle_its_own_name():
+    text = GOOD.replace('listen = "Hear what is needed."',
+                        '[principles.listen]\ntitle = "Listening first"\nsummary = "Hear what is needed."')
+    kit = load_kit_text(text, "mini.toml")
+    assert kit.principles[0].title == "Listening first" and kit.principles[0].summary == "Hear what is needed."
+    assert kit.principles_of(kit.question("q1")) == "Listening first"
+
+
+@pytest.mark.parametrize("mutation, message", [
+    (lambda t: t.replace('listen = "Hear what is needed."', '[principles.listen]\ntitle = "Listening"'),
+     "principle 'listen': a principle table takes 'summary' and optionally 'title'"),
+    (lambda t: t.replace("[principles]", '[follow_up]\nmixed = "Which?"\n[principles]', 1),
+     "[follow_up] takes only ['extrinsic']"),
+    (lambda t: t.replace("[principles]", '[follow_up]\nextrinsic = " "\n[principles]', 1),
+     "'extrinsic' must be a non-empty string"),
+])
+def test_a_malformed_principle_name_or_follow_up_is_refused_with_where_it_is(mutation, message):
+    with pytest.raises(RubricError) as refused:
+        load_kit_text(mutation(GOOD), "mini.toml")
+    assert message in str(refused.value)
+
+
+def test_the_default_kit_names_the_follow_up_that_tests_an_outer_reason():
+    assert default_kit().extrinsic_probe == "What would you have done if nobody had been watching?"

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import altair as alt
 import pandas as pd
 
+from rubric import Rubric, title_of
 from ui.render import LABEL_STYLE
 
 LABEL_ORDER = list(LABEL_STYLE)
 LABEL_HEX = [hex_ for _, hex_ in LABEL_STYLE.values()]
 
 
-def principles(scores: pd.DataFrame) -> alt.Chart:
-    """Grouped bars: each principle, one bar per candidate, 1-5."""
+def principles(scores: pd.DataFrame, kits: Iterable[Rubric] = ()) -> alt.Chart:
+    """Grouped bars: each principle by the name its kit gives it, one bar per candidate, 1-5."""
+    titles = {name: title for kit in kits for name, title in kit.principle_titles.items()}
     cols = [c for c in scores.columns if c.startswith("principle:")]
     long = scores[["name", *cols]].melt(id_vars=["name"], var_name="principle", value_name="rating")
-    long["principle"] = long["principle"].str.removeprefix("principle:")
+    long["principle"] = long["principle"].str.removeprefix("principle:").map(lambda n: titles.get(n) or title_of(n))
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("principle:N", title=None, axis=alt.Axis(labelAngle=-35, labelOverlap=False)),
         xOffset="name:N",

@@ -49,19 +49,97 @@ LABEL_COLOURS = {label: name for label, (name, _) in LABEL_STYLE.items()}
 SIDE_COLOURS = {side: LABEL_COLOURS[side] for side in ("intrinsic", "extrinsic")}
 
 
+# Evidence tints, one per side the model's evidence points to: strong enough to tell apart at a glance,
+# with dark text fixed on them (at least 7:1, WCAG AAA; tests/test_render.py measures it), and a marker
+# of its own so that colour is never the only cue. Side: (marker, text colour, tint).
+EVIDENCE_STYLE: dict[str, tuple[str, str, str]] = {
+    "intrinsic": ("●", "#202124", "#a5d6a7"),
+    "extrinsic": ("▲", "#202124", "#ffcc80"),
+}
+_OTHER_SIDE = ("◆", "#202124", "#e0e0e0")
+_JOINS_WORDS = "-'’‐"  # inside a word: re-booked, didn't
+_CLOSES = ".,;:!?…\"'’”»"  # sticks to the word before it
+_OPENS = "\"'‘“«"  # sticks to the word after it
+_BRACKETS = {")": "(", "]": "[", "}": "{"}  # a closing bracket sticks only when its opening one is in the span
+NNBSP = "\u202f"  # between a marker and its phrase: narrow, and never a line break
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Is text[i] part of a word: a letter or digit, or a hyphen or apostrophe between two of them?"""
+    if not 0 <= i < len(text):
+        return False
+    if text[i].isalnum():
+        return True
+    return text[i] in _JOINS_WORDS and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def _whole(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span grown to whole words, with the punctuation that sticks to its ends, and trimmed of spaces.
+
+    A tint has padding: one that stopped before "." or inside "re-booked" would show "stuck ." or
+    "re- booked" (the words split by the edge of the tint)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start > 0 and _in_word(text, start - 1) and (_in_word(text, start) or start == end):
+        start -= 1
+    while end < len(text) and _in_word(text, end) and _in_word(text, end - 1):
+        end += 1
+    while start > 0 and text[start - 1] in _OPENS:
+        start -= 1
+    while end < len(text) and (text[end] in _CLOSES or (
+            text[end] in _BRACKETS and text.count(_BRACKETS[text[end]], start, end) > text.count(text[end], start, end))):
+        end += 1
+    return start, end
+
+
+def evidence_runs(text: str, evidence: list[dict] | tuple[dict, ...]) -> list[tuple[str, str | None]]:
+    """`text` cut into runs, each with the side its evidence points to (None between evidence).
+
+    The runs joined are exactly `text`; each evidence run holds whole words and the punctuation
+    next to them. Evidence that overlaps an earlier one, or falls outside the text, is left out.
+    """
+    runs: list[tuple[str, str | None]] = []
+    at = 0
+    spans = []
+    for ev in evidence:
+        start, end = int(ev["start"]), int(ev["end"])
+        if 0 <= start < end <= len(text):
+            spans.append((*_whole(text, start, end), str(ev.get("side", ""))))
+    for start, end, side in sorted(spans):
+        if start < at or start >= end:
+            continue
+        if start > at:
+            runs.append((text[at:start], None))
+        runs.append((text[start:end], side))
+        at = end
+    if at < len(text):
+        runs.append((text[at:], None))
+    return runs
+
+
+def tinted(phrase: str, side: str) -> str:
+    """One phrase as Markdown: escaped, on its side's tint, after its side's marker."""
+    marker, ink, tint = EVIDENCE_STYLE.get(side, _OTHER_SIDE)
+    return f':color[{marker}{NNBSP}{md_escape(phrase)}]{{foreground="{ink}" background="{tint}"}}'
+
+
 def highlighted(text: str, evidence: list[dict] | tuple[dict, ...]) -> str:
-    """Markdown showing `text` literally, with evidence phrases on a coloured background.
+    """Markdown showing `text` literally, with evidence phrases tinted and marked by side.
 
     Every character of the person's text is escaped, so nothing in it can become a
     link, an image, HTML or formatting; only our own colour directives are active.
     """
-    out, at = [], 0
-    for ev in sorted(evidence, key=lambda e: e["start"]):
-        start, end = int(ev["start"]), int(ev["end"])
-        if start < at or end > len(text) or start >= end:
-            continue
-        out.append(md_escape(text[at:start]))
-        out.append(f":{SIDE_COLOURS.get(ev['side'], 'gray')}-background[{md_escape(text[start:end])}]")
-        at = end
-    out.append(md_escape(text[at:]))
-    return "".join(out)
+    return "".join(tinted(run, side) if side else md_escape(run) for run, side in evidence_runs(text, evidence))
+
+
+def evidence_line(text: str, evidence: list[dict] | tuple[dict, ...]) -> str:
+    """Markdown of the evidence phrases alone, in the order said: the compact form beside a label.
+
+    Out of their sentence, the phrases go without the punctuation that stuck to them there."""
+    edges = _CLOSES + _OPENS + "".join(_BRACKETS) + "".join(_BRACKETS.values())
+    return " · ".join(tinted(run.strip(edges) or run, side) for run, side in evidence_runs(text, evidence) if side)
+
+
+EVIDENCE_LEGEND = " ".join(tinted(f"towards {side}", side) for side in EVIDENCE_STYLE)

@@ -14,26 +14,31 @@ from analysis.motivation import MotivationModel
 from analysis.probes import probes_for
 from data.fields import ANSWER_FIELDS
 from data.progress import gaps
-from data.records import (HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Interview, LabelRecord,
-                          Scorecard, Sheet, User)
+from data.records import (HISTORY_REASONS, LIMITS, RECOMMENDATION_LABELS, RECOMMENDATIONS, Answer, Interview,
+                          LabelRecord, Scorecard, Sheet, User)
 from data.store import Store
 from rubric import Question, Rubric
 from ui import motive_panel, refusal, saving
 from ui.components import autosave
-from ui.render import md_escape
+from ui.render import md_escape, plural
 from ui.state import Keys, flash, reset
 
 
 
-def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: Question, number: int,
+def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, kit: Rubric, q: Question, number: int,
              read_only: bool) -> None:
+    """One question on one screen: the answer fields, what to ask next beside the label, and the rating.
+
+    Three columns, so that at 1440x900 the question, the three answer fields, the probe and the
+    rating with all five anchors are in view together (tests/test_browser.py measures it).
+    """
     interview_id = sheet.interview.id
     answer = sheet.answers[q.id]
     st.subheader(f"Q{number}. {md_escape(q.title)}")
     st.markdown(f"**{md_escape(q.prompt)}**")
-    st.caption("Probes: " + md_escape(", ".join(q.principles)))
-    main, side = st.columns([3, 2], gap="large")
-    with main:
+    st.caption("Principles it probes: " + md_escape(kit.principles_of(q)))
+    fields, reading, rating = st.columns([4, 3, 3], gap="medium")
+    with fields:
         for spec in ANSWER_FIELDS:
             field = spec.name
             key = Keys.answer(interview_id, q.id, field)
@@ -47,18 +52,18 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
             saving.status_line(key, answer.text(field), spec.limit, mark=False)  # the field shows its own mark
             conflict(store, user, model, interview_id, q.id, field, key, read_only)
         history(store, user, interview_id, q.id)
-    with side:
+    with reading:
         record = store.labels(user, interview_id).get(q.id)
-        probes = probes_for(answer.story, answer.why, answer.feeling,
-                            record.label if record else None, record.confidence if record else None)
         st.markdown("**Probe next**")
-        for probe in probes or ("Nothing missing: the story, the why and the feeling are all there.",):
-            st.info(probe, icon=":material/help:")
+        for probe in next_probes(answer, record, kit) or ("Nothing missing: the story, the why and the feeling "
+                                                          "are all there.",):
+            st.info(md_escape(probe), icon=":material/help:")  # a kit's probe is the kit file's text
         motive_panel.render(store, user, interview_id, answer, record, read_only)
         if q.probes:
             with st.expander("More probes from the kit"):
                 for probe in q.probes:
                     st.text(probe)
+    with rating:
         rkey = Keys.rating(interview_id, q.id)
         if rkey not in st.session_state:
             st.session_state[rkey] = sheet.ratings.get(q.id)
@@ -68,6 +73,16 @@ def question(store: Store, user: User, model: MotivationModel, sheet: Sheet, q: 
             on_change=saving.save_rating, args=(store, user, interview_id, q.id, rkey),
         )
         saving.status_line(rkey, str(sheet.ratings.get(q.id) or ""))
+
+
+def next_probes(answer: Answer, record: LabelRecord | None, kit: Rubric) -> tuple[str, ...]:
+    """What to ask next, from the answer's final label: the interviewer's once reviewed (a person decided,
+    so never "uncertain"), the model's before."""
+    if record is None:
+        return probes_for(answer.story, answer.why, answer.feeling, extrinsic_probe=kit.extrinsic_probe)
+    confidence = None if record.review else record.confidence
+    return probes_for(answer.story, answer.why, answer.feeling, record.final_label, confidence,
+                      extrinsic_probe=kit.extrinsic_probe)
 
 
 def finish(store: Store, user: User, sheet: Sheet, kit: Rubric, read_only: bool) -> None:
@@ -94,10 +109,19 @@ def finish(store: Store, user: User, sheet: Sheet, kit: Rubric, read_only: bool)
     if open_parts:
         accept = st.checkbox(f"Submit with {'this part' if len(open_parts) == 1 else f'these {len(open_parts)} parts'} flagged as unanswered",
                              key=Keys.IV_ACCEPT_GAPS)
-    if st.button("Submit interview", type="primary", key=Keys.IV_SUBMIT, disabled=not accept):
+    # Submitting cannot be undone by the interviewer: a second, explicit step says what it does.
+    sure = st.checkbox(SUBMIT_CONFIRM, key=Keys.IV_CONFIRM_SUBMIT)
+    ready = accept and sure
+    if st.button("Submit interview", type="primary", key=Keys.IV_SUBMIT, disabled=not ready) and ready:
         with refusal.shown():
             store.submit_interview(user, interview_id, accept_gaps=bool(open_parts))
+            reset(Keys.IV_CONFIRM_SUBMIT, Keys.IV_ACCEPT_GAPS)
             st.rerun()
+
+
+SUBMIT_CONFIRM = ("I have reviewed my answers, ratings and recommendation. Submitting locks this scorecard: I "
+                  "cannot change it afterwards (only HR can reopen it for a correction), and it counts in the "
+                  "candidate's scores.")
 
 
 def conflict(store: Store, user: User, model: MotivationModel, interview_id: int, question_id: str, field: str,
@@ -134,6 +158,7 @@ def history(store: Store, user: User, interview_id: int, question_id: str) -> No
 
 
 PRINT_LAYOUT = Path(__file__).resolve().parent / "print.css"  # static CSS: the page on paper, one scorecard a sheet
+INTERVIEW_LAYOUT = Path(__file__).resolve().parent / "interview.css"  # static CSS: one question on one screen
 
 
 def submitted(card: Scorecard) -> None:

@@ -181,6 +181,7 @@ class Keys:
     IV_RECOMMENDATION = "interview.recommendation"
     IV_REC_NOTE = "interview.recommendation_note"
     IV_ACCEPT_GAPS = "interview.accept_gaps"
+    IV_CONFIRM_SUBMIT = "interview.confirm_submit"
     IV_SUBMIT = "interview.submit"
     IV_WITHDRAW_REASON = "interview.withdraw_reason"
     IV_WITHDRAW_CONFIRM = "interview.withdraw_confirm"

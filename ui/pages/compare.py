@@ -32,7 +32,7 @@ pick = st.multiselect("Compare side by side (2 to 4)", list(shown["candidate_id"
                       disabled=shown.empty)
 if pick:
     chosen = shown.set_index("candidate_id").loc[pick].reset_index()
-    st.altair_chart(charts.principles(chosen), width="stretch")
+    st.altair_chart(charts.principles(chosen, kits.values()), width="stretch")
     st.altair_chart(charts.motivation(chosen), width="stretch")
     kit = kits[max(kits)]
     st.subheader("What they said, question by question")

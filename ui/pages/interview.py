@@ -36,6 +36,7 @@ def go(step: str) -> None:
 
 st.query_params["q"] = current
 st.session_state[Keys.IV_QUESTION] = current
+st.html(scorecard.INTERVIEW_LAYOUT)
 st.title(f"Interview: {md_escape(iv.candidate_name)}")
 st.caption(f"{md_escape(iv.position_name)} · {md_escape(iv.kit_label)} · interviewer {md_escape(iv.interviewer_name)}")
 if iv.interviewer_id != user.id:
@@ -45,24 +46,24 @@ elif read_only:
             "Withdrawn: this interview is kept, read-only, and counts nowhere. Start this candidate again to resume it.")
 elif iv.reopened_at is not None:
     st.warning("Reopened for a correction: every change is kept as a revision. Submit it again when done.")
-if iv.interviewer_id == user.id:
-    panel.render(store, user, iv, kit)
 
 done, total = progress(sheet, kit)
 idx = steps.index(current)
-st.progress(done / total, text=f"{done} of {total} questions complete")
-prev_col, pick_col, next_col = st.columns([1, 4, 1], vertical_alignment="bottom")
+prev_col, pick_col, next_col, done_col = st.columns([1.2, 5, 1, 2.8], vertical_alignment="center")
 prev_col.button("◀ Previous", key=Keys.IV_PREV, disabled=idx == 0, on_click=go, args=(steps[max(idx - 1, 0)],))
 labels = {q.id: f"Q{n}. {q.title}" + (" ✓" if question_done(sheet, q.id) else "") for n, q in enumerate(kit.questions, 1)}
 labels[FINISH] = "Recommendation and submit"
-pick_col.selectbox("Question", steps, format_func=labels.get, key=Keys.IV_QUESTION,
+pick_col.selectbox("Question", steps, format_func=labels.get, key=Keys.IV_QUESTION, label_visibility="collapsed",
                    on_change=lambda: go(st.session_state[Keys.IV_QUESTION]))
 next_col.button("Next ▶", key=Keys.IV_NEXT, disabled=idx == len(steps) - 1, on_click=go,
                 args=(steps[min(idx + 1, len(steps) - 1)],))
+done_col.progress(done / total, text=f"{done} of {total} questions complete")
 
 if current == FINISH:
     scorecard.finish(store, user, sheet, kit, read_only)
 else:
-    scorecard.question(store, user, model, sheet, kit.question(current), idx + 1, read_only)
+    scorecard.question(store, user, model, sheet, kit, kit.question(current), idx + 1, read_only)
+if iv.interviewer_id == user.id:
+    panel.render(store, user, iv, kit)
 if not read_only:
     scorecard.withdraw(store, user, iv)
