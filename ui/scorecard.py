@@ -20,7 +20,7 @@ from data.store import Store
 from rubric import Question, Rubric
 from ui import motive_panel, refusal, saving
 from ui.components import autosave
-from ui.render import md_escape, plural
+from ui.render import md_escape
 from ui.state import Keys, flash, reset
 
 
