@@ -8,11 +8,13 @@ They live in one module so that a data protection officer can read these rules i
   table (triggers, schema v4) and, on SQLite, INSERT OR REPLACE (schema v7), and no method
   here edits or removes one. Each entry carries a hash over its content and the previous
   entry's hash (data/chain.py), so `audit_chain` finds any change made around the store.
-* **Erasure** deletes the candidate and everything recorded about them; the log keeps a
-  tombstone with counts only. The log never held their name, contact or words.
+* **Erasure** deletes the candidate and everything recorded about them, every model
+  version trained on their answers included; the log keeps a tombstone with counts and
+  the versions deleted. The log never held their name, contact or words.
 * **Retention** anonymises candidates not hired once a position's retention period has
   passed since their last activity: name, e-mail and every free text go; ratings,
-  recommendations, labels and self-identification stay for statistics.
+  recommendations, labels and self-identification stay for statistics. An anonymised
+  candidate's interviews take no more writes (data/store/base.py `check_writable`).
 * **Self-identification** is readable only with the `fairness` permission and is never
   joined into scoring.
 """
