@@ -94,7 +94,8 @@ def retention_pass(store: Store, user: User) -> None:
     st.write(f"A pass now would anonymise {plural(len(due), 'candidate')}:")
     st.dataframe(pd.DataFrame([{"Candidate": d.name, "Position": d.position_name,
                                 "Why": d.why} for d in due]), hide_index=True)
-    if st.button(f"Anonymise these {plural(len(due), 'candidate')}", key=Keys.PRV_RET_RUN, type="primary"):
+    these = "this candidate" if len(due) == 1 else f"these {len(due):,} candidates"
+    if st.button(f"Anonymise {these}", key=Keys.PRV_RET_RUN, type="primary"):
         done = store.apply_retention(user, only=[d.candidate_id for d in due])
         reset(Keys.PRV_RET_DUE)
         flash(f"Retention pass done: {plural(done.total, 'candidate')} anonymised.")
