@@ -260,18 +260,17 @@ class TrustStore(StoreBase):
                                 candidates=len(mine), candidate_ids=list(done[pid]))
             again = self._left_over(conn, now, chosen)
             due += again
-            for pid in sorted({d.position_id for d in again}):
-                ids = [d.candidate_id for d in again if d.position_id == pid]
-                if not dry_run:
-                    for d in again:
-                        if d.position_id == pid:
-                            self._anonymise(conn, d.candidate_id, d.last_activity)
+            again_by: dict[int, tuple[int, ...]] = {}
+            for d in again:
+                again_by[d.position_id] = again_by.get(d.position_id, ()) + (d.candidate_id,)
+            if not dry_run:
+                for d in again:
+                    self._anonymise(conn, d.candidate_id, d.last_activity)  # keeps the date they were anonymised
+                for pid, ids in again_by.items():
                     self._audit(conn, actor, "retention.anonymised", "position", pid, again=True,
-                                candidates=len(ids), candidate_ids=ids)
-            if due and not dry_run:
-                self.after_commit(self._checkpoint)
-        again_by = {pid: tuple(d.candidate_id for d in again if d.position_id == pid)
-                    for pid in sorted({d.position_id for d in again})}
+                                candidates=len(ids), candidate_ids=list(ids))
+                if due:
+                    self.after_commit(self._checkpoint)
         return RetentionRun(done, dry_run, tuple(due), again_by)
 
     @staticmethod
