@@ -26,7 +26,8 @@ def ensure_active_model(store: Store) -> str:
     model = MotivationModel.from_bytes(data)
     try:
         store.add_model_version(SYSTEM, model.version, data, metrics=model.meta.get("metrics", {}),
-                                notes="Shipped with Motive: trained on the project's labelled corpus.", activate=True)
+                                notes="Shipped with Motive: trained on the project's labelled corpus.", activate=True,
+                                trained_on=())
     except ConflictError:  # another process installed it first, or it exists but was retired
         if store.active_model_version() is None:
             store.activate_model(SYSTEM, model.version)
@@ -51,4 +52,10 @@ class ModelCache:
         return model
 
     def active(self, store: Store) -> MotivationModel:
-        return self.get(store, ensure_active_model(store))
+        """The active model; when that changes, the others leave memory (an erasure may have deleted one)."""
+        version = ensure_active_model(store)
+        if version not in self._models:
+            with self._lock:
+                for stale in [v for v in self._models if v != version]:
+                    del self._models[stale]
+        return self.get(store, version)

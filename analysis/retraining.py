@@ -42,7 +42,13 @@ class Candidate:
 
 
 def reviewed(store: Store) -> list[Example]:
-    return [Example(label, text) for label, fields in store.reviewed_examples() if (text := model_text(fields))]
+    return [example for example, _ in _reviewed(store)]
+
+
+def _reviewed(store: Store) -> list[tuple[Example, int]]:
+    """Each reviewed answer the model can read, with the id of the candidate who gave it."""
+    return [(Example(label, text), candidate_id) for label, fields, candidate_id in store.reviewed_examples()
+            if (text := model_text(fields))]
 
 
 def is_held_out(text: str) -> bool:
@@ -55,7 +61,8 @@ def train_candidate(store: Store, actor: User, active: MotivationModel,
     """Train corpus + reviewed answers (minus the held-out slice) and keep it as a candidate version.
 
     ``progress(share, what)`` reports real progress (the training takes minutes on two cores)."""
-    examples = reviewed(store)
+    given = _reviewed(store)
+    examples = [example for example, _ in given]
     if len(examples) < MIN_REVIEWED:
         raise ModelError(
             f"Retraining needs at least {MIN_REVIEWED} reviewed answers (confirmed or overridden); "
@@ -63,6 +70,9 @@ def train_candidate(store: Store, actor: User, active: MotivationModel,
         )
     held = [e for e in examples if is_held_out(e.text)]
     train = [e for e in examples if not is_held_out(e.text)]
+    # Whose words the artifact holds (its vocabulary and neighbour bank), so erasure can find it. The
+    # held-out answers only score it: the metrics keep counts, never their text.
+    trained_on = {candidate_id for example, candidate_id in given if not is_held_out(example.text)}
     if not held:
         raise ModelError("None of the reviewed answers fell in the held-out slice; review a few more first.")
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -78,6 +88,7 @@ def train_candidate(store: Store, actor: User, active: MotivationModel,
         actor, model.version, model.to_bytes(),
         metrics={"held_out_before": before, "held_out_after": after, "n_train_org": len(train),
                  "n_held_out": len(held), "compared_with": active.version},
+        trained_on=trained_on,
         notes=f"Corpus plus {len(train)} reviewed answers; evaluated on {len(held)} held-out reviewed answers.",
     )
     report(1.0, "done")

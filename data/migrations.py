@@ -392,6 +392,16 @@ def _step7_audit_chain(conn: Connection) -> None:
         ))
 
 
+def _step8_model_training(conn: Connection) -> None:
+    """v8: each model version records which candidates' answers it was trained on, so erasure can find them.
+
+    Versions made before are unknown (NULL) and erasure treats them with caution, except the shipped
+    default, installed by the system with a corpus version name: it was trained on the corpus only.
+    """
+    conn.execute(text("ALTER TABLE model_versions ADD COLUMN trained_on TEXT"))
+    conn.execute(text("UPDATE model_versions SET trained_on = '[]' WHERE created_by IS NULL AND version LIKE 'corpus-%'"))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     1: _step1_baseline,
     2: _step2_sessions,
@@ -400,6 +410,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     5: _step5_answer_history,
     6: _step6_hiring,
     7: _step7_audit_chain,
+    8: _step8_model_training,
 }
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION + 1)), "every schema version needs exactly one step"
 

@@ -148,6 +148,7 @@ class Interview:
     updated_at: datetime
     submitted_at: datetime | None
     reopened_at: datetime | None = None
+    candidate_anonymised_at: datetime | None = None  # set by retention: the interview is read-only for good
 
     @property
     def submitted(self) -> bool:
@@ -418,14 +419,16 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class ErasureResult:
-    """What an erasure deleted, and which retrained models may hold the candidate's words."""
+    """What an erasure deleted, the model versions that held the candidate's words among it."""
 
     candidate_id: int
     interviews: int
     answers: int
     labels: int
     reviews: int
-    models_to_retrain: tuple[str, ...]  # retrained on this candidate's reviewed answers
+    models_deleted: tuple[str, ...]  # retrained versions that learnt from this candidate's answers
+    active_deleted: bool = False  # the active version was among them
+    model_activated: str | None = None  # then, the version made active instead (None: the shipped default, later)
     # Beyond the database (SQLite): the known copies they were erased from, the copies that may
     # still hold them with why, and whether the write-ahead log could be emptied of their text.
     copies_erased: tuple[str, ...] = ()
@@ -444,15 +447,38 @@ class CatchUp:
 
 
 @dataclass(frozen=True)
+class RetentionDue:
+    """One candidate a retention pass anonymises, and why: idle past their position's period, or text left over."""
+
+    candidate_id: int
+    name: str
+    position_id: int
+    position_name: str
+    last_activity: datetime  # for text left over: when they were anonymised
+    idle_days: int
+    retention_days: int | None
+    again: bool = False  # already anonymised, but text was typed after it (before interviews became read-only)
+
+    @property
+    def why(self) -> str:
+        if self.again:
+            return f"anonymised on {self.last_activity:%Y-%m-%d}, but text was added after that: it goes too"
+        return (f"last activity {self.last_activity:%Y-%m-%d}, {self.idle_days} days ago; the position keeps "
+                f"candidates not hired for {self.retention_days} days")
+
+
+@dataclass(frozen=True)
 class RetentionRun:
     """What a retention pass did (or, on a dry run, would do), per position."""
 
     anonymised: dict[int, tuple[int, ...]]  # position_id -> candidate ids
     dry_run: bool
+    due: tuple[RetentionDue, ...] = ()  # each candidate of the pass with the reason, newest activity last
+    again: dict[int, tuple[int, ...]] = field(default_factory=dict)  # anonymised before; left-over text removed
 
     @property
     def total(self) -> int:
-        return sum(len(v) for v in self.anonymised.values())
+        return sum(len(v) for v in self.anonymised.values()) + sum(len(v) for v in self.again.values())
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m data.retention") 
         finally:
             store.dispose()
         say(f"{'would anonymise' if done.dry_run else 'anonymised'} {plural(done.total, 'candidate')}")
-        for position_id, ids in sorted(done.anonymised.items()):
-            say(f"  position {position_id}: candidates {', '.join(map(str, ids))}")
+        for d in done.due:  # ids, never names: the terminal is not the place for candidates' personal data
+            say(f"  candidate {d.candidate_id} (position {d.position_id}): {d.why}")
 
     return command(run, status=2)
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from data.fields import ANSWER_FIELDS
 from data.records import InterviewStatus
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 metadata = MetaData()
 
@@ -166,6 +166,9 @@ model_versions = Table(
     Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("created_at", DateTime, nullable=False),
     Column("activated_at", DateTime),
+    # JSON list of the candidate ids whose answers the version was trained on ("[]": the corpus only);
+    # NULL for a version made before v8, when nobody recorded it. Erasure reads it (data/store/labels.py).
+    Column("trained_on", Text),
 )
 
 motivation_labels = Table(

@@ -179,11 +179,12 @@ def test_erasure_needs_a_reason_category_and_the_right_role(store, admin, interv
     assert store.get_candidate(admin, cand.id)
 
 
-def test_erasure_names_retrained_models_that_saw_the_candidate(store, admin, interviewer, kit):
+def test_erasure_names_the_model_versions_it_deleted(store, admin, interviewer, kit):
     cand, _ = interviewed(store, admin, interviewer, kit)
-    store.add_model_version(admin, "retrained-1", b"artifact", metrics={})
+    store.add_model_version(admin, "org-1", b"artifact", metrics={}, trained_on=[cand.id])
     result = store.erase_candidate(admin, cand.id, "candidate request")
-    assert result.models_to_retrain == ("retrained-1",)
+    assert result.models_deleted == ("org-1",)
+    assert "org-1" not in {v.version for v in store.list_model_versions()}
 
 
 # -- retention ------------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ class Keys:
     PRV_RET_PREVIEW = "privacy.retention_preview"
     PRV_RET_RUN = "privacy.retention_run"
     PRV_EMPTY_WAL = "privacy.backups_empty_wal"
+    PRV_RET_DUE = "privacy.retention_due"  # the candidate ids the last dry run listed: the pass runs on these
     FAIR_POSITION = "fairness.position"
     FAIR_SEARCH = "fairness.search"
     FAIR_CANDIDATE = "fairness.candidate"

@@ -380,6 +380,7 @@ def interview_query() -> Select:
         select(
             interviews,
             candidates.c.name.label("candidate_name"),
+            candidates.c.anonymised_at.label("candidate_anonymised_at"),
             positions.c.name.label("position_name"),
             users.c.username.label("interviewer_name"),
             kit_versions.c.name.label("kit_name"),
@@ -408,6 +409,7 @@ def to_interview(r: Row) -> Interview:
         updated_at=r.updated_at,
         submitted_at=r.submitted_at,
         reopened_at=r.reopened_at,
+        candidate_anonymised_at=r.candidate_anonymised_at,
     )
 
 
@@ -425,6 +427,8 @@ def interview_id_for(conn: Connection, interviewer_id: int | None, candidate_id:
     ).scalar()
 
 
+ANONYMISED_READ_ONLY = ("This candidate was anonymised under the retention rules, so their interviews are read-only; "
+                        "nothing was changed.")
 ID_LIMIT = 2**63 - 1  # the largest id either database can hold; a larger one in a link is simply not found
 
 
@@ -470,10 +474,13 @@ def check_writable(conn: Connection, actor: Actor, interview_id: int) -> Row:
     """Inside the write transaction: the interview is the actor's own and still open.
 
     Returns its row (interviewer_id, status, reopened_at): a write to a reopened interview is a revision.
+    An anonymised candidate's interviews take no writes at all: text typed after the retention pass
+    would never be anonymised.
     """
     require(actor, "interviews.conduct")
     row = None if not 0 < interview_id <= ID_LIMIT else conn.execute(
-        select(interviews.c.interviewer_id, interviews.c.status, interviews.c.reopened_at)
+        select(interviews.c.interviewer_id, interviews.c.status, interviews.c.reopened_at, candidates.c.anonymised_at)
+        .join(candidates, candidates.c.id == interviews.c.candidate_id)
         .where(interviews.c.id == interview_id)
     ).first()
     if row is None:
@@ -482,6 +489,8 @@ def check_writable(conn: Connection, actor: Actor, interview_id: int) -> Row:
         if not allowed(actor.role, "interviews.review"):  # they may not even know it exists
             raise no_interview(interview_id)
         raise AccessDenied("Only the interviewer who runs an interview can write to it.")
+    if row.anonymised_at is not None:
+        raise ConflictError(ANONYMISED_READ_ONLY)
     if row.status == InterviewStatus.SUBMITTED:
         raise ConflictError("This interview was submitted and is read-only; nothing was changed.")
     if row.status == InterviewStatus.WITHDRAWN:

@@ -25,6 +25,7 @@ from data.records import (ANSWER_FIELDS, RECOMMENDATIONS, Actor, Answer, FieldVe
 from data.schema import (answer_history, answers, assignments, candidates, interview_events, interviews, kit_versions,
                          positions, ratings, recommendations, users)
 from data.store.base import (
+    ANONYMISED_READ_ONLY,
     StoreBase,
     check_writable,
     clean_text,
@@ -151,11 +152,13 @@ class InterviewStore(StoreBase):
     def _may_start(self, conn: Connection, actor: Actor, candidate_id: int) -> str | None:
         """Refuse an interview the position or the team's setting does not allow; returns the assigned kit id."""
         cand = conn.execute(
-            select(positions.c.name, positions.c.closed_at)
+            select(positions.c.name, positions.c.closed_at, candidates.c.anonymised_at)
             .join(candidates, candidates.c.position_id == positions.c.id).where(candidates.c.id == candidate_id)
         ).first()
         if cand is None:
             raise NotFoundError(f"No candidate with id {candidate_id}.")
+        if cand.anonymised_at is not None:
+            raise ConflictError(ANONYMISED_READ_ONLY)
         if cand.closed_at is not None:
             raise ConflictError(f"The position {cand.name!r} is closed, so it takes no new interviews. "
                                 "Ask a recruiter to reopen it if this interview should still happen.")
@@ -194,9 +197,14 @@ class InterviewStore(StoreBase):
         require(actor, "interviews.reopen")
         reason = self._reason(reason, "reopening")
         with self.atomic() as conn:
-            status = conn.execute(select(interviews.c.status).where(interviews.c.id == interview_id)).scalar()
-            if status is None:
+            row = conn.execute(select(interviews.c.status, candidates.c.anonymised_at)
+                               .join(candidates, candidates.c.id == interviews.c.candidate_id)
+                               .where(interviews.c.id == interview_id)).first()
+            if row is None:
                 raise NotFoundError(f"No interview with id {interview_id}.")
+            status = row.status
+            if row.anonymised_at is not None:
+                raise ConflictError(ANONYMISED_READ_ONLY)
             if status != InterviewStatus.SUBMITTED:
                 raise ConflictError("Only a submitted interview can be reopened; this one is "
                                     f"{status.replace('_', ' ')}. Nothing was changed.")

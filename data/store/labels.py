@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
+from typing import Iterable
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.access import require
@@ -18,7 +20,7 @@ from data.errors import ConflictError, NotFoundError, ValidationError
 from data.fields import MODEL_FIELDS
 from data.records import (MOTIVE_LABELS, Actor, Answer, InterviewStatus, LabelRecord, ModelStatus, ModelVersion,
                           Review)
-from data.schema import answers, interviews, label_reviews, model_versions, motivation_labels, users
+from data.schema import answers, candidates, interviews, label_reviews, model_versions, motivation_labels, users
 from data.store.base import StoreBase, check_writable, clean_text, to_answer, utcnow, visible_interview
 
 
@@ -167,17 +169,20 @@ class LabelStore(StoreBase):
                 mine[rec.final_label] += 1
         return {"total": total, "by_interviewer": by}
 
-    def reviewed_examples(self) -> list[tuple[str, dict[str, str]]]:
-        """(final label, the fields the model reads) for every answer an interviewer reviewed: retraining data."""
+    def reviewed_examples(self) -> list[tuple[str, dict[str, str], int]]:
+        """(final label, the fields the model reads, candidate id) for every answer an interviewer reviewed.
+
+        Retraining data; the candidate ids go with the version trained on them (`add_model_version`)."""
         latest = select(func.max(label_reviews.c.id)).group_by(label_reviews.c.answer_id)
         with self.reading() as conn:
             rows = conn.execute(
-                select(label_reviews.c.label, *(answers.c[name] for name in MODEL_FIELDS))
+                select(label_reviews.c.label, interviews.c.candidate_id, *(answers.c[name] for name in MODEL_FIELDS))
                 .join(answers, answers.c.id == label_reviews.c.answer_id)
+                .join(interviews, interviews.c.id == answers.c.interview_id)
                 .where(label_reviews.c.id.in_(latest))
                 .order_by(label_reviews.c.id)
             ).all()
-        return [(r[0], dict(zip(MODEL_FIELDS, r[1:]))) for r in rows]
+        return [(r[0], dict(zip(MODEL_FIELDS, r[2:])), r[1]) for r in rows]
 
     # -- model versions ---------------------------------------------------------------------------
 
@@ -214,13 +219,24 @@ class LabelStore(StoreBase):
 
     def add_model_version(
         self, actor: Actor, version: str, artifact: bytes, *, metrics: dict, notes: str = "",
-        activate: bool = False,
+        activate: bool = False, trained_on: Iterable[int] | None = None,
     ) -> None:
-        """Keep a model artifact; data.records.SYSTEM installs the shipped default model."""
+        """Keep a model artifact; data.records.SYSTEM installs the shipped default model.
+
+        `trained_on` is the ids of the candidates whose answers went into it (empty for the corpus
+        alone; None if unknown, which erasure treats as possibly anyone's). It is refused when one of
+        them was erased meanwhile (training takes minutes): their words must not come back with it.
+        """
         require(actor, "users.manage")
         now = utcnow()
+        known = None if trained_on is None else sorted(set(trained_on))
         try:
             with self.atomic() as conn:
+                if known:
+                    present = set(conn.execute(select(candidates.c.id).where(candidates.c.id.in_(known))).scalars())
+                    if len(present) < len(known):
+                        raise ConflictError("A candidate this model learnt from was erased while it trained, so it "
+                                            "was not kept. Train it again.")
                 if activate:
                     self._demote_active(conn)
                 conn.execute(insert(model_versions).values(
@@ -228,6 +244,7 @@ class LabelStore(StoreBase):
                     artifact=artifact,
                     metrics=json.dumps(metrics), notes=notes, created_by=actor.id,
                     created_at=now, activated_at=now if activate else None,
+                    trained_on=None if known is None else json.dumps(known),
                 ))
                 self._audit(conn, actor, "model.added", "model", None,
                             version=version, activated=activate)
@@ -288,3 +305,46 @@ class LabelStore(StoreBase):
                          .values(status=ModelStatus.RETIRED.value))
             self._audit(conn, actor, "model.retired", "model", None, version=version)
 
+
+
+# -- erasure from model versions (called by data/store/trust.py inside the erasure's transaction) ----
+
+def versions_trained_on(conn: Connection, candidate_id: int, first_review: datetime | None) -> list[Row]:
+    """The stored model versions that may hold this candidate's words: (id, version, status) rows.
+
+    A version that recorded its training candidates holds them if it names them. One made before
+    that was recorded (schema v8) is assumed to hold every answer reviewed before it was made:
+    retraining reads them all. The shipped default (trained on the corpus, `trained_on` "[]") never does.
+    """
+    rows = conn.execute(select(model_versions.c.id, model_versions.c.version, model_versions.c.status,
+                               model_versions.c.trained_on, model_versions.c.created_at)
+                        .order_by(model_versions.c.id)).all()
+    return [
+        r for r in rows
+        if (candidate_id in json.loads(r.trained_on) if r.trained_on is not None
+            else first_review is not None and r.created_at >= first_review)
+    ]
+
+
+def delete_model_versions(conn: Connection, doomed: list[Row]) -> str | None:
+    """Delete these versions; if the active one is among them, activate another and return its version.
+
+    Returns None when the active version was not among them, or nothing could take its place.
+
+    The roll-back target takes over when it survives; otherwise the newest version trained on the
+    corpus alone (the shipped default). With neither left nothing is active, and the app installs
+    the shipped default the next time it needs the model (analysis.registry.ensure_active_model).
+    """
+    if not doomed:
+        return None
+    conn.execute(delete(model_versions).where(model_versions.c.id.in_([r.id for r in doomed])))
+    if not any(r.status == ModelStatus.ACTIVE for r in doomed):
+        return None
+    heir = conn.execute(select(model_versions.c.version).where(model_versions.c.status == ModelStatus.PREVIOUS)).scalar()
+    if heir is None:
+        heir = conn.execute(select(model_versions.c.version).where(model_versions.c.trained_on == "[]")
+                            .order_by(model_versions.c.id.desc()).limit(1)).scalar()
+    if heir is not None:
+        conn.execute(update(model_versions).where(model_versions.c.version == heir)
+                     .values(status=ModelStatus.ACTIVE.value, activated_at=utcnow()))
+    return heir

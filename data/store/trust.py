@@ -8,15 +8,17 @@ They live in one module so that a data protection officer can read these rules i
   table (triggers, schema v4) and, on SQLite, INSERT OR REPLACE (schema v7), and no method
   here edits or removes one. Each entry carries a hash over its content and the previous
   entry's hash (data/chain.py), so `audit_chain` finds any change made around the store.
-* **Erasure** deletes the candidate and everything recorded about them; the log keeps a
-  tombstone with counts only. The log never held their name, contact or words. On SQLite it
+* **Erasure** deletes the candidate and everything recorded about them, every model
+  version trained on their answers included; the log keeps a tombstone with counts and
+  the versions deleted. The log never held their name, contact or words. On SQLite it
   also empties the write-ahead log (or says it could not), erases them from every copy of the
   database Motive knows of (data/copies.py, or names the copies it could not change), and
   writes the tombstone to the ledger beside the database, so a database put back from a copy
   has its later erasures re-applied before it serves anyone (`catch_up_erasures`).
 * **Retention** anonymises candidates not hired once a position's retention period has
   passed since their last activity: name, e-mail and every free text go; ratings,
-  recommendations, labels and self-identification stay for statistics.
+  recommendations, labels and self-identification stay for statistics. An anonymised
+  candidate's interviews take no more writes (data/store/base.py `check_writable`).
 * **Self-identification** is readable only with the `fairness` permission and is never
   joined into scoring.
 """
@@ -38,7 +40,7 @@ from data.copies import (ABSENT, ERASED, TOMBSTONE_ACTIONS, BackupFile, add_to_l
 from data.errors import NotFoundError, StoreError, ValidationError
 from data.fields import FIELD_NAMES
 from data.records import (RACE_CATEGORIES, SEX_CATEGORIES, SYSTEM, Actor, AuditEntry, CatchUp, ErasureResult,
-                          ModelStatus, RetentionRun)
+                          ModelStatus, RetentionDue, RetentionRun)
 from data.schema import (
     answer_history,
     answers,
@@ -51,7 +53,6 @@ from data.schema import (
     interviews,
     kit_versions,
     label_reviews,
-    model_versions,
     motivation_labels,
     positions,
     ratings,
@@ -60,6 +61,7 @@ from data.schema import (
 )
 from data.stages import Outcome
 from data.store.base import StoreBase, utcnow
+from data.store.labels import delete_model_versions, versions_trained_on
 
 ERASURE_REASONS = ("candidate request", "entered in error", "legal obligation", "other")
 SEX_KEYS = tuple(SEX_CATEGORIES)
@@ -202,16 +204,12 @@ class TrustStore(StoreBase):
             first_review = conn.execute(
                 select(func.min(label_reviews.c.created_at)).where(label_reviews.c.answer_id.in_(ans_ids or [-1]))
             ).scalar()
-            retrain: list[str] = []
-            if first_review is not None:
-                # Retrained models learnt word patterns from reviewed answers; those made since this
-                # candidate's first review may hold some of their words and should be retrained.
-                retrain = conn.execute(
-                    select(model_versions.c.version).where(
-                        model_versions.c.created_by.is_not(None), model_versions.c.created_at >= first_review,
-                        model_versions.c.status != ModelStatus.RETIRED,
-                    )
-                ).scalars().all()
+            # A retrained version holds its training answers' words (vocabulary, neighbour bank): the
+            # versions that learnt from this candidate go with them, retired ones too.
+            doomed = versions_trained_on(conn, candidate_id, first_review)
+            activated = delete_model_versions(conn, doomed)
+            models = tuple(r.version for r in doomed)
+            active_deleted = any(r.status == ModelStatus.ACTIVE for r in doomed)
             n_reviews = conn.execute(delete(label_reviews).where(label_reviews.c.answer_id.in_(ans_ids or [-1]))).rowcount
             n_labels = conn.execute(
                 delete(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids or [-1]))
@@ -228,10 +226,11 @@ class TrustStore(StoreBase):
             conn.execute(delete(candidates).where(candidates.c.id == candidate_id))
             self._audit(conn, actor, "candidate.erased", "candidate", candidate_id, reason=reason,
                         interviews=len(iv_ids), answers=n_answers, labels=n_labels, reviews=n_reviews,
-                        models_to_retrain=retrain)
+                        models_deleted=list(models), active_model_deleted=active_deleted, model_activated=activated)
             beyond: dict[str, Any] = {}
             self.after_commit(lambda: beyond.update(self._erase_beyond(candidate_id)))
-        return ErasureResult(candidate_id, len(iv_ids), n_answers, n_labels, n_reviews, tuple(retrain), **beyond)
+        return ErasureResult(candidate_id, len(iv_ids), n_answers, n_labels, n_reviews, models, active_deleted,
+                             activated, **beyond)
 
     def _checkpoint(self) -> bool:
         """On SQLite, fold the write-ahead log into the main file and empty it, so erased pages are
@@ -421,49 +420,96 @@ class TrustStore(StoreBase):
         with self.reading() as conn:
             return dict(conn.execute(select(positions.c.id, positions.c.retention_days)).all())
 
-    def apply_retention(self, actor: Actor = SYSTEM, *, now: datetime | None = None,
-                        dry_run: bool = False) -> RetentionRun:
+    def apply_retention(self, actor: Actor = SYSTEM, *, now: datetime | None = None, dry_run: bool = False,
+                        only: Iterable[int] | None = None) -> RetentionRun:
         """Anonymise every candidate not hired whose position's retention period has passed.
 
         The clock starts at the candidate's last activity: added, status changed, or an
-        interview of theirs touched. `actor` is someone holding privacy.manage, the command
-        line, or data.records.SYSTEM for the pass the app runs on start.
+        interview of theirs touched. A candidate anonymised before, who still has text typed
+        after it (before their interviews became read-only), is anonymised again. `only`
+        narrows the pass to the candidates a person saw in a dry run. `actor` is someone
+        holding privacy.manage, the command line, or data.records.SYSTEM for the pass the app
+        runs on start.
         """
         require(actor, "privacy.manage")
         now = now or utcnow()
+        chosen = None if only is None else set(only)
         last_interview = (
             select(interviews.c.candidate_id, func.max(interviews.c.updated_at).label("touched"))
             .group_by(interviews.c.candidate_id).subquery()
         )
         done: dict[int, tuple[int, ...]] = {}
+        due: list[RetentionDue] = []
         with self.atomic() as conn:
             policies = conn.execute(
-                select(positions.c.id, positions.c.retention_days).where(positions.c.retention_days.is_not(None))
+                select(positions.c.id, positions.c.name, positions.c.retention_days)
+                .where(positions.c.retention_days.is_not(None)).order_by(positions.c.id)
             ).all()
-            for pid, days in policies:
+            for pid, position_name, days in policies:
                 cutoff = now - timedelta(days=days)
                 rows = conn.execute(
-                    select(candidates.c.id, candidates.c.created_at, candidates.c.status_changed_at,
+                    select(candidates.c.id, candidates.c.name, candidates.c.created_at, candidates.c.status_changed_at,
                            last_interview.c.touched)
                     .outerjoin(last_interview, last_interview.c.candidate_id == candidates.c.id)
                     .where(candidates.c.position_id == pid, candidates.c.status.not_in(self.settings.stages.with_outcome(Outcome.HIRED)),
                            candidates.c.anonymised_at.is_(None))
                 ).all()
-                due = tuple(sorted(
-                    r.id for r in rows
-                    if max(t for t in (r.created_at, r.status_changed_at, r.touched) if t is not None) < cutoff
-                ))
-                if not due:
+                mine = []
+                for r in rows:
+                    last = max(t for t in (r.created_at, r.status_changed_at, r.touched) if t is not None)
+                    if last < cutoff and (chosen is None or r.id in chosen):
+                        mine.append(RetentionDue(r.id, r.name, pid, position_name, last, (now - last).days, days))
+                if not mine:
                     continue
-                done[pid] = due
+                mine.sort(key=lambda d: d.candidate_id)
+                done[pid] = tuple(d.candidate_id for d in mine)
+                due += mine
                 if not dry_run:
-                    for cid in due:
+                    for cid in done[pid]:
                         self._anonymise(conn, cid, now)
                     self._audit(conn, actor, "retention.anonymised", "position", pid, retention_days=days,
-                                candidates=len(due), candidate_ids=list(due))
-            if done and not dry_run:
-                self.after_commit(self._checkpoint)
-        return RetentionRun(done, dry_run)
+                                candidates=len(mine), candidate_ids=list(done[pid]))
+            again = self._left_over(conn, now, chosen)
+            due += again
+            again_by: dict[int, tuple[int, ...]] = {}
+            for d in again:
+                again_by[d.position_id] = again_by.get(d.position_id, ()) + (d.candidate_id,)
+            if not dry_run:
+                for d in again:
+                    self._anonymise(conn, d.candidate_id, d.last_activity)  # keeps the date they were anonymised
+                for pid, ids in again_by.items():
+                    self._audit(conn, actor, "retention.anonymised", "position", pid, again=True,
+                                candidates=len(ids), candidate_ids=list(ids))
+                if due:
+                    self.after_commit(self._checkpoint)
+        return RetentionRun(done, dry_run, tuple(due), again_by)
+
+    @staticmethod
+    def _left_over(conn: Connection, now: datetime, chosen: set[int] | None) -> list[RetentionDue]:
+        """Anonymised candidates who still have typed text (from before anonymised interviews were read-only)."""
+        typed = [
+            select(interviews.c.candidate_id).join(answers, answers.c.interview_id == interviews.c.id)
+            .where(or_(*(answers.c[name] != "" for name in FIELD_NAMES))),
+            select(interviews.c.candidate_id).join(answers, answers.c.interview_id == interviews.c.id)
+            .join(answer_history, answer_history.c.answer_id == answers.c.id),
+            select(interviews.c.candidate_id).join(answers, answers.c.interview_id == interviews.c.id)
+            .join(label_reviews, label_reviews.c.answer_id == answers.c.id).where(label_reviews.c.reason != ""),
+            select(interviews.c.candidate_id).join(recommendations, recommendations.c.interview_id == interviews.c.id)
+            .where(recommendations.c.note != ""),
+            select(interviews.c.candidate_id).join(interview_events, interview_events.c.interview_id == interviews.c.id)
+            .where(interview_events.c.reason != ""),
+            select(stage_history.c.candidate_id).where(stage_history.c.note != ""),
+        ]
+        rows = conn.execute(
+            select(candidates.c.id, candidates.c.name, candidates.c.position_id, positions.c.name.label("position"),
+                   candidates.c.anonymised_at, positions.c.retention_days)
+            .join(positions, positions.c.id == candidates.c.position_id)
+            .where(candidates.c.anonymised_at.is_not(None), or_(*(candidates.c.id.in_(q) for q in typed)))
+            .order_by(candidates.c.id)
+        ).all()
+        return [RetentionDue(r.id, r.name, r.position_id, r.position, r.anonymised_at, (now - r.anonymised_at).days,
+                             r.retention_days, again=True)
+                for r in rows if chosen is None or r.id in chosen]
 
     def _anonymise(self, conn: Connection, candidate_id: int, now: datetime) -> None:
         iv_ids, ans_ids = self._candidate_scope(conn, candidate_id)

@@ -21,7 +21,8 @@ with refusal.shown(stop=True):
 
 iv = sheet.interview
 kit = store.kit_for_version(iv.kit_version_id)
-read_only = iv.status != InterviewStatus.IN_PROGRESS or iv.interviewer_id != user.id
+anonymised = iv.candidate_anonymised_at is not None
+read_only = iv.status != InterviewStatus.IN_PROGRESS or iv.interviewer_id != user.id or anonymised
 steps = [q.id for q in kit.questions] + [FINISH]
 current = st.query_params.get("q") or iv.current_question or steps[0]
 current = current if current in steps else steps[0]
@@ -39,7 +40,9 @@ st.session_state[Keys.IV_QUESTION] = current
 st.html(scorecard.INTERVIEW_LAYOUT)
 st.title(f"Interview: {md_escape(iv.candidate_name)}")
 st.caption(f"{md_escape(iv.position_name)} · {md_escape(iv.kit_label)} · interviewer {md_escape(iv.interviewer_name)}")
-if iv.interviewer_id != user.id:
+if anonymised:
+    st.info("This candidate was anonymised under the retention rules: their interviews are read-only for good.")
+elif iv.interviewer_id != user.id:
     st.info("This is another interviewer's interview: read-only.")
 elif read_only:
     st.info("Submitted: this interview is read-only." if iv.submitted else
