@@ -76,7 +76,7 @@ def _worker(url: str, user_id: int, interview_id: int, questions: list[str], int
     time.sleep(phase)  # people do not pause in step: each typist's saves fall at their own moment
     start = time.perf_counter()
     seq = 0
-    while (now := time.perf_counter()) - start < seconds:
+    while time.perf_counter() - start < seconds:
         q = questions[seq % len(questions)]
         field = FIELDS[(seq // len(questions)) % len(FIELDS)]
         text = f"iv{user_id} seq{seq} {field} of {q}: the customer had waited an hour and I stayed late."
