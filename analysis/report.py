@@ -338,7 +338,7 @@ RUBRIC: tuple[Column[KitQuestion], ...] = (
     Column("Kit", 26, attrgetter("kit.name")),
     Column("Version", 9, attrgetter("kit.version")),
     Column("Question", 40, attrgetter("question.prompt"), wrap=True),
-    Column("Principles", 26, lambda kq: ", ".join(kq.question.principles)),
+    Column("Principles", 26, lambda kq: kq.kit.principles_of(kq.question)),
     Column("Weight", 8, attrgetter("question.weight")),
     *(Column(str(level), 30, lambda kq, i=i: kq.question.anchors[i], wrap=True) for i, level in enumerate(RATING_LEVELS)),
 )

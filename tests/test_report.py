@@ -551,3 +551,10 @@ def test_the_subject_access_workbook_names_self_identified_categories(store, adm
     assert not any("hispanic_latino" in str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
                    if ws.title != "Audit trail")
     assert "hispanic_latino" in subject_access_json(hr, data).decode()  # the JSON keeps the stored key for programs
+
+
+def test_the_rubric_sheet_names_each_questions_principles_as_people_read_them(reported):
+    header, *rows = reported["Rubric"].iter_rows(values_only=True)
+    principles = [row[header.index("Principles")] for row in rows]
+    assert principles and all(p and "-" not in p for p in principles)  # names, never slugs like "above-and-beyond"
+    assert any("Above and beyond" in p for p in principles)
