@@ -242,7 +242,7 @@ def check_table(store: Store, actor: Actor, table: Table) -> Preview:
     if header_at != 1:
         notes.append(f"The column names were read from row {header_at}; the rows above it are empty.")
     if extra:
-        notes.append(f"Ignored column(s): {', '.join(extra)}.")
+        notes.append(f"Ignored {'column' if len(extra) == 1 else 'columns'}: {', '.join(extra)}.")
     blank = _blank_rows(table.rows)
     if blank:
         notes.append(f"{plural(len(blank), 'blank row')} skipped, holding no one: {'row' if len(blank) == 1 else 'rows'} "

@@ -213,7 +213,7 @@ def test_the_privacy_page_lists_backups_and_says_which_copies_still_hold_an_eras
     assert "Backups" in [h.value for h in at.header]
 
     at.selectbox(key=Keys.PRV_CANDIDATE).set_value(cand.id).run()
-    at.text_input(key=Keys.PRV_CONFIRM).input(str(cand.id)).run()
+    at.text_input(key=Keys.PRV_CONFIRM).input(cand.name).run()  # erasure is confirmed by the name
     at.button(key=Keys.PRV_ERASE).click().run()
     assert not at.exception
     message = at.success[0].value

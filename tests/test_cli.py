@@ -57,13 +57,13 @@ def test_an_import_prints_the_files_headers_and_positions_inert_one_line_each(st
                             ("Cy Dee", "cy@example.com", "Night\nerror: forged line", "x")))
     assert main(["import", str(people)]) == 0
     out = _printed(capsys)
-    assert f"note: Ignored column(s): {SHOWN_NAME}." in out
-    assert f"created position(s): {SHOWN_NAME}, Night\\u000aerror: forged line." in out
+    assert f"note: Ignored column: {SHOWN_NAME}." in out
+    assert f"created positions: {SHOWN_NAME}, Night\\u000aerror: forged line." in out
     assert not any(line.startswith("error:") for line in out.splitlines())
     assert main(["import", str(people)]) == 1  # both already there: each refusal names the position
     out = _printed(capsys)
-    assert f"line 2: not imported: already a candidate for {SHOWN_NAME}" in out
-    assert "line 3: not imported: already a candidate for Night\\u000aerror: forged line" in out
+    assert f"line 2: not imported: duplicate: already a candidate for {SHOWN_NAME}" in out
+    assert "line 3: not imported: duplicate: already a candidate for Night\\u000aerror: forged line" in out
 
 
 def test_printed_names_cannot_drive_the_terminal(store, admin, tmp_path, capsys):

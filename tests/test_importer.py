@@ -81,7 +81,7 @@ def test_xlsx_lists_are_read(store, admin, hr):
     wb.save(buf)
     preview = read_candidates(store, hr, "l.xlsx", buf.getvalue())
     assert [(r.name, r.email, r.position) for r in preview.valid] == [("Zoë Ng", "zoe@example.com", "Desk")]
-    assert preview.notes == ("Ignored column(s): Notes.",)
+    assert preview.notes == ("Ignored column: Notes.",)
 
 
 def test_a_clash_inside_the_transaction_rolls_everything_back(store, admin, hr):
