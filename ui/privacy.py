@@ -13,7 +13,7 @@ from analysis.privacy import subject_access_zip
 from data.records import LIMITS, Candidate, ErasureResult, User
 from data.store import ERASURE_REASONS, Store
 from ui import backups, refusal
-from ui.render import md_escape, plural
+from ui.render import EMPTY_CELL, md_escape, plural
 from ui.state import Keys, flash, reset
 
 
@@ -93,7 +93,7 @@ def retention_pass(store: Store, user: User) -> None:
         return
     st.write(f"A pass now would anonymise {plural(len(due), 'candidate')}:")
     st.dataframe(pd.DataFrame([{"Candidate": d.name, "Position": d.position_name,
-                                "Why": d.why} for d in due]), hide_index=True)
+                                "Why": d.why} for d in due]), placeholder=EMPTY_CELL, hide_index=True)
     these = "this candidate" if len(due) == 1 else f"these {len(due):,} candidates"
     if st.button(f"Anonymise {these}", key=Keys.PRV_RET_RUN, type="primary"):
         done = store.apply_retention(user, only=[d.candidate_id for d in due])
