@@ -438,7 +438,7 @@ def test_one_click_on_submit_does_not_submit_the_interview(store, interviewer, c
     assert not at.warning  # nothing unanswered: only the confirmation stands between a click and submitting
     assert at.button(key=Keys.IV_SUBMIT).disabled
     confirm = at.checkbox(key=Keys.IV_CONFIRM_SUBMIT)
-    assert "cannot change it afterwards" in confirm.label and "only HR can reopen it" in confirm.label
+    assert "cannot change it afterwards" in confirm.label and "only HR or an administrator can reopen it" in confirm.label
     assert not store.get_interview(interviewer, iid).submitted
     confirm.check().run()
     at.button(key=Keys.IV_SUBMIT).click().run()

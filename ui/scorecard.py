@@ -120,7 +120,7 @@ def finish(store: Store, user: User, sheet: Sheet, kit: Rubric, read_only: bool)
 
 
 SUBMIT_CONFIRM = ("I have reviewed my answers, ratings and recommendation. Submitting locks this scorecard: I "
-                  "cannot change it afterwards (only HR can reopen it for a correction), and it counts in the "
+                  "cannot change it afterwards (only HR or an administrator can reopen it), and it counts in the "
                   "candidate's scores.")
 
 
