@@ -92,7 +92,8 @@ def test_training_reports_each_step_in_order_up_to_done(store, admin, kit, model
     from data.corpus import Example
 
     answers = [Example(label, f"answer {i} {label}") for i in range(MIN_REVIEWED * 2) for label in LABELS[:2]]
-    monkeypatch.setattr(retraining, "reviewed", lambda store: answers)
+    giver = store.add_candidate(admin, store.create_position(admin, "Desk").id, "Ann Lee").id
+    monkeypatch.setattr(retraining, "_reviewed", lambda store: [(a, giver) for a in answers])  # and who gave them
 
     def train(examples, *, version, progress):
         for k in range(4):
