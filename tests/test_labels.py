@@ -145,8 +145,14 @@ def test_retraining_with_reviews_makes_a_candidate_with_before_and_after_scores(
         store.save_answer_field(iv, iid, "extra-mile", "why", f"{reasons[n % 4]} (case {n})")
         label_answer(store, model, iv, iid, "extra-mile")
         store.review_label(iv, iid, "extra-mile", action="confirm")
-    cand = train_candidate(store, admin, model)
+    steps = []
+    cand = train_candidate(store, admin, model, progress=lambda share, what: steps.append((share, what)))
     assert cand.n_held_out > 0 and cand.n_train_org + cand.n_held_out == 48
+    shares = [share for share, _ in steps]  # the Model page's bar: real steps, in order, to the end
+    assert shares == sorted(shares) and shares[-1] == 1.0 and steps[-1][1] == "done"
+    assert sum(w.startswith("reading the answers' meaning") for _, w in steps) > 2  # batch by batch
+    assert any(w.startswith("holding out writing batches (4 of 4)") for _, w in steps)
+    assert any("left" in w for _, w in steps)  # a time left, once enough is done
     assert set(cand.before) >= {"macro_f1", "accuracy", "kappa"} and "macro_f1" in cand.after
     stored = {v.version: v for v in store.list_model_versions()}[cand.version]
     assert stored.status == "candidate" and store.active_model_version() == model.version
