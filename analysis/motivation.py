@@ -69,6 +69,7 @@ TRUSTED_TYPES = [
 DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "models" / "motivation-default.skops"  # the shipped model
 MAX_TEXT_CHARS = 40_000  # longer input is labelled on its first 40,000 characters
 NEIGHBOURS = 5  # familiarity: mean cosine similarity to this many nearest corpus answers
+BANK_ROWS = 2_500  # familiarity is measured against an even sample of this many training answers
 UNFAMILIAR_WIDTH = 0.15  # how far below the familiarity floor confidence falls to a guess
 CONFIDENCE_GROUPS = 4  # folds of writing batches held out to learn the confidence step
 # Where training's steps start on its progress bar, in proportion to the time each took on the shipped
@@ -135,7 +136,7 @@ def compose(*parts: str) -> str:
 def build_pipeline(*, C: float = 3.0, random_state: int = 0) -> Pipeline:
     """The one model pipeline (its confidence step is fitted by MotivationModel.train)."""
     features = FeatureUnion([
-        ("words", TfidfVectorizer(analyzer=analyse_ngrams, sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer=analyse_ngrams, sublinear_tf=True, min_df=2)),
         ("chars", TfidfVectorizer(analyzer=analyse_chars, sublinear_tf=True, min_df=2)),
         ("reasons", Pipeline([("cues", ReasonCues()), ("scale", StandardScaler())])),
         ("meaning", SentenceEmbedding()),
@@ -152,11 +153,35 @@ def _confidence_features(P: np.ndarray, familiarity: np.ndarray, texts: Sequence
     return np.column_stack([top[:, 0], top[:, 0] - top[:, 1], familiarity, np.log1p(words)])
 
 
+def _bank_rows(n: int, size: int = BANK_ROWS) -> np.ndarray:
+    """An even, deterministic sample of row indices: familiarity's neighbours, in training and after.
+
+    The same share is sampled when the confidence step learns familiarity (from each fold's
+    training rows) as when the model is used (from all of them), so the two see the same spread."""
+    return np.unique(np.linspace(0, n - 1, min(n, size)).round().astype(int)) if n else np.zeros(0, dtype=int)
+
+
 def _familiarity(E: np.ndarray, bank: np.ndarray) -> np.ndarray:
     """Mean cosine similarity of each row of E to its NEIGHBOURS nearest rows of bank (both L2-normalised)."""
     sims = E.astype(np.float32, copy=False) @ bank.astype(np.float32, copy=False).T
     k = min(NEIGHBOURS, sims.shape[1])
     return np.sort(np.partition(sims, -k, axis=1)[:, -k:], axis=1).mean(axis=1)
+
+
+def _pack_terms(vocabulary: dict[str, int]) -> np.ndarray:
+    terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    if [vocabulary[t] for t in terms] != list(range(len(terms))) or any("\0" in t for t in terms):
+        raise ModelError("a vocabulary's columns are not 0..n-1, or a term holds NUL: it cannot be packed")
+    return np.frombuffer("\0".join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack_terms(packed) -> dict[str, int]:
+    """A vocabulary from _pack_terms, or from the (terms, columns) pair older artifacts carry."""
+    if isinstance(packed, (tuple, list)):
+        terms, columns = packed
+        return dict(zip(terms.tolist(), columns.tolist()))
+    text = packed.tobytes().decode("utf-8")
+    return {term: column for column, term in enumerate(text.split("\0"))} if text else {}
 
 
 def _groups(examples: Sequence[Example]) -> np.ndarray:
@@ -213,13 +238,16 @@ class MotivationModel:
                                                     classify__sample_weight=weights[tr])
                 order = [list(fold.classes_).index(c) for c in LABELS]
                 P[te] = fold.predict_proba([texts[i] for i in te])[:, order]
-                fam[te] = _familiarity(E[te], E[tr])
+                share = max(1, round(BANK_ROWS * len(tr) / len(texts)))
+                fam[te] = _familiarity(E[te], E[tr][_bank_rows(len(tr), share)])
         else:  # one batch only (never the shipped corpus): fall back to the plain probabilities
             P[:] = 1 / len(LABELS)
         report(FINAL_FIT, "fitting the final model")
         pipeline = build_pipeline(**params).fit(texts, labels, classify__sample_weight=weights)
         for _, vectorizer in pipeline.named_steps["features"].transformer_list[:2]:
             vectorizer.stop_words_ = None  # only the pruned n-grams, kept for introspection: megabytes of nothing
+        classify = pipeline.named_steps["classify"]
+        classify.coef_ = classify.coef_.astype(np.float32)  # half the artifact; probabilities move under 1e-6
         right = (np.array(LABELS)[P.argmax(1)] == labels).astype(int)
         confidence = LogisticRegression(C=1.0, max_iter=1000, random_state=0)
         if folds >= 2 and 0 < right.sum() < len(right):
@@ -246,17 +274,15 @@ class MotivationModel:
                 "ece": held_out.ece, "precision_at_80": held_out.precision},
         }
         report(1.0, "done")
-        return cls(pipeline, confidence, E.astype(np.float16), meta)
+        return cls(pipeline, confidence, E[_bank_rows(len(E))].astype(np.float16), meta)
 
     def to_bytes(self) -> bytes:
-        """A skops artifact. Vocabularies travel as two arrays each (terms, columns): skops audits a
-        dict entry by entry, which made loading a 90,000-term vocabulary take seconds."""
+        """A skops artifact. Each vocabulary travels as one UTF-8 array, its terms in column order
+        joined by NUL: skops audits a dict entry by entry, which made loading a 90,000-term
+        vocabulary take seconds, and an array of fixed-width strings took megabytes."""
         vectorizers = [v for _, v in self.pipeline.named_steps["features"].transformer_list[:2]]
         vocabs = [v.vocabulary_ for v in vectorizers]
-        packed = {
-            f"vocab{k}": (np.array(list(vocab), dtype=str), np.array(list(vocab.values()), dtype=np.int64))
-            for k, vocab in enumerate(vocabs)
-        }
+        packed = {f"vocab{k}": _pack_terms(vocab) for k, vocab in enumerate(vocabs)}
         try:
             for v in vectorizers:
                 v.vocabulary_ = None
@@ -287,8 +313,7 @@ class MotivationModel:
                 "(python -m analysis.motivation train)"
             )
         for k, (_, v) in enumerate(obj["pipeline"].named_steps["features"].transformer_list[:2]):
-            terms, columns = obj[f"vocab{k}"]
-            v.vocabulary_ = dict(zip(terms.tolist(), columns.tolist()))
+            v.vocabulary_ = _unpack_terms(obj[f"vocab{k}"])
         return cls(obj["pipeline"], obj["confidence"], obj["bank"], meta)
 
     def save(self, path: str | Path) -> None:

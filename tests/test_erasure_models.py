@@ -183,15 +183,17 @@ def test_a_retrained_version_records_its_candidates_and_erasure_deletes_it(store
     position = store.create_position(admin, "Agents")
     reasons = ["I felt sorry for him, he was lost.", "My manager told me to, so I did.",
                "Partly the tip, partly I liked her.", "I processed the refund and closed it."]
-    distinctive = next(f"{WORDS} ({n})" for n in range(100) if not is_held_out(model_text({"why": f"{WORDS} ({n})"})))
+    # The vocabulary keeps words found in two answers or more, so the first candidate says it to two interviewers.
+    distinctive = [f"{WORDS} ({n})" for n in range(100) if not is_held_out(model_text({"why": f"{WORDS} ({n})"}))][:2]
     ids = []
     for n in range(48):
-        iv = make_user(store, f"iv{n}", "interviewer")
         cand = store.add_candidate(admin, position.id, f"C{n}")
-        iid = store.start_interview(iv, cand.id, kit)
-        store.save_answer_field(iv, iid, "extra-mile", "why", distinctive if n == 0 else f"{reasons[n % 4]} (case {n})")
-        label_answer(store, model, iv, iid, "extra-mile")
-        store.review_label(iv, iid, "extra-mile", action="confirm")
+        for k, text in enumerate(distinctive if n == 0 else [f"{reasons[n % 4]} (case {n})"]):
+            iv = make_user(store, f"iv{n}-{k}", "interviewer")
+            iid = store.start_interview(iv, cand.id, kit)
+            store.save_answer_field(iv, iid, "extra-mile", "why", text)
+            label_answer(store, model, iv, iid, "extra-mile")
+            store.review_label(iv, iid, "extra-mile", action="confirm")
         ids.append(cand.id)
     version = train_candidate(store, admin, model).version
     assert holds(stored(store)[version][1], "quixotically")  # the vocabulary holds the candidate's word

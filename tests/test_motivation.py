@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from analysis.features import analyse, tokens
@@ -101,6 +102,36 @@ def test_artifact_round_trips_with_identical_predictions(model):
     again = MotivationModel.from_bytes(model.to_bytes())
     text = "My team lead was watching, so I did it by the book."
     assert again.predict_one(text) == model.predict_one(text)
+
+
+def test_artifact_keeps_every_vocabulary_term_in_its_column(model):
+    again = MotivationModel.from_bytes(model.to_bytes())
+    for (_, ours), (_, theirs) in zip(model.pipeline.named_steps["features"].transformer_list[:2],
+                                      again.pipeline.named_steps["features"].transformer_list[:2]):
+        assert theirs.vocabulary_ == ours.vocabulary_
+
+
+def test_an_artifact_saved_before_vocabularies_were_packed_still_loads(model):
+    """Model versions an organisation trained earlier carry each vocabulary as (terms, columns)."""
+    import skops.io as sio
+    vectorizers = [v for _, v in model.pipeline.named_steps["features"].transformer_list[:2]]
+    vocabs = [v.vocabulary_ for v in vectorizers]
+    try:
+        for v in vectorizers:
+            v.vocabulary_ = None
+        old = sio.dumps({"pipeline": model.pipeline, "confidence": model.confidence, "bank": model.bank,
+                         "meta": json.dumps(model.meta),
+                         **{f"vocab{k}": (np.array(list(vocab), dtype=str), np.array(list(vocab.values())))
+                            for k, vocab in enumerate(vocabs)}})
+    finally:
+        for v, vocab in zip(vectorizers, vocabs):
+            v.vocabulary_ = vocab
+    text = "Honestly the bonus helped, but mostly I just felt for her."
+    assert MotivationModel.from_bytes(old).predict_one(text) == model.predict_one(text)
+
+
+def test_the_shipped_artifact_is_small_enough_to_keep_in_the_repository():
+    assert DEFAULT_ARTIFACT.stat().st_size < 5 * 1024 * 1024
 
 
 def test_artifact_with_an_untrusted_type_is_refused():
