@@ -344,7 +344,7 @@ RUBRIC: tuple[Column[KitQuestion], ...] = (
 )
 
 ABOUT = fact_columns((26, 100))
-PANEL_CHUNK = 1000  # candidates scored at once: a long report holds about as much as one of this many candidates
+PANEL_CHUNK = 500  # candidates scored at once: a long report holds about as much as one of this many candidates
 
 
 def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope()) -> bytes:

@@ -23,9 +23,9 @@ print range of its own, so each starts a page and none crosses a page break.
 
 from __future__ import annotations
 
-import io
 import math
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -163,7 +163,9 @@ class Book:
     """
 
     def __init__(self) -> None:
-        self._out = io.BytesIO()
+        # A temporary file, not a BytesIO: returning a BytesIO's value copies it, so a long report would be
+        # in memory twice at the end.
+        self._out = tempfile.TemporaryFile()
         self.wb = xlsxwriter.Workbook(self._out, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "remove_timezone": True,
@@ -183,7 +185,9 @@ class Book:
     def bytes(self) -> bytes:
         """Close the workbook and return the .xlsx file."""
         self.wb.close()
-        return self._out.getvalue()
+        with self._out:
+            self._out.seek(0)
+            return self._out.read()
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,38 @@ def test_a_text_written_again_from_the_cache_keeps_its_quote_prefix_and_format()
     for row in ws.iter_rows(min_row=2):
         assert [(c.value, c.data_type, c.quotePrefix) for c in row] == [("=1+1", "s", True)] * 2
         assert row[1].number_format == "0.00" and row[0].number_format == "General"
+
+
+def test_a_report_on_many_candidates_holds_one_interviews_answers_at_a_time(store, admin, hr, interviewer, kit,
+                                                                            monkeypatch):
+    import weakref
+
+    from analysis import report
+    from analysis.report import ReportScope, build_report
+    from tests.builders import submitted_interview
+
+    position = store.create_position(admin, "Desk")
+    for n in range(12):
+        cid = store.add_candidate(admin, position.id, f"Candidate {n}").id
+        submitted_interview(store, interviewer, cid, kit, texts={"why": "because of {question}"}, rating=1 + n % 5)
+    # Small slices, so the scores are gathered over several of them as they are for thousands of candidates.
+    monkeypatch.setattr(report, "PANEL_CHUNK", 5)
+    handed, alive, most = [0], {}, [0]  # answers alive, by id, each dropped by its weak reference's callback
+    streamed = store.iter_report_rows
+
+    def one_by_one(actor, **selection):  # a generator: the report can only take the answers as they come
+        for answer in streamed(actor, **selection):
+            handed[0] += 1
+            alive[id(answer)] = weakref.ref(answer, lambda _, key=id(answer): alive.pop(key, None))
+            most[0] = max(most[0], len(alive))
+            yield answer
+
+    monkeypatch.setattr(store, "iter_report_rows", one_by_one)
+    wb = openpyxl.load_workbook(io.BytesIO(build_report(store, hr, ReportScope(position_ids=(position.id,)))))
+    answers = [row for row in wb["Answers"].iter_rows(min_row=2, values_only=True)]
+    assert handed[0] == len(answers) == 12 * len(kit.questions)
+    assert most[0] <= 2 * len(kit.questions)  # one interview's answers, and the next one's as they start
+    assert sorted({row[0] for row in answers}) == sorted(f"Candidate {n}" for n in range(12))
+    assert [row[-1] for row in answers] == [1 + n % 5 for n in range(12) for _ in kit.questions]
+    summary = [row for row in wb["Summary"].iter_rows(min_row=2, values_only=True)]
+    assert [row[0] for row in summary] == list(range(1, 13))  # ranked once over every slice
