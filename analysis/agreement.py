@@ -75,11 +75,19 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     """Unweighted Cohen's kappa of two raters' labels for the same items."""
     if len(a) != len(b):
         raise ValueError("the two raters must label the same items")
-    n = len(a)
+    return cohen_kappa_of_pairs(Counter(zip(a, b)))
+
+
+def cohen_kappa_of_pairs(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
+    """Cohen's kappa from how many items got each (first rater's label, second rater's label) pair."""
+    n = sum(pairs.values())
     if n < 2:
         return None
-    observed = sum(x == y for x, y in zip(a, b)) / n
-    ca, cb = Counter(a), Counter(b)
+    observed = sum(c for (x, y), c in pairs.items() if x == y) / n
+    ca, cb = Counter(), Counter()
+    for (x, y), c in pairs.items():
+        ca[x] += c
+        cb[y] += c
     expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
     if expected == 1:
         return None
@@ -169,21 +177,52 @@ def position_agreement(data, kits) -> dict:
     pairs [(a, b, kappa, shared)], calibration {interviewer: {offset, items}},
     model_kappa (model label vs the interviewers' reviewed label) and n_reviewed.
     """
-    from analysis.scoring import frames, interviewer_overalls
+    from analysis.scoring import frames
 
-    f = frames(data, kits)
-    recs = f.recommendations.dropna(subset=["value"])
-    by_candidate = {c: dict(zip(g["interviewer"], g["value"])) for c, g in recs.groupby("candidate_id")}
-    ov = interviewer_overalls(f)
-    overall = {c: dict(zip(g["interviewer"], g["overall"])) for c, g in ov.groupby("candidate_id")}
-    reviewed = f.labels[f.labels["reviewed"]] if not f.labels.empty else f.labels
-    return {
-        "fleiss": fleiss_kappa(list(v.values()) for v in by_candidate.values()),
-        "n_panels": sum(1 for v in by_candidate.values() if len(v) >= 2),
-        "icc": icc1(list(v.values()) for v in overall.values()),
-        "pairs": [(a, b, k, n) for (a, b), (k, n) in pairwise_cohen(by_candidate).items()],
-        "calibration": calibration(overall),
-        "model_kappa": cohen_kappa(list(reviewed["model"]), list(reviewed["final"])) if len(reviewed) else None,
-        "model_override_rate": float((reviewed["model"] != reviewed["final"]).mean()) if len(reviewed) else None,
-        "n_reviewed": int(len(reviewed)),
-    }
+    panels = Panels()
+    panels.add(frames(data, kits))
+    return panels.agreement()
+
+
+class Panels:
+    """What agreement reads of each panel, gathered a slice of candidates at a time (by candidate id).
+
+    Per candidate, each interviewer's recommendation and overall rating; for the model, how
+    many reviewed answers got each (model label, interviewer's label) pair. Small beside the
+    answers: it grows by interview, not by answer.
+    """
+
+    def __init__(self) -> None:
+        self.recommendations: dict[Hashable, dict[str, Hashable]] = {}
+        self.overall: dict[Hashable, dict[str, float]] = {}
+        self.reviewed: Counter = Counter()
+
+    def add(self, f) -> None:
+        """The panels in `f` (scoring.Frames of whole panels, none seen before)."""
+        from analysis.scoring import interviewer_overalls
+
+        # By candidate id, each candidate's rows in their order: what a groupby gives, without a frame per group.
+        recs = f.recommendations.dropna(subset=["value"]).sort_values("candidate_id", kind="stable")
+        for c, interviewer, value in zip(recs["candidate_id"], recs["interviewer"], recs["value"]):
+            self.recommendations.setdefault(c, {})[interviewer] = value
+        ov = interviewer_overalls(f).sort_values("candidate_id", kind="stable")
+        for c, interviewer, overall in zip(ov["candidate_id"], ov["interviewer"], ov["overall"]):
+            self.overall.setdefault(c, {})[interviewer] = overall
+        if not f.labels.empty:
+            reviewed = f.labels[f.labels["reviewed"]]
+            self.reviewed.update(zip(reviewed["model"], reviewed["final"]))
+
+    def agreement(self) -> dict:
+        by_candidate, overall = self.recommendations, self.overall
+        n_reviewed = sum(self.reviewed.values())
+        overridden = sum(c for (model, final), c in self.reviewed.items() if model != final)
+        return {
+            "fleiss": fleiss_kappa(list(v.values()) for v in by_candidate.values()),
+            "n_panels": sum(1 for v in by_candidate.values() if len(v) >= 2),
+            "icc": icc1(list(v.values()) for v in overall.values()),
+            "pairs": [(a, b, k, n) for (a, b), (k, n) in pairwise_cohen(by_candidate).items()],
+            "calibration": calibration(overall),
+            "model_kappa": cohen_kappa_of_pairs(self.reviewed) if n_reviewed else None,
+            "model_override_rate": overridden / n_reviewed if n_reviewed else None,
+            "n_reviewed": n_reviewed,
+        }

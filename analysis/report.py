@@ -24,14 +24,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 import pandas as pd
 
-from analysis.agreement import position_agreement
+from analysis.agreement import Panels
 from analysis.fairness import FOUR_FIFTHS, MIN_GROUP, fairness_report
-from analysis.scoring import frames, score
+from analysis.scoring import candidate_scores, frames, ranked, score
 from analysis.sheets import Book, Chart, ColourScale, Column, Fact, SheetWriter, fact_columns
 from data.access import allowed, require
 from data.fields import ANSWER_FIELDS
@@ -344,6 +344,7 @@ RUBRIC: tuple[Column[KitQuestion], ...] = (
 )
 
 ABOUT = fact_columns((26, 100))
+PANEL_CHUNK = 500  # candidates scored at once: a long report holds about as much as one of this many candidates
 
 
 def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope()) -> bytes:
@@ -354,8 +355,6 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
     """
     require(actor, "reports.export")
     selection = scope.selection()
-    data = store.panel_data(actor, **selection)
-    kits = store.kits_by_version({InterviewRow._make(row).kit_version_id for row in data.interviews})
     position_names = {p.id: p.name for p in store.list_positions()}
     candidate_names = ({c.id: c.name for c in store.candidates_of(actor, scope.candidate_ids).values()}
                        if scope.candidate_ids is not None else {})
@@ -363,8 +362,21 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
         spans = len(set(store.candidate_positions(actor, scope.candidate_ids).values())) > 1
     else:
         spans = scope.position_ids is None or len(scope.position_ids) > 1
-    scores = (score_by_position(data, kits, store.candidate_positions(actor, _interviewed(data)), position_names)
-              if spans else score(data, kits))
+    # The panels a slice of candidates at a time: what is kept is per candidate or per interview, never per answer.
+    kits: dict[int, Rubric] = {}
+    parts, panels = [], Panels()
+    who: dict[int, tuple[str, str, int]] = {}  # interview -> candidate's name, interviewer, kit version
+    recs: dict[int, str | None] = {}
+    for data in store.iter_panel_data(actor, chunk=PANEL_CHUNK, **selection):
+        kits.update(store.kits_by_version({InterviewRow._make(row).kit_version_id for row in data.interviews} - set(kits)))
+        f = frames(data, kits)
+        parts.append(candidate_scores(f, kits))
+        panels.add(f)
+        who.update((r.interview_id, (r.name, r.interviewer, r.kit_version_id)) for r in f.interviews.itertuples())
+        recs.update(zip(f.recommendations["interview_id"], f.recommendations["value"]))
+    kits = store.kits_by_version(kits)  # in the order a report over every panel at once lists them
+    scores = _ranked(pd.concat(parts) if parts else None, kits, spans,
+                     store.candidate_positions(actor, _of(parts)) if spans else {}, position_names)
     stages = store.settings.stages
     if len(scores):
         scores = scores.assign(status=scores["status"].map(stages.name))  # the names a person reads, not keys
@@ -374,7 +386,6 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
     summary.write_all(scores.itertuples())
     summary.finish()
 
-    f = frames(data, kits)
     scored = {int(row.candidate_id): row for row in scores.itertuples()}
     candidates = SheetWriter(book, "Candidates", CANDIDATES)
     candidates.write_all(CandidateLine(replace(c, status=stages.name(c.status)), stage_date, scored.get(c.id))
@@ -383,33 +394,26 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
 
     titles = {(k, q.id): f"Q{i}. {q.title}" for k, kit in kits.items() for i, q in enumerate(kit.questions, 1)}
     place = {(k, q.id): i for k, kit in kits.items() for i, q in enumerate(kit.questions)}
-    who = {r.interview_id: r for r in f.interviews.itertuples()}
-    rated = {(r.interview_id, r.question_id): int(r.score) for r in f.ratings.itertuples()}
+    unplaced = len(place)
     answers = SheetWriter(book, "Answers", ANSWERS)
     for interview_id, group in groupby(store.iter_report_rows(actor, **selection), key=attrgetter("interview_id")):
-        iv = who[interview_id]
-        for a in sorted(group, key=lambda a: place.get((iv.kit_version_id, a.question_id), len(place))):
-            answers.write(AnswerLine(a, iv.name, iv.interviewer,
-                                     titles.get((iv.kit_version_id, a.question_id), a.question_id),
-                                     rated.get((a.interview_id, a.question_id))))
+        name, interviewer, kit_version = who[interview_id]
+        for a in sorted(group, key=lambda a: place.get((kit_version, a.question_id), unplaced)):
+            answers.write(AnswerLine(a, name, interviewer, titles.get((kit_version, a.question_id), a.question_id),
+                                     a.rating))
     answers.finish()
 
-    recs = dict(zip(f.recommendations["interview_id"], f.recommendations["value"]))
-    order = {interview_id: n for n, interview_id in enumerate(f.interviews["interview_id"])}
-    rows = f.ratings.merge(f.interviews[["interview_id", "name"]], on="interview_id")
-    rows = rows.assign(
-        _interview=rows["interview_id"].map(order),
-        _question=[place.get((k, q), len(place)) for k, q in zip(rows["kit_version_id"], rows["question_id"])],
-    ).sort_values(["_interview", "_question"], kind="stable")
     ratings = SheetWriter(book, "Ratings", RATINGS)
-    ratings.write_all(
-        RatingLine(r.name, r.interviewer, titles.get((r.kit_version_id, r.question_id), r.question_id), int(r.score),
-                   RECOMMENDATION_LABELS.get(recs.get(r.interview_id) or "", ""))
-        for r in rows.itertuples())
+    for interview_id, group in groupby(store.iter_report_ratings(actor, **selection), key=itemgetter(0)):
+        name, interviewer, kit_version = who[interview_id]
+        recommendation = RECOMMENDATION_LABELS.get(recs.get(interview_id) or "", "")
+        for _, question_id, rating in sorted(group, key=lambda r: place.get((kit_version, r[1]), unplaced)):
+            ratings.write(RatingLine(name, interviewer, titles.get((kit_version, question_id), question_id),
+                                     int(rating), recommendation))
     ratings.finish()
 
     agreement = SheetWriter(book, "Agreement", AGREEMENT)
-    agreement.write_all(_agreement_lines(position_agreement(data, kits)))
+    agreement.write_all(_agreement_lines(panels.agreement()))
     agreement.finish()
 
     if allowed(actor.role, "fairness"):
@@ -439,27 +443,26 @@ def build_report(store: Store, actor: Actor, scope: ReportScope = ReportScope())
     return book.bytes()
 
 
-def _interviewed(data: PanelData) -> set[int]:
-    return {InterviewRow._make(row).candidate_id for row in data.interviews}
+def _of(parts: list[pd.DataFrame]) -> list[int]:
+    return [int(c) for part in parts for c in part.index]
 
 
-def score_by_position(data: PanelData, kits: dict, position_of: Mapping[int, int | None],
-                      position_names: Mapping[int, str]) -> pd.DataFrame:
-    """scoring.score within each position, so ranks and the ranking score's shrinkage stay within a position.
+def _ranked(base: pd.DataFrame | None, kits: dict, spans: bool, position_of: Mapping[int, int | None],
+            position_names: Mapping[int, str]) -> pd.DataFrame:
+    """`candidate_scores` rows ranked as `score` ranks them, or, for a report across positions, within each one.
 
-    By position name, then rank; with `position_id` and `position_name` columns.
+    Across positions: by position name, then rank, with `position_id` and `position_name` columns; a
+    candidate's rank and the shrinkage of their ranking score are within their own position.
     """
-    position_of_interview = {row[0]: position_of.get(row[1]) for row in data.interviews}
-    buckets: dict[int | None, tuple[list, list, list, list]] = {}
-    for i, rows in enumerate((data.interviews, data.ratings, data.recommendations, data.labels)):
-        for row in rows:  # every kind of row starts with its interview's id
-            buckets.setdefault(position_of_interview.get(row[0]), ([], [], [], []))[i].append(row)
+    if base is None or base.empty:
+        empty = score(PanelData((), (), (), ()), kits)
+        return empty.assign(position_id=pd.Series(dtype=int), position_name=pd.Series(dtype=str)) if spans else empty
+    if not spans:
+        return ranked(base)
+    position = base.index.map(lambda c: position_of.get(int(c)))
     parts = []
-    for pid, rows in sorted(buckets.items(), key=lambda item: (position_names.get(item[0], ""), item[0] or 0)):
-        part = PanelData(*(tuple(r) for r in rows))
-        parts.append(score(part, kits).assign(position_id=pid, position_name=position_names.get(pid, "")))
-    if not parts:
-        return score(data, kits).assign(position_id=pd.Series(dtype=int), position_name=pd.Series(dtype=str))
+    for pid in sorted(set(position), key=lambda p: (position_names.get(p, ""), p or 0)):
+        parts.append(ranked(base[position == pid]).assign(position_id=pid, position_name=position_names.get(pid, "")))
     return pd.concat(parts, ignore_index=True)
 
 

@@ -99,13 +99,25 @@ def partial_notes(partial: pd.DataFrame) -> pd.Series:
             + partial["interviewer"] + ")")
 
 
+EMPTY_SCORES = ("candidate_id", "name", "status", "n_interviewers", "rating", "spread", "autonomy", "composite",
+                "ranking_score", "single_interviewer", "n_partial", "partial")
+
+
 def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
     """One row per candidate with at least one submitted interview, best ranking score first."""
     f = frames(data, kits)
     if f.interviews.empty:
-        return pd.DataFrame(columns=["candidate_id", "name", "status", "n_interviewers", "rating", "spread",
-                                     "autonomy", "composite", "ranking_score", "single_interviewer",
-                                     "n_partial", "partial"])
+        return pd.DataFrame(columns=list(EMPTY_SCORES))
+    return ranked(candidate_scores(f, kits))
+
+
+def candidate_scores(f: Frames, kits: dict[int, Rubric]) -> pd.DataFrame:
+    """Everything `score` works out from each candidate's own interviews alone, by candidate id.
+
+    Frames holding several candidates' whole panels give the rows those candidates would
+    have on their own, so a long list can be scored a slice at a time and the rows joined
+    (in candidate order) before `ranked`.
+    """
     base = f.interviews.groupby("candidate_id").agg(
         name=("name", "first"), status=("status", "first"), n_interviewers=("interviewer", "nunique"),
         last_submitted=("submitted_at", "max"),
@@ -133,11 +145,13 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
         base["disagreements"] = (rng >= 2).groupby(level=0).sum()
     base["disagreements"] = base.get("disagreements", pd.Series(dtype=float)).reindex(base.index).fillna(0).astype(int)
 
-    tallies = pd.crosstab(f.recommendations["candidate_id"], f.recommendations["value"])
+    # Counts as crosstab gives them, by a groupby (crosstab counts each cell in Python).
+    tallies = f.recommendations.groupby(["candidate_id", "value"]).size().unstack(fill_value=0)
     for value in RECOMMENDATIONS:
         base[value] = tallies[value].reindex(base.index).fillna(0).astype(int) if value in tallies else 0
 
-    counts = pd.crosstab(f.labels["candidate_id"], f.labels["final"]) if not f.labels.empty else pd.DataFrame()
+    counts = (f.labels.groupby(["candidate_id", "final"]).size().unstack(fill_value=0) if not f.labels.empty
+              else pd.DataFrame())
     labelled = counts.sum(axis=1) if not counts.empty else pd.Series(dtype=float)
     for label in MOTIVE_LABELS:
         col = counts[label] if label in counts else pd.Series(0, index=counts.index, dtype=float)
@@ -151,6 +165,11 @@ def score(data: PanelData, kits: dict[int, Rubric]) -> pd.DataFrame:
     rating_part = (base["rating"] - 1) / 4
     blended = (1 - w) * rating_part + w * (base["autonomy"] + 1) / 2
     base["composite"] = 1 + 4 * blended.where(base["autonomy"].notna(), rating_part)
+    return base
+
+
+def ranked(base: pd.DataFrame) -> pd.DataFrame:
+    """`candidate_scores` rows of one position (or one list), ranked: best ranking score first, from rank 1."""
     mean = base["composite"].mean()
     n = base["n_interviewers"]
     base["ranking_score"] = (n * base["composite"] + SHRINK * mean) / (n + SHRINK)

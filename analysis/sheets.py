@@ -23,9 +23,9 @@ print range of its own, so each starts a page and none crosses a page break.
 
 from __future__ import annotations
 
-import io
 import math
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,7 +34,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import quote_sheetname, xl_range_abs
+from xlsxwriter.utility import _preserve_whitespace, quote_sheetname, xl_col_to_name, xl_range_abs
 from xlsxwriter.worksheet import Worksheet
 
 EXCEL_CELL_LIMIT = 32_767  # in UTF-16 code units, as Excel counts
@@ -64,6 +64,8 @@ CHARTED_ROW_PT = 13.5              # a sheet with charts sets its rows' height, 
 MAX_ROW_PT = 409.0                 # Excel's tallest row
 PAGE_SLACK_ROWS = 3                # a chart stays this many rows short of a page, for rounding between programs
 CHART_GAP_ROWS = 2                 # blank rows between the last row and the first chart
+TEXT_CACHE_LONGEST = 2_000         # characters: a longer text is written without being kept
+TEXT_CACHE_CHARS = 2_000_000       # characters a sheet's cache of written texts holds before it is emptied
 PX_PER_CM = 96 / 2.54
 
 R = TypeVar("R")
@@ -113,6 +115,47 @@ def wrapped_lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
+class StreamedSheet(Worksheet):
+    """XlsxWriter's worksheet in constant-memory mode, taking a whole row of cells at once.
+
+    XlsxWriter keeps each cell as a tuple, then writes the row's XML once the next row starts;
+    a report writes millions of cells, so SheetWriter hands over a row's cell XML ready made
+    (`cell_tail` gives each cell's) and this class writes it with XlsxWriter's own row tag, its
+    dimensions kept as XlsxWriter keeps them. The XML is XlsxWriter's, byte for byte (a test
+    compares), with one exception: XlsxWriter writes a string that starts with "<r>" and ends
+    with "</r>" as rich-text markup, unescaped, so typed text shaped like that could close its
+    cell and open a formula; here every string is escaped.
+    """
+
+    def write_row_cells(self, row: int, first_col: int, last_col: int, cells: str) -> None:
+        """Row `row` (after any row written before it), whose cells span `first_col` to `last_col`."""
+        if row > self.previous_row:
+            self._write_single_row(row)  # a row still held by XlsxWriter's own cell-by-cell writes
+        info = self.row_info.get(row)
+        if cells:
+            self._check_dimensions(row, first_col)
+            self._check_dimensions(row, last_col)
+            self._write_row(row, None, info)
+            self.fh.write(cells)
+            self.fh.write("</row>")
+        elif info is not None:
+            self._write_empty_row(row, None, info)
+        self.previous_row = row + 1  # written: XlsxWriter's next flush starts after it
+
+    def cell_tail(self, value: Any, fmt: Format | None) -> str:
+        """A cell's XML after its reference and the attribute's closing quote: `<c r="B7"` + this. Text is escaped, never markup."""
+        style = "" if fmt is None else f' s="{fmt._get_xf_index() if fmt.xf_index is None else fmt.xf_index}"'
+        if isinstance(value, str):
+            text = self._escape_control_characters(value)
+            preserve = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+            return f'{style} t="inlineStr"><is><t{preserve}>{self._escape_data(text)}</t></is></c>'
+        if isinstance(value, bool):
+            return f'{style} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (datetime, date)):
+            value = self._convert_date_time(value)
+        return f"{style}><v>{value:.16G}</v></c>"
+
+
 class Book:
     """An XlsxWriter workbook in constant-memory mode, written to bytes; its formats are made once and shared.
 
@@ -120,7 +163,9 @@ class Book:
     """
 
     def __init__(self) -> None:
-        self._out = io.BytesIO()
+        # A temporary file, not a BytesIO: returning a BytesIO's value copies it, so a long report would be
+        # in memory twice at the end.
+        self._out = tempfile.TemporaryFile()
         self.wb = xlsxwriter.Workbook(self._out, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "remove_timezone": True,
@@ -140,7 +185,9 @@ class Book:
     def bytes(self) -> bytes:
         """Close the workbook and return the .xlsx file."""
         self.wb.close()
-        return self._out.getvalue()
+        with self._out:
+            self._out.seek(0)
+            return self._out.read()
 
 
 @dataclass(frozen=True)
@@ -254,21 +301,29 @@ class SheetWriter(Generic[R]):
     """A sheet with a styled, frozen, filtered, repeated header, streamed row by row from its column specs.
 
     A sheet whose columns have no headers (About) has no header row, filter or frozen pane.
+    Each row goes to the file as it is written; a text met again (a name, a question, a label)
+    reuses its cell's XML from a small cache, which is emptied whenever it holds
+    TEXT_CACHE_CHARS characters, so memory stays flat however many rows there are.
     """
 
     def __init__(self, book: Book, title: str, columns: Sequence[Column[R]], charts: Sequence[Chart] = ()) -> None:
         _check(columns, charts)
         self.book = book
-        self.ws: Worksheet = book.wb.add_worksheet(sheet_name(title, book.taken))
+        self.ws: StreamedSheet = book.wb.add_worksheet(sheet_name(title, book.taken), worksheet_class=StreamedSheet)
         self.columns = tuple(columns)
         self.charts = tuple(charts)
         self.has_header = any(c.header for c in self.columns)
         self._header_pt = 0.0
         self.pixels_wide = sum(column_pixels(c.width) for c in self.columns)
         self.rows = 0  # data rows written
-        self._wraps = [c.wrap for c in self.columns]
+        self._values = tuple(c.value for c in self.columns)
+        self._refs = tuple(f'<c r="{xl_col_to_name(i)}' for i in range(len(self.columns)))
+        self._wrapping = tuple((i, c.wrap, c.width) for i, c in enumerate(self.columns) if c.wrap is not False)
+        self._per_row = any(callable(c.fmt) or callable(c.wrap) for c in self.columns)
         self._plain = [self._format(c, c.fmt if isinstance(c.fmt, str) else None, c.wrap is True, False)
                        for c in self.columns]
+        self._texts: dict[tuple[str, int, Format | None], str] = {}
+        self._cached_chars = 0
         ws = self.ws
         self.row_pt = CHARTED_ROW_PT if self.charts else ROW_PT
         if self.charts:
@@ -288,8 +343,9 @@ class SheetWriter(Generic[R]):
             self._header_pt = self.row_pt * lines
             if lines > 1:
                 ws.set_row(0, self._header_pt)
-            for i, column in enumerate(self.columns):
-                self._text(0, i, column.header, header, True)
+            cells = [self._refs[i] + '1"' + self._text_tail(i, column.header, header, header=True)
+                     for i, column in enumerate(self.columns)]
+            ws.write_row_cells(0, 0, len(self.columns) - 1, "".join(cells))
             ws.freeze_panes(1, 0)
             ws.repeat_rows(0)
 
@@ -311,55 +367,80 @@ class SheetWriter(Generic[R]):
             props["align"] = column.align
         return self.book.format(**props)
 
-    def _text(self, row: int, col: int, value: str, fmt: Format | None, clean: bool = False) -> None:
-        text = value if clean else safe_text(value)
-        if evaluates(text):  # never a formula or an error value, even once edited in Excel
+    def _text_tail(self, col: int, value: str, fmt: Format | None, header: bool = False) -> str:
+        """A text cell's XML after its reference: never a formula or an error value, even once edited in Excel."""
+        key = (value, col, fmt)
+        tail = self._texts.get(key)
+        if tail is not None:
+            return tail
+        text = value if header else safe_text(value)
+        if evaluates(text):
             column = self.columns[col]
-            fmt = self._format(column, column.fmt if isinstance(column.fmt, str) else None,
-                               bool(column.wrap), True) if row >= self._first else self.book.format(
-                bold=True, font_color=HEADER_FONT, bg_color=HEADER_FILL, quote_prefix=True)
-        self.ws.write_string(row, col, text, fmt)
+            fmt = self.book.format(bold=True, font_color=HEADER_FONT, bg_color=HEADER_FILL, quote_prefix=True) \
+                if header else self._format(column, column.fmt if isinstance(column.fmt, str) else None,
+                                            bool(column.wrap), True)
+        tail = self.ws.cell_tail(text, fmt)
+        if len(value) <= TEXT_CACHE_LONGEST:
+            if self._cached_chars > TEXT_CACHE_CHARS:
+                self._texts.clear()
+                self._cached_chars = 0
+            self._texts[key] = tail
+            self._cached_chars += len(value) + len(tail)
+        return tail
 
     def write(self, row: R) -> None:
         """One row: each column's value, format and wrapping taken from its spec."""
         r = self.rows + self._first
-        values = [c.value(row) for c in self.columns]
-        lines = 1
-        for i, column in enumerate(self.columns):
-            wrap = self._wraps[i]
-            if callable(wrap):
-                wrap = wrap(row)
-            if wrap and isinstance(values[i], str) and values[i]:
-                lines = max(lines, wrapped_lines(values[i], column.width))
-        height = min(MAX_ROW_PT, self.row_pt * lines) if lines > 1 else None
-        if height:
-            self.ws.set_row(r, height)  # before its cells: constant-memory mode writes a row once
-        ws = self.ws
-        for i, column in enumerate(self.columns):
-            v = values[i]
+        values = [value(row) for value in self._values]
+        if self._wrapping:
+            lines = 1
+            for i, wrap, width in self._wrapping:
+                if callable(wrap):
+                    wrap = wrap(row)
+                v = values[i]
+                if wrap and isinstance(v, str) and v:
+                    lines = max(lines, wrapped_lines(v, width))
+            if lines > 1:
+                self.ws.set_row(r, min(MAX_ROW_PT, self.row_pt * lines))  # before its cells, which it sets the height of
+        formats = self._plain
+        if self._per_row:
+            formats = [self._format(c, c.fmt(row) if callable(c.fmt) else c.fmt,
+                                    bool(c.wrap(row) if callable(c.wrap) else c.wrap), False)
+                       if callable(c.fmt) or callable(c.wrap) else formats[i] for i, c in enumerate(self.columns)]
+        n = f'{r + 1}"'
+        cells = []
+        first = last = -1
+        for i, v in enumerate(values):
             if v is None:
                 continue
-            fmt = self._plain[i]
-            if callable(column.fmt) or callable(column.wrap):
-                fmt = self._format(column, column.fmt(row) if callable(column.fmt) else column.fmt,
-                                   bool(column.wrap(row) if callable(column.wrap) else column.wrap), False)
-            if isinstance(v, str):
-                self._text(r, i, v, fmt)
-                continue
-            if hasattr(v, "item"):  # numpy scalars
-                v = v.item()
-            if isinstance(v, bool):
-                ws.write_boolean(r, i, v, fmt)
-            elif isinstance(v, (int, float)):
-                if v == v and not math.isinf(v):  # NaN and infinity stay empty
-                    ws.write_number(r, i, v, fmt)
-            elif isinstance(v, (datetime, date)):
-                if hasattr(v, "to_pydatetime"):  # pandas' Timestamp
-                    v = v.to_pydatetime()
-                ws.write_datetime(r, i, v, fmt or self.book.format(num_format=DATE_TIME))
+            if type(v) is str:
+                tail = self._text_tail(i, v, formats[i])
             else:
-                self._text(r, i, str(v), fmt)
+                tail = self._tail(i, v, formats[i])
+                if tail is None:
+                    continue
+            cells.append(self._refs[i] + n + tail)
+            if first < 0:
+                first = i
+            last = i
+        self.ws.write_row_cells(r, first, last, "".join(cells))
         self.rows += 1
+
+    def _tail(self, col: int, v: Any, fmt: Format | None) -> str | None:
+        """A cell that is not plain text: a number, a truth value, a date, or anything else as its text."""
+        if isinstance(v, str):
+            return self._text_tail(col, v, fmt)
+        if hasattr(v, "item"):  # numpy scalars
+            v = v.item()
+        if isinstance(v, bool):
+            return self.ws.cell_tail(v, fmt)
+        if isinstance(v, (int, float)):
+            return self.ws.cell_tail(v, fmt) if v == v and not math.isinf(v) else None  # NaN and infinity stay empty
+        if isinstance(v, (datetime, date)):
+            if hasattr(v, "to_pydatetime"):  # pandas' Timestamp
+                v = v.to_pydatetime()
+            return self.ws.cell_tail(v, fmt or self.book.format(num_format=DATE_TIME))
+        return self._text_tail(col, str(v), fmt)
 
     def write_all(self, rows) -> None:
         for row in rows:

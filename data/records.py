@@ -251,6 +251,7 @@ class ReportAnswer(_Texts):
     final_label: str | None
     review_action: str | None
     review_reason: str | None
+    rating: int | None = None  # the interviewer's 1-5 rating of this question, None when unrated
 
 
 HISTORY_REASONS = {"not applied": "not applied: saved over a newer text from another device or tab",

@@ -74,13 +74,19 @@ class PanelStore(StoreBase):
                                .where(ratings.c.interview_id.in_(ids))).all()
             recs = conn.execute(select(recommendations.c.interview_id, recommendations.c.value)
                                 .where(recommendations.c.interview_id.in_(ids))).all()
-            newest = select(func.max(motivation_labels.c.id)).group_by(motivation_labels.c.answer_id)
+            # Only the selected interviews' labels and reviews are grouped, so a slice of a long list reads a slice.
+            of_these = (select(motivation_labels.c.id).join(answers, answers.c.id == motivation_labels.c.answer_id)
+                        .where(answers.c.interview_id.in_(ids)))
+            newest = (select(func.max(motivation_labels.c.id)).where(motivation_labels.c.id.in_(of_these))
+                      .group_by(motivation_labels.c.answer_id))
             labs = conn.execute(
                 select(motivation_labels.c.id, answers.c.interview_id, answers.c.question_id, motivation_labels.c.label)
                 .join(answers, answers.c.id == motivation_labels.c.answer_id)
                 .where(answers.c.interview_id.in_(ids), motivation_labels.c.id.in_(newest))
             ).all()
-            latest_review = select(func.max(label_reviews.c.id)).group_by(label_reviews.c.motivation_label_id)
+            latest_review = (select(func.max(label_reviews.c.id))
+                             .where(label_reviews.c.motivation_label_id.in_(of_these))
+                             .group_by(label_reviews.c.motivation_label_id))
             reviewed = dict(conn.execute(
                 select(label_reviews.c.motivation_label_id, label_reviews.c.label)
                 .where(label_reviews.c.id.in_(latest_review))
@@ -169,7 +175,9 @@ class PanelStore(StoreBase):
             select(answers.c.interview_id, answers.c.question_id, *(answers.c[name] for name in FIELD_NAMES),
                    motivation_labels.c.label.label("model_label"), motivation_labels.c.confidence,
                    motivation_labels.c.evidence, label_reviews.c.label.label("review_label"),
-                   label_reviews.c.action, label_reviews.c.reason)
+                   label_reviews.c.action, label_reviews.c.reason, ratings.c.score)
+            .outerjoin(ratings, (ratings.c.interview_id == answers.c.interview_id)
+                       & (ratings.c.question_id == answers.c.question_id))
             .outerjoin(latest, latest.c.answer_id == answers.c.id)
             .outerjoin(motivation_labels, motivation_labels.c.id == latest.c.lid)
             .outerjoin(reviewed, reviewed.c.motivation_label_id == motivation_labels.c.id)
@@ -185,7 +193,45 @@ class PanelStore(StoreBase):
                     texts={name: m[name] for name in FIELD_NAMES}, model_label=m["model_label"],
                     confidence=m["confidence"], evidence=tuple(json.loads(m["evidence"])) if m["evidence"] else (),
                     final_label=m["review_label"] or m["model_label"], review_action=m["action"],
-                    review_reason=m["reason"])
+                    review_reason=m["reason"], rating=m["score"])
+
+    def iter_report_ratings(self, actor: Actor, *, position_id: int | None = None,
+                            candidate_ids: Iterable[int] | None = None, statuses: Iterable[str] | None = None,
+                            position_ids: Iterable[int] | None = None, added_from: date | None = None,
+                            added_to: date | None = None, batch: int = 2000) -> Iterator[tuple[int, str, int]]:
+        """(interview id, question id, score) of every rating given in the selected submitted interviews, streamed.
+
+        By interview, then as saved; unrated questions are left out.
+        """
+        require(actor, "interviews.review")
+        ids = select(self._submitted(position_id, candidate_ids, statuses, position_ids, added_from,
+                                     added_to).subquery().c.id)
+        q = (select(ratings.c.interview_id, ratings.c.question_id, ratings.c.score)
+             .where(ratings.c.interview_id.in_(ids), ratings.c.score.is_not(None))
+             .order_by(ratings.c.interview_id, ratings.c.id))
+        with self.reading() as conn:
+            for r in conn.execution_options(yield_per=batch).execute(q):
+                yield r.interview_id, r.question_id, r.score
+
+    def iter_panel_data(self, actor: Actor, *, position_id: int | None = None,
+                        candidate_ids: Iterable[int] | None = None, statuses: Iterable[str] | None = None,
+                        position_ids: Iterable[int] | None = None, added_from: date | None = None,
+                        added_to: date | None = None, chunk: int = 500) -> Iterator[PanelData]:
+        """`panel_data` of the selected candidates, `chunk` interviewed candidates at a time, by candidate id.
+
+        Every submitted interview of a candidate is in the same chunk, so whatever is worked out
+        per candidate can be worked out chunk by chunk, in memory that does not grow with the
+        number of candidates.
+        """
+        require(actor, "interviews.review")
+        sub = self._submitted(position_id, candidate_ids, statuses, position_ids, added_from, added_to).subquery()
+        with self.reading() as conn:
+            interviewed = list(conn.execute(select(sub.c.candidate_id).distinct().order_by(sub.c.candidate_id))
+                               .scalars())
+        for start in range(0, len(interviewed), chunk):
+            yield self.panel_data(actor, candidate_ids=interviewed[start:start + chunk], statuses=statuses,
+                                  position_id=position_id, position_ids=position_ids, added_from=added_from,
+                                  added_to=added_to)
 
     def panel_for(self, actor: Actor, candidate_id: int) -> list[Sheet]:
         """The other interviewers' submitted interviews of a candidate.
