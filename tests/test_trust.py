@@ -227,6 +227,33 @@ def test_retention_anonymises_old_candidates_not_hired(store, admin, hr, intervi
     assert store.apply_retention(hr).total == 0  # nothing twice
 
 
+@pytest.mark.sqlite_only("holds SQLite's one write lock from a second connection")
+def test_a_retention_dry_run_writes_nothing_so_it_never_waits_for_the_write_lock(store, admin, hr, interviewer, kit,
+                                                                                 db_url):
+    """HR's home shows what is due on every visit: it must not queue behind interviewers' saves."""
+    import sqlite3
+    import threading
+
+    old, _ = interviewed(store, admin, interviewer, kit, name="Old Rejected")
+    store.set_candidate_status(admin, old.id, "rejected")
+    age(store, old.id, 40)
+    with store.atomic() as conn:
+        conn.execute(update(candidates).values(status_changed_at=utcnow() - timedelta(days=40)))
+    store.set_retention(hr, old.position_id, 30)
+    writer = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another save, mid-transaction
+    found = []
+    try:
+        dry = threading.Thread(target=lambda: found.append(store.apply_retention(hr, dry_run=True).total), daemon=True)
+        dry.start()
+        dry.join(timeout=5)
+        assert found == [1]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        dry.join()
+
+
 def test_recent_activity_restarts_the_retention_clock(store, admin, interviewer, kit):
     cand, iid = interviewed(store, admin, interviewer, kit)
     age(store, cand.id, 40)

@@ -440,7 +440,7 @@ class TrustStore(StoreBase):
         )
         done: dict[int, tuple[int, ...]] = {}
         due: list[RetentionDue] = []
-        with self.atomic() as conn:
+        with (self.reading() if dry_run else self.atomic()) as conn:  # a dry run never waits for the write lock
             policies = conn.execute(
                 select(positions.c.id, positions.c.name, positions.c.retention_days)
                 .where(positions.c.retention_days.is_not(None)).order_by(positions.c.id)
