@@ -22,6 +22,7 @@ from operator import attrgetter
 
 from analysis.sheets import Book, Column, Fact, SheetWriter, evaluates, fact_columns
 from data.access import require
+from data.audit import action_name
 from data.fields import ANSWER_FIELDS
 from data.records import RACE_CATEGORIES, SEX_CATEGORIES, Actor, AuditEntry
 
@@ -30,6 +31,7 @@ AUDIT_COLUMNS: tuple[Column[AuditEntry], ...] = (
     Column("at (UTC)", 20, attrgetter("at"), fmt="yyyy-mm-dd hh:mm:ss"),
     Column("actor", 18, attrgetter("actor")),
     Column("action", 26, attrgetter("action")),
+    Column("what happened", 30, lambda e: action_name(e.action)),  # the words the Audit page shows
     Column("entity", 12, attrgetter("entity")),
     Column("entity id", 10, attrgetter("entity_id")),
     Column("detail", 80, lambda e: json.dumps(e.detail, ensure_ascii=False, sort_keys=True)),

@@ -439,6 +439,22 @@ def test_subject_access_and_audit_exports_keep_error_lookalikes_as_text(store, a
     assert actors == ["'" + text for text in ERROR_LOOKALIKES]  # a spreadsheet opening the CSV reads text
 
 
+def test_audit_exports_say_in_words_what_each_action_was_beside_its_code(hr):
+    from analysis.privacy import audit_csv, audit_xlsx
+    from data.records import AuditEntry
+
+    entries = [AuditEntry(1, datetime(2026, 1, 1), "harriet", "export.report", "position", 1, {}),
+               AuditEntry(2, datetime(2026, 1, 2), "harriet", "some.future_action", "position", 1, {})]
+    sheet = openpyxl.load_workbook(io.BytesIO(audit_xlsx(hr, entries)))["Audit log"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    at = rows[0].index("what happened")
+    assert rows[0][at - 1] == "action"
+    assert [r[at - 1:at + 1] for r in rows[1:]] == [["export.report", "HR report downloaded"],
+                                                   ["some.future_action", "some.future_action"]]
+    lines = list(csv.reader(io.StringIO(audit_csv(hr, entries).decode("utf-8-sig"))))
+    assert [line[at] for line in lines] == ["what happened", "HR report downloaded", "some.future_action"]
+
+
 def test_a_sheet_writes_each_error_lookalike_as_text_however_it_is_formatted():
     book = Book()
     sheet = SheetWriter(book, "S", (Column("plain", 10, lambda t: t), Column("wrapped", 10, lambda t: t, wrap=True)))
