@@ -476,6 +476,7 @@ class RetentionRun:
     dry_run: bool
     due: tuple[RetentionDue, ...] = ()  # each candidate of the pass with the reason, newest activity last
     again: dict[int, tuple[int, ...]] = field(default_factory=dict)  # anonymised before; left-over text removed
+    models_deleted: tuple[str, ...] = ()  # model versions that learnt from the anonymised, deleted with their words
 
     @property
     def total(self) -> int:

@@ -88,6 +88,35 @@ def test_erasure_deletes_every_model_version_that_learnt_from_the_candidate(stor
     assert tomb.detail["models_deleted"] == ["org-old", "org-new"] and tomb.detail["model_activated"] == default
 
 
+def test_retention_anonymisation_deletes_the_model_versions_that_learnt_from_the_candidate(store, admin, hr,
+                                                                                          interviewer, kit):
+    """Anonymising removes a candidate's words from the records, so from the models trained on them too."""
+    from data.schema import candidates, interviews
+
+    default = ensure_active_model(store)
+    jane = reviewed_candidate(store, admin, interviewer, kit, "Jane Roe", WORDS)
+    sam = reviewed_candidate(store, admin, interviewer, kit, "Sam Poe", "My manager told me to.")
+    store.add_model_version(admin, "org-jane", artifact(WORDS.lower()), metrics={}, trained_on=[jane.id, sam.id],
+                            activate=True)
+    store.add_model_version(admin, "org-sam", artifact("manager"), metrics={}, trained_on=[sam.id])
+    store.set_candidate_status(admin, jane.id, "rejected")
+    then = utcnow() - timedelta(days=40)
+    with store.atomic() as conn:
+        conn.execute(update(candidates).where(candidates.c.id == jane.id).values(created_at=then, status_changed_at=then))
+        conn.execute(update(interviews).where(interviews.c.candidate_id == jane.id).values(updated_at=then))
+    store.set_retention(hr, jane.position_id, 30)
+    assert store.apply_retention(hr, dry_run=True).models_deleted == ()  # a dry run deletes nothing
+
+    run = store.apply_retention(hr)
+
+    assert run.anonymised == {jane.position_id: (jane.id,)} and run.models_deleted == ("org-jane",)
+    left = stored(store)
+    assert set(left) == {default, "org-sam"} and not any(holds(data, WORDS) for _, data in left.values())
+    assert store.active_model_version() == default  # the roll-back target took over
+    entry = store.audit_entries(admin, action="retention.anonymised")[0][0]
+    assert entry.detail["models_deleted"] == ["org-jane"]
+
+
 def test_erasure_falls_back_to_the_roll_back_target_when_it_did_not_learn_from_them(store, admin, hr,
                                                                                      interviewer, kit):
     ensure_active_model(store)
@@ -188,10 +217,10 @@ def test_a_retrained_version_records_its_candidates_and_erasure_deletes_it(store
     ids = []
     for n in range(48):
         cand = store.add_candidate(admin, position.id, f"C{n}")
-        for k, text in enumerate(distinctive if n == 0 else [f"{reasons[n % 4]} (case {n})"]):
+        for k, said in enumerate(distinctive if n == 0 else [f"{reasons[n % 4]} (case {n})"]):
             iv = make_user(store, f"iv{n}-{k}", "interviewer")
             iid = store.start_interview(iv, cand.id, kit)
-            store.save_answer_field(iv, iid, "extra-mile", "why", text)
+            store.save_answer_field(iv, iid, "extra-mile", "why", said)
             label_answer(store, model, iv, iid, "extra-mile")
             store.review_label(iv, iid, "extra-mile", action="confirm")
         ids.append(cand.id)

@@ -98,5 +98,7 @@ def retention_pass(store: Store, user: User) -> None:
     if st.button(f"Anonymise {these}", key=Keys.PRV_RET_RUN, type="primary"):
         done = store.apply_retention(user, only=[d.candidate_id for d in due])
         reset(Keys.PRV_RET_DUE)
-        flash(f"Retention pass done: {plural(done.total, 'candidate')} anonymised.")
+        models = (f" {plural(len(done.models_deleted), 'model version')} that learnt from their answers deleted: "
+                  f"{md_escape(', '.join(done.models_deleted))}.") if done.models_deleted else ""
+        flash(f"Retention pass done: {plural(done.total, 'candidate')} anonymised.{models}")
         st.rerun()

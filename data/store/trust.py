@@ -440,6 +440,7 @@ class TrustStore(StoreBase):
         )
         done: dict[int, tuple[int, ...]] = {}
         due: list[RetentionDue] = []
+        models: list[str] = []
         with (self.reading() if dry_run else self.atomic()) as conn:  # a dry run never waits for the write lock
             policies = conn.execute(
                 select(positions.c.id, positions.c.name, positions.c.retention_days)
@@ -465,24 +466,26 @@ class TrustStore(StoreBase):
                 done[pid] = tuple(d.candidate_id for d in mine)
                 due += mine
                 if not dry_run:
-                    for cid in done[pid]:
-                        self._anonymise(conn, cid, now)
+                    gone = [v for cid in done[pid] for v in self._anonymise(conn, cid, now)]
+                    models += gone
                     self._audit(conn, actor, "retention.anonymised", "position", pid, retention_days=days,
-                                candidates=len(mine), candidate_ids=list(done[pid]))
+                                candidates=len(mine), candidate_ids=list(done[pid]), models_deleted=gone)
             again = self._left_over(conn, now, chosen)
             due += again
             again_by: dict[int, tuple[int, ...]] = {}
             for d in again:
                 again_by[d.position_id] = again_by.get(d.position_id, ()) + (d.candidate_id,)
             if not dry_run:
-                for d in again:
-                    self._anonymise(conn, d.candidate_id, d.last_activity)  # keeps the date they were anonymised
+                gone_by: dict[int, list[str]] = {}
+                for d in again:  # keeps the date they were anonymised
+                    gone_by.setdefault(d.position_id, []).extend(self._anonymise(conn, d.candidate_id, d.last_activity))
                 for pid, ids in again_by.items():
+                    models += gone_by.get(pid, [])
                     self._audit(conn, actor, "retention.anonymised", "position", pid, again=True,
-                                candidates=len(ids), candidate_ids=list(ids))
+                                candidates=len(ids), candidate_ids=list(ids), models_deleted=gone_by.get(pid, []))
                 if due:
                     self.after_commit(self._checkpoint)
-        return RetentionRun(done, dry_run, tuple(due), again_by)
+        return RetentionRun(done, dry_run, tuple(due), again_by, tuple(models))
 
     @staticmethod
     def _left_over(conn: Connection, now: datetime, chosen: set[int] | None) -> list[RetentionDue]:
@@ -511,8 +514,17 @@ class TrustStore(StoreBase):
                              r.retention_days, again=True)
                 for r in rows if chosen is None or r.id in chosen]
 
-    def _anonymise(self, conn: Connection, candidate_id: int, now: datetime) -> None:
+    def _anonymise(self, conn: Connection, candidate_id: int, now: datetime) -> tuple[str, ...]:
+        """Remove the candidate's name and words, keep the numbers; returns the model versions deleted.
+
+        A retrained version holds its training answers' words, so the versions that learnt from the
+        candidate go, as on erasure (the active one hands over to its roll-back target)."""
         iv_ids, ans_ids = self._candidate_scope(conn, candidate_id)
+        first_review = conn.execute(
+            select(func.min(label_reviews.c.created_at)).where(label_reviews.c.answer_id.in_(ans_ids or [-1]))
+        ).scalar()
+        doomed = versions_trained_on(conn, candidate_id, first_review)
+        delete_model_versions(conn, doomed)
         conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(
             name=f"Anonymised candidate {candidate_id}", email=None, anonymised_at=now))
         if iv_ids:
@@ -526,6 +538,7 @@ class TrustStore(StoreBase):
             conn.execute(update(motivation_labels).where(motivation_labels.c.answer_id.in_(ans_ids))
                          .values(evidence="[]", input_sha="anonymised"))
             conn.execute(update(label_reviews).where(label_reviews.c.answer_id.in_(ans_ids)).values(reason=""))
+        return tuple(r.version for r in doomed)
 
     # -- subject access ------------------------------------------------------------------------
 
