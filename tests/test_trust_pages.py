@@ -111,6 +111,31 @@ def test_privacy_page_shows_the_retention_dry_run_before_a_second_click_runs_it(
     assert store.get_candidate(admin, late.id).name == "Late Comer"  # nobody the person did not see
 
 
+def test_privacy_page_names_the_model_versions_a_retention_pass_deleted(store, admin, hr, candidate):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from analysis.registry import ensure_active_model
+    from data.schema import candidates
+    from data.store import utcnow
+
+    ensure_active_model(store)
+    store.set_retention(hr, candidate.position_id, 90)
+    at = app_as(store, hr, "ui/pages/privacy.py").run()  # the app's own pass on start finds nothing yet
+    store.add_model_version(admin, "org-20260101-090000", b"an artifact", metrics={}, trained_on=[candidate.id])
+    with store.atomic() as conn:
+        conn.execute(update(candidates).where(candidates.c.id == candidate.id)
+                     .values(created_at=utcnow() - timedelta(days=120)))
+    at.button(key=Keys.PRV_RET_PREVIEW).click().run()
+    at.button(key=Keys.PRV_RET_RUN).click().run()
+    assert not at.exception
+    from ui.render import md_escape
+
+    assert ("Retention pass done: 1 candidate anonymised. 1 model version that learnt from their answers deleted: "
+            f"{md_escape('org-20260101-090000')}.") in [s.value for s in at.success]
+
+
 def test_privacy_page_shows_a_hostile_candidate_and_the_dry_run_inert(store, admin, hr):
     from datetime import timedelta
 
