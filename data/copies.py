@@ -215,6 +215,31 @@ def _file_lineage(conn: sqlite3.Connection, tables: set[str]) -> str | None:
 ERASED, ABSENT = "erased", "absent"
 
 
+def _delete_models_trained_on(conn: sqlite3.Connection, tables: set[str], candidate_id: int) -> None:
+    """The copy's model versions that learnt from the candidate go with them, by the rule the
+    database itself follows (data.store.labels.versions_trained_on): a version that recorded its
+    training candidates if it names them; one made before that was recorded (schema v8) if it was
+    made after the candidate's first review. The copy is left with no active version if the active
+    one goes: restored, the app installs the shipped default then."""
+    if "model_versions" not in tables:
+        return
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(model_versions)")}
+    first_review = None
+    if {"label_reviews", "answers"} <= tables:
+        first_review = conn.execute(
+            f"SELECT MIN(created_at) FROM label_reviews WHERE answer_id IN ({_SCOPE['answers']})", (candidate_id,)
+        ).fetchone()[0]
+    if "trained_on" not in columns:  # a copy older than v8: nothing says what a version learnt from
+        if first_review is not None:  # the shipped default, as the v8 upgrade recognises it, never learnt from anyone
+            conn.execute("DELETE FROM model_versions WHERE created_at >= ? AND NOT "
+                         "(created_by IS NULL AND version LIKE 'corpus-%')", (first_review,))
+        return
+    conn.execute("DELETE FROM model_versions WHERE trained_on IS NOT NULL AND EXISTS "
+                 "(SELECT 1 FROM json_each(model_versions.trained_on) WHERE json_each.value = ?)", (candidate_id,))
+    if first_review is not None:
+        conn.execute("DELETE FROM model_versions WHERE trained_on IS NULL AND created_at >= ?", (first_review,))
+
+
 def erase_from_copy(copy: Path, candidate_id: int, database_lineage: str | None) -> str:
     """Delete a candidate from one copy and VACUUM it; ERASED, ABSENT, or why the copy was left as it is."""
     if not copy.exists():
@@ -240,6 +265,7 @@ def erase_from_copy(copy: Path, candidate_id: int, database_lineage: str | None)
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("BEGIN IMMEDIATE")
         try:
+            _delete_models_trained_on(conn, tables, candidate_id)
             for table, column, points_at in CANDIDATE_ROWS:
                 if table in tables:
                     conn.execute(f"DELETE FROM {table} WHERE {column} IN ({_SCOPE[points_at]})", (candidate_id,))

@@ -181,6 +181,26 @@ def test_erasure_names_each_backup_it_could_not_change_and_leaves_other_database
     assert sorted(still) == sorted(kept)
 
 
+def test_erasure_deletes_from_each_backup_the_model_versions_that_learnt_from_the_candidate(
+        store, admin, hr, interviewer, kit, tmp_path):
+    from analysis.registry import ensure_active_model
+
+    default = ensure_active_model(store)
+    cand = with_secret(store, admin, interviewer, kit)
+    other = with_secret(store, admin, interviewer, kit, name="Sam Poe", email="sam@example.com", text="a plain note")
+    store.add_model_version(admin, "org-both", f"vocabulary: {SECRET_TEXT}".encode(), metrics={},
+                            trained_on=[cand.id, other.id], activate=True)
+    store.add_model_version(admin, "org-sam", b"vocabulary: a plain note", metrics={}, trained_on=[other.id])
+    made = backup.backup_sqlite(store.settings.database_url, tmp_path / "offsite" / "nightly.db")["file"]
+    assert holds_secret(made)
+
+    store.erase_candidate(hr, cand.id, "candidate request")
+
+    assert not holds_secret(made), "the copy still holds the erased candidate's words in a model version"
+    with sqlite3.connect(made) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT version FROM model_versions")) == sorted([default, "org-sam"])
+
+
 def test_every_table_about_a_candidate_is_erased_from_backups():
     """A new table that points at a candidate, an interview or an answer must be added to copies.CANDIDATE_ROWS."""
     pointing = {(t.name, fk.parent.name) for t in schema.metadata.sorted_tables for fk in t.foreign_keys
