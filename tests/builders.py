@@ -6,8 +6,13 @@ these are the plain functions and values more than one test file builds from.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import update
+
 from data.records import User
-from data.store import Store
+from data.schema import candidates, interviews
+from data.store import Store, utcnow
 from rubric import Rubric
 
 # Text that would run, render or corrupt something if any layer treated it as more than text.
@@ -74,3 +79,11 @@ def submitted_interview(store: Store, interviewer: User, candidate_id: int, kit:
     store.save_recommendation(interviewer, iid, recommendation, note or None)
     store.submit_interview(interviewer, iid, accept_gaps=True)
     return iid
+
+
+def age(store: Store, candidate_id: int, days: int) -> None:
+    """Make a candidate's whole history `days` old: added, and every interview of theirs touched."""
+    then = utcnow() - timedelta(days=days)
+    with store.atomic() as conn:
+        conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(created_at=then))
+        conn.execute(update(interviews).where(interviews.c.candidate_id == candidate_id).values(updated_at=then))

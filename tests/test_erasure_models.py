@@ -91,7 +91,8 @@ def test_erasure_deletes_every_model_version_that_learnt_from_the_candidate(stor
 def test_retention_anonymisation_deletes_the_model_versions_that_learnt_from_the_candidate(store, admin, hr,
                                                                                           interviewer, kit):
     """Anonymising removes a candidate's words from the records, so from the models trained on them too."""
-    from data.schema import candidates, interviews
+    from data.schema import candidates
+    from tests.builders import age
 
     default = ensure_active_model(store)
     jane = reviewed_candidate(store, admin, interviewer, kit, "Jane Roe", WORDS)
@@ -100,10 +101,10 @@ def test_retention_anonymisation_deletes_the_model_versions_that_learnt_from_the
                             activate=True)
     store.add_model_version(admin, "org-sam", artifact("manager"), metrics={}, trained_on=[sam.id])
     store.set_candidate_status(admin, jane.id, "rejected")
-    then = utcnow() - timedelta(days=40)
+    age(store, jane.id, 40)
     with store.atomic() as conn:
-        conn.execute(update(candidates).where(candidates.c.id == jane.id).values(created_at=then, status_changed_at=then))
-        conn.execute(update(interviews).where(interviews.c.candidate_id == jane.id).values(updated_at=then))
+        conn.execute(update(candidates).where(candidates.c.id == jane.id)
+                     .values(status_changed_at=utcnow() - timedelta(days=40)))
     store.set_retention(hr, jane.position_id, 30)
     assert store.apply_retention(hr, dry_run=True).models_deleted == ()  # a dry run deletes nothing
 

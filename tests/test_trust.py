@@ -23,6 +23,7 @@ from data.schema import (
     sessions,
 )
 from data.store import utcnow
+from tests.builders import age
 from tests.conftest import PASSWORD, make_user
 
 STORY = "I drove the forgotten passport to the airport myself."
@@ -188,14 +189,6 @@ def test_erasure_names_the_model_versions_it_deleted(store, admin, interviewer, 
 
 
 # -- retention ------------------------------------------------------------------------------------
-
-def age(store, candidate_id, days):
-    """Make a candidate's whole history `days` old."""
-    then = utcnow() - timedelta(days=days)
-    with store.atomic() as conn:
-        conn.execute(update(candidates).where(candidates.c.id == candidate_id).values(created_at=then))
-        conn.execute(update(interviews).where(interviews.c.candidate_id == candidate_id).values(updated_at=then))
-
 
 def test_retention_anonymises_old_candidates_not_hired(store, admin, hr, interviewer, kit):
     old, old_iid = interviewed(store, admin, interviewer, kit, name="Old Rejected", email="old@example.com")
