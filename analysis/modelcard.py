@@ -77,13 +77,16 @@ DESIGNS: dict[str, Callable[[], Pipeline]] = {
 
 
 def load_real(path: str | Path) -> tuple[list[Example], list[bool]]:
-    """The real-text file and, per line, whether both raters were sure (True when not recorded)."""
-    examples = load_labelled(path)
-    sure = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            cols = line.split("\t")
-            sure.append(len(cols) < 4 or cols[3].strip().lower() != "unsure")
+    """The real-text file (``label<TAB>text[<TAB>id[<TAB>sure]]``) and, per line, whether both raters
+    were sure (True when not recorded). The passage is the second column alone: the id and the
+    raters' "sure"/"unsure" are bookkeeping, never words for the model to read."""
+    labelled = load_labelled(path)  # checks every label, naming a bad line
+    examples, sure = [], []
+    lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    for example, line in zip(labelled, lines):
+        cols = line.split("\t")
+        examples.append(Example(example.label, cols[1]))
+        sure.append(len(cols) < 4 or cols[3].strip().lower() != "unsure")
     return examples, sure
 
 
