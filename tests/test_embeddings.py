@@ -1,4 +1,4 @@
-"""The NumPy MiniLM encoder reads text as the reference implementation does."""
+"""The MiniLM encoder (our tokenizer, ONNX Runtime, our pooling) reads text as the reference implementation does."""
 
 import json
 
@@ -20,8 +20,8 @@ def test_tokenizer_gives_the_reference_word_pieces(case):
 
 @pytest.mark.parametrize("case", REFERENCE, ids=[c["text"][:20] for c in REFERENCE])
 def test_embedding_matches_the_reference_encoder(case):
-    """The reference is PyTorch's BERT with exact GELU and float32 weights (tests/data); ours runs
-    int8 weights and tanh GELU, which must not move an answer's meaning."""
+    """The reference is PyTorch's BERT with float32 weights (tests/data); ours runs the package's int8
+    weights, which must not move an answer's meaning."""
     ours = encoder().encode([case["text"]])[0]
     assert float(ours @ np.array(case["embedding"])) > 0.999
 
