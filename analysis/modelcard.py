@@ -191,10 +191,14 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
     from sklearn.linear_model import LogisticRegression
 
     from analysis.embeddings import encoder
-    from analysis.motivation import REAL_TEXT_CALIBRATION, _confidence_features, _familiarity
+    from analysis.motivation import REAL_TEXT_CALIBRATION, _confidence_features, _familiarity, fit_prior
 
     examples, _ = load_real(path)
     texts = [e.text for e in examples]
+    truth = [e.label for e in examples]
+    model.set_prior(None)
+    prior = fit_prior(model._read(texts)[0], truth)
+    model.set_prior(prior)
     raw, agree = model._read(texts)
     fam = _familiarity(encoder().encode(texts), model.bank)
     conf = model.confidence.predict_proba(_confidence_features(raw, fam, texts))[:, 1]
@@ -202,7 +206,8 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
     c = np.clip(conf, 1e-6, 1 - 1e-6)
     z = np.column_stack([np.log(c / (1 - c)), agree])
     fit = LogisticRegression(C=1.0, max_iter=1000).fit(z, right.astype(int))
-    result = {"weights": [round(float(w), 6) for w in fit.coef_[0]], "intercept": round(float(fit.intercept_[0]), 6),
+    result = {"prior": prior,
+              "weights": [round(float(w), 6) for w in fit.coef_[0]], "intercept": round(float(fit.intercept_[0]), 6),
               "features": ["logit of the corpus-learnt confidence", "reason phrases agree", "meaning agrees"],
               "fitted_on": f"{len(examples)} real passages ({Path(path).name})", "corpus_sha": model.meta["corpus_sha"],
               "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
@@ -211,8 +216,9 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
     model.save(artifact)
     before = calibration(conf, right)
     after = calibration(fit.predict_proba(z)[:, 1], right)
-    say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  before: {before.describe()}\n  after (in sample): "
-          f"{after.describe()}")
+    shift = ", ".join(f"{label} {v:+.2f}" for label, v in prior.items())
+    say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  prior (log-odds): {shift}\n  before: {before.describe()}\n"
+        f"  after (in sample): {after.describe()}")
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcard") -> int:

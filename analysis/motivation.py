@@ -5,7 +5,7 @@ One composed scikit-learn pipeline over four views of the answer:
     words    TF-IDF over negation- and contrast-marked unigrams and bigrams (analysis.features)
     chars    TF-IDF over character 2-5-grams inside words (typos, non-native spelling)
     reasons  framed, negated and disowned reason phrases per side (analysis.reasons)
-    meaning  all-MiniLM-L6-v2 sentence embeddings, run in NumPy (analysis.embeddings)
+    meaning  all-MiniLM-L6-v2 sentence embeddings, run by ONNX Runtime (analysis.embeddings)
       ->     multinomial logistic regression
 
 then a separate confidence step: the chance that the label is right, learnt from what the
@@ -204,6 +204,11 @@ class MotivationModel:
         self.classes = [str(c) for c in pipeline.classes_]
         if sorted(self.classes) != sorted(LABELS):
             raise ModelError(f"model classes {self.classes} are not the four labels {list(LABELS)}")
+        self.set_prior((meta.get("real_text_calibration") or {}).get("prior"))
+
+    def set_prior(self, prior: dict | None) -> None:
+        """The real-text prior: log-odds added to the classifier's decision per label (none: zeros)."""
+        self._prior = np.array([float((prior or {}).get(c, 0.0)) for c in self.classes])
 
     @property
     def version(self) -> str:
@@ -358,7 +363,7 @@ class MotivationModel:
         same maths as pipeline.predict_proba (test_label_is_the_pipelines_reading...)."""
         union = self.pipeline.named_steps["features"]
         lr = self.pipeline.named_steps["classify"]
-        decision = np.tile(lr.intercept_, (len(texts), 1))
+        decision = np.tile(lr.intercept_ + self._prior, (len(texts), 1))
         parts, at = {}, 0
         for name, step in union.transformer_list:
             X = step.transform(texts)
@@ -405,6 +410,27 @@ def real_text_confidence(calibration: dict | None, conf: np.ndarray, agree: np.n
     z = np.column_stack([np.log(c / (1 - c)), agree])
     w = np.asarray(calibration["weights"], dtype=float)
     return 1.0 / (1.0 + np.exp(-(z @ w + float(calibration["intercept"]))))
+
+
+def fit_prior(raw: np.ndarray, truth: Sequence[str]) -> dict[str, float]:
+    """The real-text prior: one log-odds shift per label (intrinsic fixed at 0), chosen to make the
+    model's probabilities, ``raw`` (columns in LABELS order), likeliest on labelled real passages.
+
+    Our corpus states its reasons more often than real people do: read as written, real passages
+    with no stated reason were labelled intrinsic or mixed, and unclear was said too rarely. The
+    shift moves no passage's reading but the share each label gets, as a change of class priors would."""
+    from scipy.optimize import minimize
+
+    logp = np.log(np.clip(raw, 1e-12, 1.0))
+    y = np.array([LABELS.index(t) for t in truth])
+
+    def nll(b: np.ndarray) -> float:
+        z = logp + np.r_[0.0, b]
+        z -= z.max(axis=1, keepdims=True)
+        return float(-(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))).mean())
+
+    fit = minimize(nll, np.zeros(len(LABELS) - 1), method="L-BFGS-B", bounds=[(-3.0, 3.0)] * (len(LABELS) - 1))
+    return {label: round(float(v), 6) for label, v in zip(LABELS, np.r_[0.0, fit.x])}
 
 
 def unfamiliar_shrink(conf: np.ndarray, fam: np.ndarray, floor: float | None) -> np.ndarray:

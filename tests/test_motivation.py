@@ -219,9 +219,9 @@ def test_cli_evaluate_prints_the_figures(tmp_path):
         assert word in done.stdout
 
 
-def test_label_is_the_pipelines_reading_and_confidence_its_calibrated_chance(model):
+def test_label_is_the_pipelines_reading_shifted_by_the_real_text_prior_and_confidence_its_calibrated_chance(model):
     texts = [text for _, text in HARD_CASES]
-    raw = model.pipeline.predict_proba(texts)
+    raw = np.log(model.pipeline.predict_proba(texts)) + model._prior
     for p, row in zip(model.predict(texts, evidence=False), raw):
         assert p.label == model.classes[int(row.argmax())]
         assert p.confidence == p.probabilities[p.label] == max(p.probabilities.values())
@@ -301,6 +301,30 @@ def test_real_text_calibration_was_fitted_for_todays_corpus(model):
     cal = json.loads(REAL_TEXT_CALIBRATION.read_text())
     assert cal["corpus_sha"] == model.meta["corpus_sha"] and model.meta["real_text_calibration"] == cal
     assert len(cal["weights"]) == 1 + 2  # the confidence's logit, and the two views that may agree
+    assert sorted(cal["prior"]) == sorted(LABELS) and cal["prior"]["intrinsic"] == 0
+
+
+def test_the_real_text_prior_gives_a_label_the_model_says_too_rarely_its_due_share():
+    """Passages the model reads as intrinsic at 0.5 against 0.3 unclear, though most of them are
+    unclear: the fitted shift raises unclear's odds until unclear is what they are read as."""
+    from analysis.motivation import fit_prior
+
+    raw = np.array([[0.5, 0.1, 0.1, 0.3]] * 9)
+    truth = ["intrinsic"] * 4 + ["unclear"] * 5
+    prior = fit_prior(raw, truth)
+    assert prior["intrinsic"] == 0 and prior["unclear"] > 0
+    assert prior["extrinsic"] < 0 and prior["mixed"] < 0  # never true here: made less likely
+    shifted = np.log(raw[0]) + np.array([prior[label] for label in LABELS])
+    assert LABELS[int(np.log(raw[0]).argmax())] == "intrinsic" and LABELS[int(shifted.argmax())] == "unclear"
+    assert abs(np.exp(shifted)[3] / np.exp(shifted).sum() - 5 / 9) < 0.01  # its share, not more
+
+
+def test_a_model_without_a_real_text_prior_reads_as_trained(model):
+    from analysis.motivation import MotivationModel
+
+    bare = MotivationModel(model.pipeline, model.confidence, model.bank, {**model.meta, "real_text_calibration": None})
+    text = "Honestly the bonus helped, but mostly I just felt for her."
+    assert bare.predict_one(text).label == model.classes[int(bare.pipeline.predict_proba([text])[0].argmax())]
 
 
 def test_a_confidence_pulled_down_for_strange_text_never_leaves_another_label_likelier(model):
