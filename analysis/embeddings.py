@@ -112,7 +112,7 @@ class MiniLM:
         self.tokenizer = WordPiece(words)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self.dim = 384
+        self.dim = int(self._session.get_outputs()[0].shape[-1])  # 384
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """(batch, tokens) ids and 0/1 mask -> mean-pooled, normalised (batch, 384)."""
