@@ -28,9 +28,10 @@ def field(value: object) -> str:
     return inert(value, keep="")
 
 
-def say(*parts: object, err: bool = False) -> None:
-    """Print one line, to standard error with `err`, every control character but tab and newline escaped."""
-    print(inert(" ".join(str(p) for p in parts)), file=sys.stderr if err else sys.stdout)
+def say(*parts: object, err: bool = False, flush: bool = False) -> None:
+    """Print one line, to standard error with `err`, every control character but tab and newline escaped;
+    `flush` for progress lines of long runs whose output goes to a file."""
+    print(inert(" ".join(str(p) for p in parts)), file=sys.stderr if err else sys.stdout, flush=flush)
 
 
 def open_store(settings: Settings | None = None) -> Store:
