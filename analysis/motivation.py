@@ -360,7 +360,7 @@ class MotivationModel:
         reason phrases and the meaning, each on its own, point to the same label as the whole.
 
         The classifier is linear, so each view's share of the decision is its block of columns:
-        same maths as pipeline.predict_proba (test_label_is_the_pipelines_reading...)."""
+        same maths as pipeline.predict_proba, plus the real-text prior (test_label_is_the_pipelines_reading...)."""
         union = self.pipeline.named_steps["features"]
         lr = self.pipeline.named_steps["classify"]
         decision = np.tile(lr.intercept_ + self._prior, (len(texts), 1))
@@ -418,7 +418,8 @@ def fit_prior(raw: np.ndarray, truth: Sequence[str]) -> dict[str, float]:
 
     Our corpus states its reasons more often than real people do: read as written, real passages
     with no stated reason were labelled intrinsic or mixed, and unclear was said too rarely. The
-    shift moves no passage's reading but the share each label gets, as a change of class priors would."""
+    shift leaves every view's reading as it is and changes how much of it each label needs, as a
+    change of class priors would."""
     from scipy.optimize import minimize
 
     logp = np.log(np.clip(raw, 1e-12, 1.0))
