@@ -3,6 +3,7 @@
     python -m analysis.modelcard --real FILE [--designs] [--model ARTIFACT]
     python -m analysis.modelcard --evidence
     python -m analysis.modelcard --calibrate FILE
+    python -m analysis.modelcard --join PASSAGES RATER_A RATER_B --out FILE
     python -m analysis.modelcard [--cv [--repeats 2] [--folds 5]]
 
 ``--real FILE`` scores real people's words: a ``label<TAB>text`` file of first-person passages
@@ -13,6 +14,11 @@ right among labels shown at >= 80 % confidence, for the shipped model and its pe
 keyword lexicon; with ``--designs``, every design the model was chosen among, retrained on
 the corpus). A fourth column of the file, ``sure`` or ``unsure`` (both raters' confidence),
 adds figures for the passages both raters were sure of.
+
+``--join`` builds such a file from the raters' work: PASSAGES is ``id<TAB>text`` (with a header),
+each rater's file ``id<TAB>label<TAB>sure`` (with a header), labelled without seeing the other's.
+It prints how far the two agree (Cohen's kappa, and where they differ) and writes the passages
+both gave the same label, with ``sure`` only where both were sure.
 
 Without ``--real``: repeated stratified cross-validation on the corpus (the real pipeline,
 refitted per fold) and the development sets (../shared), which are never trained on.
@@ -101,7 +107,7 @@ def row(name: str, truth: list[str], pred: list[str], confidence: list[float] | 
     return f"| {name} | {s['macro_f1']:.3f} | {s['kappa']:.3f} {cal} |"
 
 
-def real_text(path: str, model: MotivationModel, designs: bool) -> None:
+def real_text(path: str, model: MotivationModel, designs: bool, name: str = "shipped model") -> None:
     examples, sure = load_real(path)
     truth = [e.label for e in examples]
     counts = ", ".join(f"{label} {truth.count(label)}" for label in LABELS)
@@ -109,25 +115,25 @@ def real_text(path: str, model: MotivationModel, designs: bool) -> None:
     header = "| on real people's words | macro-F1 | Cohen's κ | ECE | right at ≥ 80 % (n) |\n|---|---|---|---|---|"
     say(header)
     preds = model.predict([e.text for e in examples], evidence=False)
-    say(row(f"shipped model {model.version}", truth, [p.label for p in preds], [p.confidence for p in preds]))
+    say(row(f"{name} {model.version}", truth, [p.label for p in preds], [p.confidence for p in preds]))
     keep = [i for i, s in enumerate(sure) if s]
     if 0 < len(keep) < len(examples):
-        say(row("shipped model, passages both raters were sure of", [truth[i] for i in keep],
+        say(row(f"{name}, passages both raters were sure of", [truth[i] for i in keep],
                   [preds[i].label for i in keep], [preds[i].confidence for i in keep]))
     say(row("keyword lexicon", truth, list(LexiconClassifier().fit([], []).predict([e.text for e in examples])),
               None))
     if designs:
         corpus = load_corpus()
         weights = _weights(corpus)
-        for name, make in DESIGNS.items():
+        for design, make in DESIGNS.items():
             t0 = time.time()
             est = make()
             est.fit([e.text for e in corpus], [e.label for e in corpus], **{f"{est.steps[-1][0]}__sample_weight": weights})
             P = est.predict_proba([e.text for e in examples])
             classes = list(est.classes_)
-            say(row(f"{name} ({time.time() - t0:.0f} s)", truth, [classes[i] for i in P.argmax(1)],
+            say(row(f"{design} ({time.time() - t0:.0f} s)", truth, [classes[i] for i in P.argmax(1)],
                       list(P.max(1))), flush=True)
-    say("\nshipped model in full:\n" + format_scores(_evaluate(model, examples)))
+    say(f"\n{name} in full:\n" + format_scores(_evaluate(model, examples)))
 
 
 def _evaluate(model: MotivationModel, examples: list[Example]) -> dict:
@@ -150,25 +156,25 @@ def summary(runs: list[dict], key: str) -> str:
     return f"{vals.mean():.3f} ± {vals.std(ddof=1):.3f}"
 
 
-def corpus_style(model: MotivationModel, folds: int, repeats: int, cv: bool) -> None:
+def corpus_style(model: MotivationModel, folds: int, repeats: int, cv: bool, name: str = "shipped model") -> None:
     corpus = load_corpus()
     texts, labels = [e.text for e in corpus], [e.label for e in corpus]
     makers = (("model pipeline", build_pipeline), ("lexicon baseline", LexiconClassifier)) if cv else ()
     if cv:
         say(f"corpus: {len(corpus)} answers; {repeats}x repeated stratified {folds}-fold CV (a few minutes a fold)\n")
-    for name, make in makers:
+    for what, make in makers:
         t0 = time.time()
         runs = cross_validate(make, texts, labels, folds, repeats)
-        say(f"{name}: macro-F1 {summary(runs, 'macro_f1')}, accuracy {summary(runs, 'accuracy')}, "
+        say(f"{what}: macro-F1 {summary(runs, 'macro_f1')}, accuracy {summary(runs, 'accuracy')}, "
               f"kappa {summary(runs, 'kappa')}, wrong side {summary(runs, 'wrong_side_rate')} "
               f"({time.time() - t0:.0f} s)", flush=True)
     held = model.meta.get("batch_held_out")
     if held:
-        say(f"\nshipped model, each writing batch held out in turn: macro-F1 {held['macro_f1']:.3f}, "
+        say(f"\n{name}, each writing batch held out in turn: macro-F1 {held['macro_f1']:.3f}, "
               f"ECE {held['ece']:.3f}")
-    for name, path in DEV_SETS.items():
+    for label, path in DEV_SETS.items():
         if path.exists():
-            say(f"\n{name} ({path.name}), shipped model:\n" + format_scores(_evaluate(model, load_labelled(path))))
+            say(f"\n{label} ({path.name}), {name}:\n" + format_scores(_evaluate(model, load_labelled(path))))
 
 
 def evidence(model: MotivationModel) -> None:
@@ -221,6 +227,70 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
         f"  after (in sample): {after.describe()}")
 
 
+def _table(path: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
+    """A tab-separated file with a header naming at least ``columns``: its rows by their first column."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines:
+        raise CorpusError(f"{path}: empty file")
+    head = [h.strip().lower() for h in lines[0].split("\t")]
+    if tuple(head[:len(columns)]) != columns:
+        raise CorpusError(f"{path}: line 1 must be the header {chr(9).join(columns)!r}, not {lines[0][:60]!r}")
+    rows: dict[str, list[str]] = {}
+    for n, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
+        cols = line.split("\t")
+        if len(cols) < len(columns):
+            raise CorpusError(f"{path}: line {n} has {len(cols)} columns, needs {len(columns)}")
+        if cols[0].strip() in rows:
+            raise CorpusError(f"{path}: line {n}: id {cols[0].strip()!r} appears twice")
+        rows[cols[0].strip()] = [c.strip() for c in cols]
+    return rows
+
+
+def join_raters(passages: str, rater_a: str, rater_b: str, out: str) -> dict:
+    """Join two blind raters' labels of the same passages; write the passages both labelled alike.
+
+    Every passage must be rated by both, with a label from the guide and ``sure`` or ``unsure``;
+    anything else stops the join with the file and line, before anything is written."""
+    from collections import Counter
+
+    from analysis.agreement import cohen_kappa
+
+    texts = _table(passages, ("id", "text"))
+    ratings = []
+    for path in (rater_a, rater_b):
+        rows = _table(path, ("id", "label", "sure"))
+        for i, cols in rows.items():
+            if cols[1].lower() not in LABELS:
+                raise CorpusError(f"{path}: id {i!r}: label {cols[1]!r} is not one of {', '.join(LABELS)}")
+            if cols[2].lower() not in ("sure", "unsure"):
+                raise CorpusError(f"{path}: id {i!r}: {cols[2]!r} must be 'sure' or 'unsure'")
+        missing = [i for i in texts if i not in rows]
+        extra = [i for i in rows if i not in texts]
+        if missing or extra:
+            raise CorpusError(f"{path}: {len(missing)} passages not rated ({', '.join(missing[:5])}) and "
+                              f"{len(extra)} ids not among the passages ({', '.join(extra[:5])})")
+        ratings.append({i: (cols[1].lower(), cols[2].lower()) for i, cols in rows.items()})
+    a, b = ratings
+    ids = list(texts)
+    agreed = [i for i in ids if a[i][0] == b[i][0]]
+    lines = []
+    for i in agreed:
+        sure = "sure" if a[i][1] == b[i][1] == "sure" else "unsure"
+        lines.append(f"{a[i][0]}\t{' '.join(texts[i][1].split())}\t{i}\t{sure}\n")
+    Path(out).write_text("".join(lines), encoding="utf-8")
+    kappa = cohen_kappa([a[i][0] for i in ids], [b[i][0] for i in ids])
+    kept = Counter(a[i][0] for i in agreed)
+    differ = Counter(f"{a[i][0]} / {b[i][0]}" for i in ids if a[i][0] != b[i][0])
+    say(f"{len(ids)} passages rated by both; they agree on {len(agreed)} ({len(agreed) / max(1, len(ids)):.1%}), "
+        f"Cohen's kappa {kappa:.3f}" if kappa is not None else f"{len(ids)} passages; kappa undefined")
+    say("kept: " + ", ".join(f"{label} {kept[label]}" for label in LABELS) + f"; written to {out}")
+    if differ:
+        say("they differ (rater A / rater B): " + ", ".join(f"{k} {v}" for k, v in differ.most_common()))
+    return {"rated": len(ids), "agreed": len(agreed), "kappa": kappa, "kept": dict(kept)}
+
+
 def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcard") -> int:
     from data.cli import command
 
@@ -229,23 +299,33 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
     parser.add_argument("--designs", action="store_true", help="with --real: also retrain and score every design")
     parser.add_argument("--evidence", action="store_true", help="score the highlighted evidence against data/corpus/evidence*.tsv")
     parser.add_argument("--calibrate", metavar="FILE", help="fit the real-text recalibration on FILE (see analysis/motivation.py)")
+    parser.add_argument("--join", nargs=3, metavar=("PASSAGES", "RATER_A", "RATER_B"),
+                        help="join two blind raters' labels into a real-text file (needs --out)")
+    parser.add_argument("--out", metavar="FILE", help="with --join: where to write the agreed passages")
     parser.add_argument("--model", help="a .skops artifact (default: the shipped one)")
     parser.add_argument("--cv", action="store_true", help="also cross-validate on the corpus (slow: ~20 minutes)")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
 
+    if args.join and not args.out:
+        parser.error("--join needs --out FILE")
+
     def run() -> None:
+        if args.join:
+            join_raters(*args.join, args.out)
+            return
         model = MotivationModel.load(args.model or DEFAULT_ARTIFACT)
+        name = f"model {Path(args.model).name}" if args.model else "shipped model"
         if args.calibrate:
             model.meta["real_text_calibration"] = None
             calibrate(args.calibrate, model, Path(args.model or DEFAULT_ARTIFACT))
         elif args.evidence:
             evidence(model)
         elif args.real:
-            real_text(args.real, model, args.designs)
+            real_text(args.real, model, args.designs, name)
         else:
-            corpus_style(model, args.folds, args.repeats, args.cv)
+            corpus_style(model, args.folds, args.repeats, args.cv, name)
 
     return command(run, errors=(CorpusError, ModelError))
 

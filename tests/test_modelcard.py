@@ -1,6 +1,11 @@
 """The model card's scoring script reads real-text files as their format says."""
 
+import re
+
+import pytest
+
 from analysis.modelcard import load_real
+from data.corpus import CorpusError
 
 
 def test_a_real_text_files_id_and_rater_columns_are_never_read_as_part_of_the_passage(tmp_path):
@@ -41,3 +46,48 @@ def test_real_text_scoring_with_designs_retrains_each_design_and_prints_its_row(
     modelcard.real_text(str(f), model, designs=True)
     out = capsys.readouterr().out
     assert "| a tiny design (" in out and "shipped model in full" in out
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_joining_two_raters_keeps_the_passages_both_labelled_alike_and_reports_their_kappa(tmp_path, capsys):
+    from analysis.modelcard import join_raters
+
+    passages = _write(tmp_path / "p.tsv", "id\ttext\np1\tI felt for the man.\np2\tMy boss said so.\n"
+                                          "p3\tI reset the router.\np4\tThe tip, and I liked her.\n")
+    a = _write(tmp_path / "a.tsv", "id\tlabel\tsure\np1\tintrinsic\tsure\np2\textrinsic\tsure\n"
+                                   "p3\tunclear\tunsure\np4\tmixed\tsure\n")
+    b = _write(tmp_path / "b.tsv", "id\tlabel\tsure\np4\tmixed\tsure\np3\tunclear\tsure\n"
+                                   "p2\textrinsic\tsure\np1\tmixed\tsure\n")
+    out = tmp_path / "real.tsv"
+    got = join_raters(passages, a, b, str(out))
+    assert got["rated"] == 4 and got["agreed"] == 3 and 0 < got["kappa"] < 1
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "extrinsic\tMy boss said so.\tp2\tsure", "unclear\tI reset the router.\tp3\tunsure",
+        "mixed\tThe tip, and I liked her.\tp4\tsure"]
+    assert "agree on 3 (75.0%)" in capsys.readouterr().out
+    examples, sure = load_real(out)
+    assert [e.label for e in examples] == ["extrinsic", "unclear", "mixed"] and sure == [True, False, True]
+
+
+@pytest.mark.parametrize("rater, message", [
+    ("id\tlabel\tsure\np1\tintrinsic\tsure\n", "1 passages not rated (p2)"),
+    ("id\tlabel\tsure\np1\tkind\tsure\np2\tunclear\tsure\n", "label 'kind' is not one of"),
+    ("id\tlabel\tsure\np1\tintrinsic\tmaybe\np2\tunclear\tsure\n", "must be 'sure' or 'unsure'"),
+    ("id\tlabel\np1\tintrinsic\n", "line 1 must be the header"),
+    ("id\tlabel\tsure\np1\tintrinsic\tsure\np1\tunclear\tsure\np2\tunclear\tsure\n", "id 'p1' appears twice"),
+])
+def test_a_rater_file_that_is_incomplete_or_off_the_guide_stops_the_join_before_anything_is_written(
+        tmp_path, rater, message):
+    from analysis.modelcard import join_raters
+
+    passages = _write(tmp_path / "p.tsv", "id\ttext\np1\tI felt for the man.\np2\tIt was fine.\n")
+    good = _write(tmp_path / "good.tsv", "id\tlabel\tsure\np1\tintrinsic\tsure\np2\tunclear\tsure\n")
+    bad = _write(tmp_path / "bad.tsv", rater)
+    out = tmp_path / "real.tsv"
+    with pytest.raises(CorpusError, match=re.escape(message)):
+        join_raters(passages, good, bad, str(out))
+    assert not out.exists()
