@@ -278,7 +278,8 @@ def join_raters(passages: str, rater_a: str, rater_b: str, out: str) -> dict:
     lines = []
     for i in agreed:
         sure = "sure" if a[i][1] == b[i][1] == "sure" else "unsure"
-        lines.append(f"{a[i][0]}\t{' '.join(texts[i][1].split())}\t{i}\t{sure}\n")
+        text = " ".join(" ".join(texts[i][1:]).split())  # a tab inside a passage is a space, not a cut
+        lines.append(f"{a[i][0]}\t{text}\t{i}\t{sure}\n")
     Path(out).write_text("".join(lines), encoding="utf-8")
     kappa = cohen_kappa([a[i][0] for i in ids], [b[i][0] for i in ids])
     kept = Counter(a[i][0] for i in agreed)

@@ -56,7 +56,7 @@ def _write(path, text):
 def test_joining_two_raters_keeps_the_passages_both_labelled_alike_and_reports_their_kappa(tmp_path, capsys):
     from analysis.modelcard import join_raters
 
-    passages = _write(tmp_path / "p.tsv", "id\ttext\np1\tI felt for the man.\np2\tMy boss said so.\n"
+    passages = _write(tmp_path / "p.tsv", "id\ttext\np1\tI felt for the man.\np2\tMy boss\tsaid so.\n"
                                           "p3\tI reset the router.\np4\tThe tip, and I liked her.\n")
     a = _write(tmp_path / "a.tsv", "id\tlabel\tsure\np1\tintrinsic\tsure\np2\textrinsic\tsure\n"
                                    "p3\tunclear\tunsure\np4\tmixed\tsure\n")
