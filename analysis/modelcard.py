@@ -284,8 +284,9 @@ def join_raters(passages: str, rater_a: str, rater_b: str, out: str) -> dict:
     kappa = cohen_kappa([a[i][0] for i in ids], [b[i][0] for i in ids])
     kept = Counter(a[i][0] for i in agreed)
     differ = Counter(f"{a[i][0]} / {b[i][0]}" for i in ids if a[i][0] != b[i][0])
+    kappa_text = "undefined" if kappa is None else f"{kappa:.3f}"
     say(f"{len(ids)} passages rated by both; they agree on {len(agreed)} ({len(agreed) / max(1, len(ids)):.1%}), "
-        f"Cohen's kappa {kappa:.3f}" if kappa is not None else f"{len(ids)} passages; kappa undefined")
+        f"Cohen's kappa {kappa_text}")
     say("kept: " + ", ".join(f"{label} {kept[label]}" for label in LABELS) + f"; written to {out}")
     if differ:
         say("they differ (rater A / rater B): " + ", ".join(f"{k} {v}" for k, v in differ.most_common()))
