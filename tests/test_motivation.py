@@ -155,7 +155,7 @@ def test_shipped_artifact_is_what_the_corpus_and_code_train_today(model):
     assert model.meta["corpus_sha"] == corpus_sha(corpus)
     fresh = MotivationModel.train(corpus)
     probe = [text for _, text in HARD_CASES] + ["I reset the router.", "Target week, innit."]
-    # ONNX Runtime's int8 kernels round differently by CPU (AVX2 against AVX-512 VNNI), so an artifact
+    # ONNX Runtime's int8 kernels can round differently by CPU (AVX2 against AVX-512 VNNI): an artifact
     # trained on one machine reads a few 1e-4 apart on another (6.5e-4 seen): same labels, confidences
     # within 0.01. A stale artifact (another corpus, lexicon or features) differs by far more.
     for a, b in zip(model.predict(probe, evidence=False), fresh.predict(probe, evidence=False)):
