@@ -419,6 +419,9 @@ def test_text_the_server_never_got_is_marked_not_saved_then_offered_after_the_ta
         page.goto(f"{server.url}/interview?interview={iid}")
         sign_in(page, "ivan", PASSWORD)
         page.get_by_text("Interview: Maya Okafor").wait_for()
+        # The answer fields are drawn by the autosave component after the title; kill only once they are there.
+        for label in ("What happened", "Why did you do it?"):
+            expect(page.get_by_label(label, exact=True)).to_have_count(1)
         server.kill()  # the connection is gone before the interviewer types
         _type_and_leave(page, "What happened", "A farmer drove two hours; I found the part in another branch.")
         _type_and_leave(page, "Why did you do it?", "It was my job to.")
