@@ -140,20 +140,20 @@ class MiniLM:
         after each batch (the longest step of training a model)."""
         texts = [t or "" for t in texts]
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            # Rows are taken from the cache now and from the fresh encoding below, never re-read from the
+            # cache afterwards: a call with more new texts than CACHE_SIZE evicts some of its own.
+            known = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             fresh = self._encode(missing, batch, progress)
+            known.update(zip(missing, fresh))
             with self._lock:
                 for t, v in zip(missing, fresh):
                     self._cache[t] = v
                     self._cache.move_to_end(t)
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
-                found = {t: self._cache[t] for t in missing}
-        else:
-            found = {}
-        with self._lock:
-            rows = [found[t] if t in found else self._cache[t] for t in texts]
+        rows = [known[t] for t in texts]
         return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 
     def _encode(self, texts: Sequence[str], batch: int,

