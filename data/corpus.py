@@ -19,6 +19,11 @@ from pathlib import Path
 from data.records import MOTIVE_LABELS
 
 CORPUS_FILE = Path(__file__).resolve().parent / "corpus" / "motivation.tsv"
+# Single sentences labelled by whether they state a reason for acting, and which side: the
+# training material of a reason-clause reader (issue 11), measured in the model card, not yet
+# part of the shipped model.
+SENTENCES_FILE = Path(__file__).resolve().parent / "corpus" / "reason-sentences.tsv"
+SENTENCE_LABELS = ("inner", "outer", "none")
 LABELS = MOTIVE_LABELS  # the one label vocabulary, declared with the records
 HEADER = ("label", "text", "note", "source")
 
@@ -37,7 +42,7 @@ class Example:
     source: str = ""
 
 
-def load_corpus(path: Path = CORPUS_FILE) -> list[Example]:
+def load_corpus(path: Path = CORPUS_FILE, labels: tuple[str, ...] = LABELS) -> list[Example]:
     out = []
     with open(path, encoding="utf-8", newline="") as f:
         header = f.readline().rstrip("\n").split("\t")
@@ -48,12 +53,17 @@ def load_corpus(path: Path = CORPUS_FILE) -> list[Example]:
             if len(parts) != 4:
                 raise CorpusError(f"{path}:{n}: expected 4 tab-separated columns, found {len(parts)}")
             label, text, note, source = parts
-            if label not in LABELS:
+            if label not in labels:
                 raise CorpusError(f"{path}:{n}: unknown label {label!r}")
             if not text.strip():
                 raise CorpusError(f"{path}:{n}: empty text")
             out.append(Example(label, text, note, source))
     return out
+
+
+def load_sentences(path: Path = SENTENCES_FILE) -> list[Example]:
+    """The reason sentences: same columns as the corpus, labels ``inner``, ``outer`` or ``none``."""
+    return load_corpus(path, SENTENCE_LABELS)
 
 
 def load_labelled(path: str | Path) -> list[Example]:

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from data.corpus import LABELS, load_corpus, load_labelled, near_duplicates
+from data.corpus import LABELS, load_corpus, load_labelled, load_sentences, near_duplicates
 from tests.conftest import DEV_SET
 
 
@@ -66,14 +66,16 @@ def test_new_batches_keep_only_what_the_blind_second_reader_agreed_on(tmp_path):
     assert counts["near-duplicate with the same label"] == 1 and counts["near held.tsv"] == 1
 
 
+@pytest.mark.parametrize("training", ["corpus", "sentences"])
 @pytest.mark.parametrize("name", ["motivation-dev.tsv", "motivation-dev-real.tsv"])
-def test_corpus_shares_nothing_with_either_development_set(corpus, name):
+def test_training_files_share_nothing_with_either_development_set(request, training, name):
     path = DEV_SET.parent / name
     if not path.exists():
         pytest.skip("the development sets are not beside the repository")
+    texts = [e.text for e in request.getfixturevalue(training)]
     dev = [e.text for e in load_labelled(path)]
-    assert not {t.lower() for t in dev} & {e.text.lower() for e in corpus}
-    assert near_duplicates(dev, [e.text for e in corpus], threshold=0.3) == []
+    assert not {t.lower() for t in dev} & {t.lower() for t in texts}
+    assert near_duplicates(dev, texts, threshold=0.3) == []
 
 
 def test_near_duplicate_detection_finds_a_reworded_copy():
@@ -89,3 +91,35 @@ def test_malformed_labelled_file_names_the_line(tmp_path):
     f.write_text("intrinsic\tfine\nhappy\tnot a label\n")
     with pytest.raises(CorpusError, match=r"x.tsv:2: unknown label 'happy'"):
         load_labelled(f)
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    return load_sentences()
+
+
+def test_reason_sentences_cover_each_side_and_many_more_that_state_no_reason(sentences):
+    counts = Counter(e.label for e in sentences)
+    assert len(sentences) >= 2000
+    assert counts["inner"] >= 400 and counts["outer"] >= 400
+    assert counts["none"] >= max(counts["inner"], counts["outer"])
+    texts = [e.text.lower() for e in sentences]
+    assert len(set(texts)) == len(texts)
+    assert [(i, j) for i, j, _ in near_duplicates([e.text for e in sentences])
+            if sentences[i].label == sentences[j].label] == []
+
+
+@pytest.mark.parametrize("word", ["tip", "bonus", "manager", "rule", "commission", "sorry"])
+def test_reason_sentences_use_the_same_words_as_reason_and_as_mere_fact(sentences, word):
+    """The words a model could learn instead of the reason appear on every side."""
+    sides = {e.label for e in sentences if word in e.text.lower()}
+    assert sides == {"inner", "outer", "none"}
+
+
+def test_a_sentence_file_with_an_answer_label_names_the_line(tmp_path):
+    from data.corpus import CorpusError
+
+    bad = tmp_path / "s.tsv"
+    bad.write_text("label\ttext\tnote\tsource\nnone\tI rang his daughter.\t\ts1\nintrinsic\tI felt for him.\t\ts1\n")
+    with pytest.raises(CorpusError, match=r"s\.tsv:3: unknown label 'intrinsic'"):
+        load_sentences(bad)
