@@ -46,6 +46,7 @@ from analysis.lexicon import LexiconClassifier
 from analysis.motivation import (LABELS, ModelError, MotivationModel, _weights, build_pipeline, evidence_scores,
                                  format_scores, scores)
 from analysis.reasons import ReasonCues
+from analysis.sentence_reader import SentenceReader
 from analysis.registry import DEFAULT_ARTIFACT
 from data.cli import say
 from data.corpus import CorpusError, Example, load_corpus, load_labelled
@@ -79,6 +80,7 @@ DESIGNS: dict[str, Callable[[], Pipeline]] = {
     "embeddings + reason phrases": lambda: Pipeline([("f", FeatureUnion([("e", SentenceEmbedding()),
                                                                           ("r", _reasons())])), ("c", _lr(3))]),
     "all four views, one logistic regression": lambda: build_pipeline(),
+    "reason-sentence reader (written sentences, label by rule)": lambda: Pipeline([("c", SentenceReader())]),
 }
 
 

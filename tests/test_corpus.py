@@ -1,5 +1,6 @@
 """The training corpus: size, spread, no duplicates, nothing from the development set."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -109,10 +110,10 @@ def test_reason_sentences_cover_each_side_and_many_more_that_state_no_reason(sen
             if sentences[i].label == sentences[j].label] == []
 
 
-@pytest.mark.parametrize("word", ["tip", "bonus", "manager", "rule", "commission", "sorry"])
+@pytest.mark.parametrize("word", ["tips?", "bonus", "manager", "rules?", "commission", "sorry"])
 def test_reason_sentences_use_the_same_words_as_reason_and_as_mere_fact(sentences, word):
-    """The words a model could learn instead of the reason appear on every side."""
-    sides = {e.label for e in sentences if word in e.text.lower()}
+    """The words a model could learn instead of the reason appear, as whole words, on every side."""
+    sides = {e.label for e in sentences if re.search(rf"\b{word}\b", e.text.lower())}
     assert sides == {"inner", "outer", "none"}
 
 
