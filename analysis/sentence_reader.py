@@ -30,6 +30,7 @@ from analysis import reasons
 from analysis.embeddings import encoder
 from analysis.features import analyse_ngrams
 from analysis.motivation import LABELS
+from analysis.reasons import ReasonCues
 from data.corpus import SENTENCE_LABELS, SENTENCES_FILE, load_sentences
 
 CORPUS_WEIGHT = 0.2  # the corpus's cue-labelled sentences, against 1 for each written sentence
@@ -85,7 +86,7 @@ class SentenceReader(ClassifierMixin, BaseEstimator):
         self.corpus_weight = corpus_weight
 
     def _features(self, items: Sequence[str]):
-        cues = np.vstack([reasons._features(s) for s in items]) * 0.5
+        cues = ReasonCues().transform(list(items)) * 0.5
         return sparse.hstack([self.words_.transform(items), sparse.csr_matrix(encoder().encode(list(items))),
                               sparse.csr_matrix(cues)]).tocsr()
 
