@@ -4,6 +4,7 @@
     python -m analysis.modelcard --evidence
     python -m analysis.modelcard --calibrate FILE
     python -m analysis.modelcard --join PASSAGES RATER_A RATER_B --out FILE
+    python -m analysis.modelcard --echo FILE [--threshold 0.65]
     python -m analysis.modelcard [--cv [--repeats 2] [--folds 5]]
 
 ``--real FILE`` scores real people's words: a ``label<TAB>text`` file of first-person passages
@@ -20,6 +21,13 @@ each rater's file ``id<TAB>label<TAB>sure`` (with a header), labelled without se
 It prints how far the two agree (Cohen's kappa, and where they differ) and writes the passages
 both gave the same label, with ``sure`` only where both were sure.
 
+``--echo FILE`` looks for training text that echoes real passages: every sentence of the corpus
+and of the reason-sentence file is compared (MiniLM cosine) with every sentence of FILE's
+passages (the ``--real`` format, or ``id<TAB>text`` with a header), and each training sentence
+within ``--threshold`` of one is listed with its file, line and source. Writers must never copy
+or closely paraphrase real text; run it on a new batch against every real-text set before the
+batch is added, and on the corpus before a real-text set is trusted as untouched.
+
 Without ``--real``: repeated stratified cross-validation on the corpus (the real pipeline,
 refitted per fold) and the development sets (../shared), which are never trained on.
 """
@@ -29,6 +37,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -49,7 +58,8 @@ from analysis.reasons import ReasonCues
 from analysis.sentence_reader import SentenceReader
 from analysis.registry import DEFAULT_ARTIFACT
 from data.cli import say
-from data.corpus import CorpusError, Example, load_corpus, load_labelled
+from data.corpus import (CORPUS_FILE, SENTENCES_FILE, CorpusError, Example, load_corpus, load_labelled,
+                         load_sentences)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVIDENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -72,6 +82,7 @@ def _words() -> list:
 
 # The designs the shipped one was chosen among (MODEL_CARD.md); each is a plain pipeline here,
 # scored by its own probabilities. The shipped design adds the confidence step on top.
+READER_DESIGN = "reason-sentence reader (written sentences, label by rule)"
 DESIGNS: dict[str, Callable[[], Pipeline]] = {
     "n-grams only (the previous design, retrained)": lambda: Pipeline([("f", FeatureUnion(_words())),
                                                                         ("c", _lr(10))]),
@@ -80,8 +91,17 @@ DESIGNS: dict[str, Callable[[], Pipeline]] = {
     "embeddings + reason phrases": lambda: Pipeline([("f", FeatureUnion([("e", SentenceEmbedding()),
                                                                           ("r", _reasons())])), ("c", _lr(3))]),
     "all four views, one logistic regression": lambda: build_pipeline(),
-    "reason-sentence reader (written sentences, label by rule)": lambda: Pipeline([("c", SentenceReader())]),
+    READER_DESIGN: lambda: Pipeline([("c", SentenceReader())]),
 }
+
+
+BLEND_WEIGHTS = (0.25, 1.0)  # the weights the tenth and eleventh sets were read with (MODEL_CARD.md)
+
+
+def blend(own: np.ndarray, reader: np.ndarray, weight: float) -> np.ndarray:
+    """The model's own probabilities plus ``weight`` times the reader's, renormalised (columns in LABELS order)."""
+    B = own / own.sum(axis=1, keepdims=True) + weight * reader / reader.sum(axis=1, keepdims=True)
+    return B / B.sum(axis=1, keepdims=True)
 
 
 def load_real(path: str | Path) -> tuple[list[Example], list[bool]]:
@@ -127,6 +147,7 @@ def real_text(path: str, model: MotivationModel, designs: bool, name: str = "shi
     if designs:
         corpus = load_corpus()
         weights = _weights(corpus)
+        reader = None
         for design, make in DESIGNS.items():
             t0 = time.time()
             est = make()
@@ -135,6 +156,14 @@ def real_text(path: str, model: MotivationModel, designs: bool, name: str = "shi
             classes = list(est.classes_)
             say(row(f"{design} ({time.time() - t0:.0f} s)", truth, [classes[i] for i in P.argmax(1)],
                       list(P.max(1))), flush=True)
+            if design == READER_DESIGN:
+                reader = P[:, [classes.index(label) for label in LABELS]]
+        if reader is not None:
+            own = model._read([e.text for e in examples])[0]
+            for weight in BLEND_WEIGHTS:
+                B = blend(own, reader, weight)
+                say(row(f"{name} + the reader at weight {weight:g} (not shipped)", truth,
+                        [LABELS[i] for i in B.argmax(1)], list(B.max(1))))
     say(f"\n{name} in full:\n" + format_scores(_evaluate(model, examples)))
 
 
@@ -295,6 +324,77 @@ def join_raters(passages: str, rater_a: str, rater_b: str, out: str) -> dict:
     return {"rated": len(ids), "agreed": len(agreed), "kappa": kappa, "kept": dict(kept)}
 
 
+ECHO_THRESHOLD = 0.65  # MiniLM cosine; at 0.65 a sentence is a reworded copy more often than a shared topic
+
+
+@dataclass(frozen=True)
+class Echo:
+    """A training sentence that lies within the threshold of a sentence of a real passage."""
+
+    similarity: float
+    where: str  # training file and line
+    source: str
+    sentence: str
+    passage: str  # the real passage's id
+    real_sentence: str
+
+
+def echoes(training: list[tuple[str, str, str]], real: list[tuple[str, str]],
+           threshold: float = ECHO_THRESHOLD) -> list[Echo]:
+    """``training`` is (where, source, text) and ``real`` (id, text); every sentence of each is compared,
+    and each training sentence within ``threshold`` of a real one is returned once, with its closest
+    real sentence, closest first."""
+    from analysis.embeddings import encoder
+    from analysis.sentence_reader import sentences
+
+    if not training or not real:
+        return []
+    t_rows = [(w, src, s) for w, src, text in training for s in sentences(text) if len(s.split()) >= 4]
+    r_rows = [(pid, s) for pid, text in real for s in sentences(text) if len(s.split()) >= 4]
+    if not t_rows or not r_rows:
+        return []
+    R = encoder().encode([s for _, s in r_rows])
+    out = []
+    for start in range(0, len(t_rows), 2048):
+        chunk = t_rows[start:start + 2048]
+        sims = encoder().encode([s for _, _, s in chunk]) @ R.T
+        best = sims.argmax(1)
+        for (where, src, s), j, sim in zip(chunk, best, sims[np.arange(len(chunk)), best]):
+            if sim >= threshold:
+                out.append(Echo(round(float(sim), 3), where, src, s, r_rows[j][0], r_rows[j][1]))
+    return sorted(out, key=lambda e: -e.similarity)
+
+
+def _real_passages(path: str) -> list[tuple[str, str]]:
+    """(id, text) from a real-text file, or from a raters' passages file (``id<TAB>text`` with a header)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not UTF-8 text") from None
+    if lines and [c.strip().lower() for c in lines[0].split("\t")[:2]] == ["id", "text"]:
+        return [(i, " ".join(cols[1:])) for i, cols in _table(path, ("id", "text")).items()]
+    examples, _ = load_real(path)
+    ids = [line.split("\t")[2] if line.count("\t") >= 2 else f"line {n}"
+           for n, line in enumerate(lines, start=1) if line.strip()]
+    return list(zip(ids, [e.text for e in examples]))
+
+
+def echo_check(path: str, threshold: float) -> int:
+    """Print the training sentences that echo FILE's passages; the number found."""
+    training = []
+    for file, rows in ((CORPUS_FILE, load_corpus()), (SENTENCES_FILE, load_sentences())):
+        training += [(f"{file.name}:{n}", e.source, e.text) for n, e in enumerate(rows, start=2)]
+    real = _real_passages(path)
+    found = echoes(training, real, threshold)
+    say(f"{len(training)} training lines against {len(real)} real passages: {len(found)} sentences at cosine >= {threshold}")
+    for e in found:
+        say(f"{e.similarity:.3f}  {e.where} ({e.source or 'no source'}): {e.sentence!r}\n"
+            f"       echoes {e.passage}: {e.real_sentence!r}")
+    return len(found)
+
+
 def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcard") -> int:
     from data.cli import command
 
@@ -306,6 +406,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
     parser.add_argument("--join", nargs=3, metavar=("PASSAGES", "RATER_A", "RATER_B"),
                         help="join two blind raters' labels into a real-text file (needs --out)")
     parser.add_argument("--out", metavar="FILE", help="with --join: where to write the agreed passages")
+    parser.add_argument("--echo", metavar="FILE", help="list training sentences that echo FILE's real passages")
+    parser.add_argument("--threshold", type=float, default=ECHO_THRESHOLD, help="with --echo: the cosine (default 0.65)")
     parser.add_argument("--model", help="a .skops artifact (default: the shipped one)")
     parser.add_argument("--cv", action="store_true", help="also cross-validate on the corpus (slow: ~20 minutes)")
     parser.add_argument("--repeats", type=int, default=2)
@@ -318,6 +420,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
     def run() -> None:
         if args.join:
             join_raters(*args.join, args.out)
+            return
+        if args.echo:
+            echo_check(args.echo, args.threshold)
             return
         model = MotivationModel.load(args.model or DEFAULT_ARTIFACT)
         name = f"model {Path(args.model).name}" if args.model else "shipped model"

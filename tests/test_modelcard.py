@@ -91,3 +91,75 @@ def test_a_rater_file_that_is_incomplete_or_off_the_guide_stops_the_join_before_
     with pytest.raises(CorpusError, match=re.escape(message)):
         join_raters(passages, good, bad, str(out))
     assert not out.exists()
+
+
+def test_the_echo_check_lists_a_reworded_copy_of_a_real_sentence_and_not_a_sentence_on_another_topic():
+    """Writers must never paraphrase real passages; the check is how a batch is kept honest."""
+    from analysis.modelcard import echoes
+
+    real = [("P1", "Honestly I stayed late with her because she reminded me of my grandmother. "
+                   "The shift ended at nine.")]
+    training = [("batch.tsv:2", "w1", "I stayed late with her honestly, since she reminded me of my own grandmother."),
+                ("batch.tsv:3", "w1", "The printer in the back office jams whenever it rains outside.")]
+    found = echoes(training, real, threshold=0.65)
+    assert [e.where for e in found] == ["batch.tsv:2"]
+    assert found[0].passage == "P1" and "grandmother" in found[0].real_sentence
+    assert found[0].similarity >= 0.65
+
+
+def test_the_echo_check_reads_a_raters_passages_file_and_a_real_text_file_alike(tmp_path):
+    from analysis.modelcard import _real_passages
+
+    passages = tmp_path / "passages.tsv"
+    passages.write_text("id\ttext\nt001\tI felt for her, so I drove it over.\nt002\tI rebooked the parcel.\n",
+                        encoding="utf-8")
+    real = tmp_path / "real.tsv"
+    real.write_text("intrinsic\tI felt for her, so I drove it over.\tt001\tsure\n"
+                    "unclear\tI rebooked the parcel.\n", encoding="utf-8")
+    assert _real_passages(str(passages)) == [("t001", "I felt for her, so I drove it over."),
+                                              ("t002", "I rebooked the parcel.")]
+    assert _real_passages(str(real)) == [("t001", "I felt for her, so I drove it over."),
+                                          ("line 2", "I rebooked the parcel.")]
+
+
+def test_the_echo_check_names_a_missing_file_plainly(tmp_path, capsys):
+    from analysis.modelcard import main
+
+    assert main(["--echo", str(tmp_path / "nowhere.tsv")]) != 0
+    assert "nowhere.tsv: file not found" in capsys.readouterr().err
+
+
+def test_real_text_designs_add_the_shipped_model_blended_with_the_reason_sentence_reader(tmp_path, model, monkeypatch,
+                                                                                          capsys):
+    """The blend read on the tenth and eleventh sets can be read again from the repository."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from analysis import modelcard
+    from data.corpus import Example
+
+    corpus = [Example(label, text) for label, text in [
+        ("intrinsic", "I felt for her"), ("intrinsic", "I cared about him"),
+        ("extrinsic", "my manager told me"), ("extrinsic", "for the bonus"),
+        ("mixed", "the bonus and I cared"), ("mixed", "my boss asked and I felt for her"),
+        ("unclear", "I rang the depot"), ("unclear", "I sorted the refund")]]
+    monkeypatch.setattr(modelcard, "load_corpus", lambda: corpus)
+    monkeypatch.setattr(modelcard, "DESIGNS", {modelcard.READER_DESIGN: lambda: Pipeline(
+        [("f", TfidfVectorizer()), ("c", LogisticRegression())])})
+    f = tmp_path / "real.tsv"
+    f.write_text("intrinsic\tI felt so sorry for her.\nextrinsic\tMy manager told me to.\n", encoding="utf-8")
+    modelcard.real_text(str(f), model, designs=True)
+    out = capsys.readouterr().out
+    assert "+ the reader at weight 0.25 (not shipped)" in out and "+ the reader at weight 1 (not shipped)" in out
+
+
+def test_a_blend_is_the_two_readings_summed_at_the_weight_and_renormalised():
+    import numpy as np
+
+    from analysis.modelcard import blend
+
+    own = np.array([[0.7, 0.1, 0.1, 0.1]])
+    reader = np.array([[0.1, 0.7, 0.1, 0.1]])
+    assert np.allclose(blend(own, reader, 1.0), [[0.4, 0.4, 0.1, 0.1]])
+    assert np.allclose(blend(own, reader, 0.25), [[0.58, 0.22, 0.1, 0.1]])
