@@ -22,8 +22,8 @@ def test_a_real_text_files_id_and_rater_columns_are_never_read_as_part_of_the_pa
     assert sure == [True, False, True]
 
 
-def test_real_text_scoring_with_designs_retrains_each_design_and_prints_its_row(tmp_path, model, monkeypatch, capsys):
-    """The --designs path (it once failed on its first progress line, after the shipped rows)."""
+def _tiny_designs(monkeypatch, name: str) -> None:
+    """A corpus of eight answers and one design of that name, so --designs runs in a second."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
@@ -37,8 +37,15 @@ def test_real_text_scoring_with_designs_retrains_each_design_and_prints_its_row(
         ("mixed", "the bonus and I cared"), ("mixed", "my boss asked and I felt for her"),
         ("unclear", "I rang the depot"), ("unclear", "I sorted the refund")]]
     monkeypatch.setattr(modelcard, "load_corpus", lambda: corpus)
-    monkeypatch.setattr(modelcard, "DESIGNS", {"a tiny design": lambda: Pipeline(
+    monkeypatch.setattr(modelcard, "DESIGNS", {name: lambda: Pipeline(
         [("f", TfidfVectorizer()), ("c", LogisticRegression())])})
+
+
+def test_real_text_scoring_with_designs_retrains_each_design_and_prints_its_row(tmp_path, model, monkeypatch, capsys):
+    """The --designs path (it once failed on its first progress line, after the shipped rows)."""
+    from analysis import modelcard
+
+    _tiny_designs(monkeypatch, "a tiny design")
     f = tmp_path / "real.tsv"
     f.write_text("intrinsic\tI felt so sorry for her.\tP1\tsure\nunclear\tI rang the depot.\tP2\tunsure\n"
                  "extrinsic\tMy manager told me to.\tP3\tsure\n",
@@ -132,21 +139,9 @@ def test_the_echo_check_names_a_missing_file_plainly(tmp_path, capsys):
 def test_real_text_designs_add_the_shipped_model_blended_with_the_reason_sentence_reader(tmp_path, model, monkeypatch,
                                                                                           capsys):
     """The blend read on the tenth and eleventh sets can be read again from the repository."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
     from analysis import modelcard
-    from data.corpus import Example
 
-    corpus = [Example(label, text) for label, text in [
-        ("intrinsic", "I felt for her"), ("intrinsic", "I cared about him"),
-        ("extrinsic", "my manager told me"), ("extrinsic", "for the bonus"),
-        ("mixed", "the bonus and I cared"), ("mixed", "my boss asked and I felt for her"),
-        ("unclear", "I rang the depot"), ("unclear", "I sorted the refund")]]
-    monkeypatch.setattr(modelcard, "load_corpus", lambda: corpus)
-    monkeypatch.setattr(modelcard, "DESIGNS", {modelcard.READER_DESIGN: lambda: Pipeline(
-        [("f", TfidfVectorizer()), ("c", LogisticRegression())])})
+    _tiny_designs(monkeypatch, modelcard.READER_DESIGN)
     f = tmp_path / "real.tsv"
     f.write_text("intrinsic\tI felt so sorry for her.\nextrinsic\tMy manager told me to.\n", encoding="utf-8")
     modelcard.real_text(str(f), model, designs=True)
