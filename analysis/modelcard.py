@@ -49,13 +49,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from analysis.calibration import calibration
-from analysis.embeddings import SentenceEmbedding
+from analysis.embeddings import SentenceEmbedding, encoder
 from analysis.features import analyse_chars, analyse_ngrams
 from analysis.lexicon import LexiconClassifier
 from analysis.motivation import (LABELS, ModelError, MotivationModel, _weights, build_pipeline, evidence_scores,
                                  format_scores, scores)
 from analysis.reasons import ReasonCues
-from analysis.sentence_reader import SentenceReader
+from analysis.sentence_reader import SentenceReader, sentences
 from analysis.registry import DEFAULT_ARTIFACT
 from data.cli import say
 from data.corpus import (CORPUS_FILE, SENTENCES_FILE, CorpusError, Example, load_corpus, load_labelled,
@@ -227,7 +227,6 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
 
     from sklearn.linear_model import LogisticRegression
 
-    from analysis.embeddings import encoder
     from analysis.motivation import REAL_TEXT_CALIBRATION, _confidence_features, _familiarity, fit_prior
 
     examples, _ = load_real(path)
@@ -324,7 +323,7 @@ def join_raters(passages: str, rater_a: str, rater_b: str, out: str) -> dict:
     return {"rated": len(ids), "agreed": len(agreed), "kappa": kappa, "kept": dict(kept)}
 
 
-ECHO_THRESHOLD = 0.65  # MiniLM cosine; at 0.65 a sentence is a reworded copy more often than a shared topic
+ECHO_THRESHOLD = 0.65  # MiniLM cosine: a wide net (most hits against real text share only a topic); read closest first
 
 
 @dataclass(frozen=True)
@@ -344,9 +343,6 @@ def echoes(training: list[tuple[str, str, str]], real: list[tuple[str, str]],
     """``training`` is (where, source, text) and ``real`` (id, text); every sentence of each is compared,
     and each training sentence within ``threshold`` of a real one is returned once, with its closest
     real sentence, closest first."""
-    from analysis.embeddings import encoder
-    from analysis.sentence_reader import sentences
-
     if not training or not real:
         return []
     t_rows = [(w, src, s) for w, src, text in training for s in sentences(text) if len(s.split()) >= 4]
@@ -416,6 +412,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
 
     if args.join and not args.out:
         parser.error("--join needs --out FILE")
+    if not 0 < args.threshold <= 1:
+        parser.error(f"--threshold is a cosine similarity above 0 and at most 1, not {args.threshold:g}")
 
     def run() -> None:
         if args.join:

@@ -158,3 +158,11 @@ def test_a_blend_is_the_two_readings_summed_at_the_weight_and_renormalised():
     reader = np.array([[0.1, 0.7, 0.1, 0.1]])
     assert np.allclose(blend(own, reader, 1.0), [[0.4, 0.4, 0.1, 0.1]])
     assert np.allclose(blend(own, reader, 0.25), [[0.58, 0.22, 0.1, 0.1]])
+
+
+def test_the_echo_check_refuses_a_threshold_that_is_not_a_cosine(tmp_path, capsys):
+    from analysis.modelcard import main
+
+    with pytest.raises(SystemExit):
+        main(["--echo", str(tmp_path / "real.tsv"), "--threshold", "65"])
+    assert "--threshold is a cosine similarity above 0 and at most 1, not 65" in capsys.readouterr().err
