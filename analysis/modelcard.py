@@ -2,7 +2,7 @@
 
     python -m analysis.modelcard --real FILE [--designs] [--model ARTIFACT]
     python -m analysis.modelcard --evidence
-    python -m analysis.modelcard --calibrate FILE
+    python -m analysis.modelcard --calibrate FILE [--prior-only]
     python -m analysis.modelcard --join PASSAGES RATER_A RATER_B --out FILE
     python -m analysis.modelcard --echo FILE [--threshold 0.65]
     python -m analysis.modelcard [--cv [--repeats 2] [--folds 5]]
@@ -217,7 +217,7 @@ def evidence(model: MotivationModel) -> None:
         say(f"| {path.name} | {s['answers']} | {s['shown']} | {s['marked']} | {s['precision']:.2f} | {s['recall']:.2f} |")
 
 
-def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
+def calibrate(path: str, model: MotivationModel, artifact: Path, prior_only: bool = False) -> None:
     """Fit the real-text recalibration on a real-text file, write it beside the code, and into the artifact.
 
     Only weights leave the file: no passage enters the repository. Fit it on one half of the
@@ -235,6 +235,9 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
     model.set_prior(None)
     prior = fit_prior(model._read(texts)[0], truth)
     model.set_prior(prior)
+    if prior_only:
+        _refit_prior_only(path, model, artifact, prior, len(examples))
+        return
     raw, agree = model._read(texts)
     fam = _familiarity(encoder().encode(texts), model.bank)
     conf = model.confidence.predict_proba(_confidence_features(raw, fam, texts))[:, 1]
@@ -255,6 +258,29 @@ def calibrate(path: str, model: MotivationModel, artifact: Path) -> None:
     shift = ", ".join(f"{label} {v:+.2f}" for label, v in prior.items())
     say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  prior (log-odds): {shift}\n  before: {before.describe()}\n"
         f"  after (in sample): {after.describe()}")
+
+
+def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: dict, n: int) -> None:
+    """Write a new prior beside the recalibration already fitted: the labels move, the map from the
+    corpus-learnt confidence to the chance of being right stays as it was fitted."""
+    import json
+    from datetime import datetime, timezone
+
+    from analysis.motivation import REAL_TEXT_CALIBRATION
+
+    if not REAL_TEXT_CALIBRATION.exists():
+        raise CorpusError(f"{REAL_TEXT_CALIBRATION}: no recalibration to keep; run --calibrate without --prior-only")
+    result = json.loads(REAL_TEXT_CALIBRATION.read_text())
+    before = result.get("prior", {})
+    result["prior"] = prior
+    result["prior_fitted_on"] = f"{n} real passages ({Path(path).name})"
+    result["prior_fitted_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    REAL_TEXT_CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
+    model.meta["real_text_calibration"] = result
+    model.save(artifact)
+    shift = ", ".join(f"{label} {before.get(label, 0.0):+.2f} -> {v:+.2f}" for label, v in prior.items())
+    say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  prior (log-odds): {shift}\n"
+        f"  recalibration kept (fitted on {result.get('fitted_on', 'an earlier set')})")
 
 
 def _table(path: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
@@ -399,6 +425,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
     parser.add_argument("--designs", action="store_true", help="with --real: also retrain and score every design")
     parser.add_argument("--evidence", action="store_true", help="score the highlighted evidence against data/corpus/evidence*.tsv")
     parser.add_argument("--calibrate", metavar="FILE", help="fit the real-text recalibration on FILE (see analysis/motivation.py)")
+    parser.add_argument("--prior-only", action="store_true",
+                        help="with --calibrate: refit only the real-text prior, keep the recalibration as it is")
     parser.add_argument("--join", nargs=3, metavar=("PASSAGES", "RATER_A", "RATER_B"),
                         help="join two blind raters' labels into a real-text file (needs --out)")
     parser.add_argument("--out", metavar="FILE", help="with --join: where to write the agreed passages")
@@ -412,6 +440,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
 
     if args.join and not args.out:
         parser.error("--join needs --out FILE")
+    if args.prior_only and not args.calibrate:
+        parser.error("--prior-only goes with --calibrate FILE")
     if not 0 < args.threshold <= 1:
         parser.error(f"--threshold is a cosine similarity above 0 and at most 1, not {args.threshold:g}")
 
@@ -426,7 +456,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m analysis.modelcar
         name = f"model {Path(args.model).name}" if args.model else "shipped model"
         if args.calibrate:
             model.meta["real_text_calibration"] = None
-            calibrate(args.calibrate, model, Path(args.model or DEFAULT_ARTIFACT))
+            calibrate(args.calibrate, model, Path(args.model or DEFAULT_ARTIFACT), args.prior_only)
         elif args.evidence:
             evidence(model)
         elif args.real:

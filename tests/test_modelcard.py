@@ -166,3 +166,39 @@ def test_the_echo_check_refuses_a_threshold_that_is_not_a_cosine(tmp_path, capsy
     with pytest.raises(SystemExit):
         main(["--echo", str(tmp_path / "real.tsv"), "--threshold", "65"])
     assert "--threshold is a cosine similarity above 0 and at most 1, not 65" in capsys.readouterr().err
+
+
+def test_refitting_only_the_prior_moves_the_labels_and_keeps_the_recalibration_as_fitted(tmp_path, monkeypatch, capsys):
+    import json
+    import shutil
+
+    from analysis import motivation
+    from analysis.modelcard import calibrate, main
+    from analysis.motivation import MotivationModel
+    from analysis.registry import DEFAULT_ARTIFACT
+
+    saved = tmp_path / "real-text-calibration.json"
+    shutil.copy(motivation.REAL_TEXT_CALIBRATION, saved)
+    before = json.loads(saved.read_text())
+    monkeypatch.setattr(motivation, "REAL_TEXT_CALIBRATION", saved)
+    real = tmp_path / "real.tsv"
+    real.write_text("".join(f"{label}\t{text}\n" for label, text in [
+        ("intrinsic", "I stayed with her because I felt so sorry for her."),
+        ("intrinsic", "Honestly it just makes my day when I can sort someone out."),
+        ("intrinsic", "I'd want someone to do the same for my nan."),
+        ("extrinsic", "My manager was watching so I did it by the book."),
+        ("extrinsic", "The tips are why I put up with any of it."),
+        ("mixed", "Partly the bonus, partly because I liked the old fella."),
+        ("unclear", "I rang the depot and rebooked the parcel."),
+        ("unclear", "Reset the router, closed the ticket.")]), encoding="utf-8")
+    artifact = tmp_path / "model.skops"
+    calibrate(str(real), MotivationModel.load(DEFAULT_ARTIFACT), artifact, prior_only=True)
+    after = json.loads(saved.read_text())
+    assert after["prior"] != before["prior"] and after["prior_fitted_on"] == "8 real passages (real.tsv)"
+    assert {k: after[k] for k in ("weights", "intercept", "fitted_on")} == \
+        {k: before[k] for k in ("weights", "intercept", "fitted_on")}
+    assert MotivationModel.load(artifact).meta["real_text_calibration"] == after
+    assert "recalibration kept" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--prior-only"])
+    assert "--prior-only goes with --calibrate FILE" in capsys.readouterr().err
