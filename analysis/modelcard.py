@@ -277,9 +277,13 @@ def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: 
     result["prior_fitted_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     REAL_TEXT_CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
     model.meta["real_text_calibration"] = result
+    # New labels under the old name would make a stored label's model_version ambiguous, and a database that
+    # holds the old artifact under that name would never tell the two apart: the version says which prior.
+    base = model.meta["version"].split("-prior-")[0]
+    model.meta["version"] = f"{base}-prior-{result['prior_fitted_at'][:10].replace('-', '')}"
     model.save(artifact)
     shift = ", ".join(f"{label} {before.get(label, 0.0):+.2f} -> {v:+.2f}" for label, v in prior.items())
-    say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  prior (log-odds): {shift}\n"
+    say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact} (version {model.meta['version']})\n  prior (log-odds): {shift}\n"
         f"  recalibration kept (fitted on {result.get('fitted_on', 'an earlier set')})")
 
 

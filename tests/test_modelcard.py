@@ -197,7 +197,10 @@ def test_refitting_only_the_prior_moves_the_labels_and_keeps_the_recalibration_a
     assert after["prior"] != before["prior"] and after["prior_fitted_on"] == "8 real passages (real.tsv)"
     assert {k: after[k] for k in ("weights", "intercept", "fitted_on")} == \
         {k: before[k] for k in ("weights", "intercept", "fitted_on")}
-    assert MotivationModel.load(artifact).meta["real_text_calibration"] == after
+    refitted = MotivationModel.load(artifact)
+    assert refitted.meta["real_text_calibration"] == after
+    base = MotivationModel.load(DEFAULT_ARTIFACT).version.split("-prior-")[0]  # new labels, a new name
+    assert refitted.version == f"{base}-prior-{after['prior_fitted_at'][:10].replace('-', '')}"
     assert "recalibration kept" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["--prior-only"])
