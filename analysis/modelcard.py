@@ -266,7 +266,7 @@ def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: 
     import json
     from datetime import datetime, timezone
 
-    from analysis.motivation import REAL_TEXT_CALIBRATION
+    from analysis.motivation import REAL_TEXT_CALIBRATION, default_version
 
     if not REAL_TEXT_CALIBRATION.exists():
         raise CorpusError(f"{REAL_TEXT_CALIBRATION}: no recalibration to keep; run --calibrate without --prior-only")
@@ -279,8 +279,8 @@ def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: 
     model.meta["real_text_calibration"] = result
     # New labels under the old name would make a stored label's model_version ambiguous, and a database that
     # holds the old artifact under that name would never tell the two apart: the version says which prior.
-    base = model.meta["version"].split("-prior-")[0]
-    model.meta["version"] = f"{base}-prior-{result['prior_fitted_at'][:10].replace('-', '')}"
+    if model.version.startswith("corpus-"):  # an organisation's own model keeps the name its trainer gave it
+        model.meta["version"] = default_version(model.meta["corpus_sha"], result)
     model.save(artifact)
     shift = ", ".join(f"{label} {before.get(label, 0.0):+.2f} -> {v:+.2f}" for label, v in prior.items())
     say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact} (version {model.meta['version']})\n  prior (log-odds): {shift}\n"

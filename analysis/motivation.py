@@ -264,7 +264,7 @@ class MotivationModel:
         sha = corpus_sha(list(examples))
         real = json.loads(REAL_TEXT_CALIBRATION.read_text()) if REAL_TEXT_CALIBRATION.exists() else None
         meta = {
-            "version": version or f"corpus-{sha[:10]}",
+            "version": version or default_version(sha, real),
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "corpus_sha": sha,
             "n_train": len(examples),
@@ -410,6 +410,13 @@ def real_text_confidence(calibration: dict | None, conf: np.ndarray, agree: np.n
     z = np.column_stack([np.log(c / (1 - c)), agree])
     w = np.asarray(calibration["weights"], dtype=float)
     return 1.0 / (1.0 + np.exp(-(z @ w + float(calibration["intercept"]))))
+
+
+def default_version(corpus_sha: str, real: dict | None) -> str:
+    """A shipped-style model's name: its corpus, and the date of a prior refitted apart from the
+    recalibration (``modelcard --calibrate --prior-only``), so two priors never share a name."""
+    stamp = (real or {}).get("prior_fitted_at")
+    return f"corpus-{corpus_sha[:10]}" + (f"-prior-{stamp[:10].replace('-', '')}" if stamp else "")
 
 
 def fit_prior(raw: np.ndarray, truth: Sequence[str]) -> dict[str, float]:

@@ -334,3 +334,21 @@ def test_a_confidence_pulled_down_for_strange_text_never_leaves_another_label_li
     p = model.predict_one("Lorem ipsum dolor sit amet, consectetur.")
     assert not p.sure and p.confidence >= max(p.probabilities.values()) - 1e-9
     assert abs(sum(p.probabilities.values()) - 1) < 1e-9
+
+
+def test_a_model_trained_on_the_corpus_is_named_by_its_corpus_and_the_date_of_a_refitted_prior():
+    """Two priors on one corpus label differently; under one name a stored label could not say which made it."""
+    from analysis.motivation import default_version
+
+    assert default_version("19bd810e4e17", None) == "corpus-19bd810e4e"
+    assert default_version("19bd810e4e17", {"prior": {}, "fitted_at": "2026-12-01T23:50:24+00:00"}) == "corpus-19bd810e4e"
+    assert default_version("19bd810e4e17", {"prior_fitted_at": "2026-12-04T20:02:11+00:00"}) == \
+        "corpus-19bd810e4e-prior-20261204"
+
+
+def test_the_shipped_model_is_named_as_a_model_trained_today_would_be(model):
+    import json
+
+    from analysis.motivation import REAL_TEXT_CALIBRATION, default_version
+
+    assert model.version == default_version(model.meta["corpus_sha"], json.loads(REAL_TEXT_CALIBRATION.read_text()))
