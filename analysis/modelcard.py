@@ -222,7 +222,6 @@ def calibrate(path: str, model: MotivationModel, artifact: Path, prior_only: boo
 
     Only weights leave the file: no passage enters the repository. Fit it on one half of the
     real passages and report on the other (``--real``), never on what you report."""
-    import json
     from datetime import datetime, timezone
 
     from sklearn.linear_model import LogisticRegression
@@ -250,14 +249,29 @@ def calibrate(path: str, model: MotivationModel, artifact: Path, prior_only: boo
               "features": ["logit of the corpus-learnt confidence", "reason phrases agree", "meaning agrees"],
               "fitted_on": f"{len(examples)} real passages ({Path(path).name})", "corpus_sha": model.meta["corpus_sha"],
               "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    REAL_TEXT_CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
-    model.meta["real_text_calibration"] = result
-    model.save(artifact)
+    result["prior_fitted_on"], result["prior_fitted_at"] = result["fitted_on"], result["fitted_at"]
+    _write_calibration(result, model, artifact)
     before = calibration(conf, right)
     after = calibration(fit.predict_proba(z)[:, 1], right)
     shift = ", ".join(f"{label} {v:+.2f}" for label, v in prior.items())
     say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact}\n  prior (log-odds): {shift}\n  before: {before.describe()}\n"
         f"  after (in sample): {after.describe()}")
+
+
+def _write_calibration(result: dict, model: MotivationModel, artifact: Path) -> None:
+    """The calibration beside the code and in the artifact, the artifact named for its prior.
+
+    New labels under the old name would make a stored label's model_version ambiguous, and a database
+    that holds the old artifact under that name could never tell the two apart."""
+    import json
+
+    from analysis.motivation import REAL_TEXT_CALIBRATION, default_version
+
+    REAL_TEXT_CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
+    model.meta["real_text_calibration"] = result
+    if model.version.startswith("corpus-"):  # an organisation's own model keeps the name its trainer gave it
+        model.meta["version"] = default_version(model.meta["corpus_sha"], result)
+    model.save(artifact)
 
 
 def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: dict, n: int) -> None:
@@ -266,7 +280,7 @@ def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: 
     import json
     from datetime import datetime, timezone
 
-    from analysis.motivation import REAL_TEXT_CALIBRATION, default_version
+    from analysis.motivation import REAL_TEXT_CALIBRATION
 
     if not REAL_TEXT_CALIBRATION.exists():
         raise CorpusError(f"{REAL_TEXT_CALIBRATION}: no recalibration to keep; run --calibrate without --prior-only")
@@ -275,13 +289,7 @@ def _refit_prior_only(path: str, model: MotivationModel, artifact: Path, prior: 
     result["prior"] = prior
     result["prior_fitted_on"] = f"{n} real passages ({Path(path).name})"
     result["prior_fitted_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    REAL_TEXT_CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
-    model.meta["real_text_calibration"] = result
-    # New labels under the old name would make a stored label's model_version ambiguous, and a database that
-    # holds the old artifact under that name would never tell the two apart: the version says which prior.
-    if model.version.startswith("corpus-"):  # an organisation's own model keeps the name its trainer gave it
-        model.meta["version"] = default_version(model.meta["corpus_sha"], result)
-    model.save(artifact)
+    _write_calibration(result, model, artifact)
     shift = ", ".join(f"{label} {before.get(label, 0.0):+.2f} -> {v:+.2f}" for label, v in prior.items())
     say(f"wrote {REAL_TEXT_CALIBRATION} and {artifact} (version {model.meta['version']})\n  prior (log-odds): {shift}\n"
         f"  recalibration kept (fitted on {result.get('fitted_on', 'an earlier set')})")

@@ -413,8 +413,9 @@ def real_text_confidence(calibration: dict | None, conf: np.ndarray, agree: np.n
 
 
 def default_version(corpus_sha: str, real: dict | None) -> str:
-    """A shipped-style model's name: its corpus, and the date of a prior refitted apart from the
-    recalibration (``modelcard --calibrate --prior-only``), so two priors never share a name."""
+    """A shipped-style model's name: its corpus, and the date its real-text prior was fitted
+    (``modelcard --calibrate``, with or without ``--prior-only``), so two priors never share a name.
+    A calibration file from before priors were dated gives the plain corpus name."""
     stamp = (real or {}).get("prior_fitted_at")
     return f"corpus-{corpus_sha[:10]}" + (f"-prior-{stamp[:10].replace('-', '')}" if stamp else "")
 

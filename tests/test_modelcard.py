@@ -168,18 +168,14 @@ def test_the_echo_check_refuses_a_threshold_that_is_not_a_cosine(tmp_path, capsy
     assert "--threshold is a cosine similarity above 0 and at most 1, not 65" in capsys.readouterr().err
 
 
-def test_refitting_only_the_prior_moves_the_labels_and_keeps_the_recalibration_as_fitted(tmp_path, monkeypatch, capsys):
-    import json
+def _calibration_copy(tmp_path, monkeypatch):
+    """A copy of the calibration file the refit may overwrite, and eight real-style passages to fit on."""
     import shutil
 
     from analysis import motivation
-    from analysis.modelcard import calibrate, main
-    from analysis.motivation import MotivationModel
-    from analysis.registry import DEFAULT_ARTIFACT
 
     saved = tmp_path / "real-text-calibration.json"
     shutil.copy(motivation.REAL_TEXT_CALIBRATION, saved)
-    before = json.loads(saved.read_text())
     monkeypatch.setattr(motivation, "REAL_TEXT_CALIBRATION", saved)
     real = tmp_path / "real.tsv"
     real.write_text("".join(f"{label}\t{text}\n" for label, text in [
@@ -191,6 +187,35 @@ def test_refitting_only_the_prior_moves_the_labels_and_keeps_the_recalibration_a
         ("mixed", "Partly the bonus, partly because I liked the old fella."),
         ("unclear", "I rang the depot and rebooked the parcel."),
         ("unclear", "Reset the router, closed the ticket.")]), encoding="utf-8")
+    return saved, real
+
+
+def test_a_full_recalibration_dates_its_prior_and_names_the_artifact_by_it(tmp_path, monkeypatch):
+    import json
+
+    from analysis.modelcard import calibrate
+    from analysis.motivation import MotivationModel
+    from analysis.registry import DEFAULT_ARTIFACT
+
+    saved, real = _calibration_copy(tmp_path, monkeypatch)
+    with real.open("a", encoding="utf-8") as f:  # one the model must get wrong: the recalibration needs both kinds
+        f.write("extrinsic\tI felt so sorry for the old lady, it broke my heart to see her stuck.\n")
+    artifact = tmp_path / "model.skops"
+    calibrate(str(real), MotivationModel.load(DEFAULT_ARTIFACT), artifact)
+    after = json.loads(saved.read_text())
+    assert after["prior_fitted_at"] == after["fitted_at"] and after["prior_fitted_on"] == "9 real passages (real.tsv)"
+    assert MotivationModel.load(artifact).version.endswith(f"-prior-{after['fitted_at'][:10].replace('-', '')}")
+
+
+def test_refitting_only_the_prior_moves_the_labels_and_keeps_the_recalibration_as_fitted(tmp_path, monkeypatch, capsys):
+    import json
+
+    from analysis.modelcard import calibrate, main
+    from analysis.motivation import MotivationModel
+    from analysis.registry import DEFAULT_ARTIFACT
+
+    saved, real = _calibration_copy(tmp_path, monkeypatch)
+    before = json.loads(saved.read_text())
     artifact = tmp_path / "model.skops"
     calibrate(str(real), MotivationModel.load(DEFAULT_ARTIFACT), artifact, prior_only=True)
     after = json.loads(saved.read_text())
